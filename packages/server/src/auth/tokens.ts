@@ -1,0 +1,32 @@
+/**
+ * Bearer tokens: random, prefixed by kind, stored only as a SHA-256 hash.
+ * (Tokens carry 256 random bits, so a fast hash is enough; a password KDF would only slow every request.)
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Session tokens come from login; personal access tokens from the Integrations page or the CLI. */
+export type TokenKind = 'session' | 'pat';
+
+const PREFIX: Record<TokenKind, string> = { session: 'ses_', pat: 'pat_' };
+
+/** A new random token of that kind. */
+export function generateToken(kind: TokenKind): string {
+  return PREFIX[kind] + randomBytes(32).toString('base64url');
+}
+
+/** The stored form of a token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The kind a token's prefix claims, or undefined for anything else. */
+export function tokenKind(token: string): TokenKind | undefined {
+  if (token.startsWith('pat_')) return 'pat';
+  if (token.startsWith('ses_')) return 'session';
+  return undefined;
+}
+
+/** The part of a token safe to show in lists: its kind and first characters. */
+export function tokenPrefix(token: string): string {
+  return token.slice(0, 12);
+}

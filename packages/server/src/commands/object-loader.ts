@@ -1,0 +1,44 @@
+/**
+ * Loading objects for commands, with the checks every write shares: the model exists, the object is
+ * in the caller's workspace, and the caller's `If-Match` version is current.
+ */
+import { AppError, MODEL_NAMES, assertUuid, modelOf, notFound, type ModelSpec } from '@prodboard/shared';
+import type { CommandContext } from '../context.js';
+import type { ObjectRow } from '../store/types.js';
+
+/** The model of a path's type segment, or a 404 listing the models. */
+export function requireModel(type: string): ModelSpec {
+  const model = modelOf(type);
+  if (!model) throw new AppError('not_found', `unknown model type "${type.slice(0, 40)}"; available types: ${MODEL_NAMES.join(', ')}`);
+  return model;
+}
+
+/** The object, live (not deleted), in the caller's workspace, or a 404. */
+export async function loadLiveObject(ctx: CommandContext, type: string, id: string): Promise<ObjectRow> {
+  assertUuid(id);
+  const row = await ctx.store.getObject(ctx.actor.workspace.id, type, id);
+  if (!row || row.is_deleted) throw notFound(type, id);
+  return row;
+}
+
+/** A 412 unless the caller's `If-Match` version (when given) is the stored one. */
+export function checkVersion(row: ObjectRow, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== row.version) {
+    throw new AppError(
+      'precondition_failed',
+      `${row.type} ${row.id} is at version ${row.version}, not ${ifMatch}: someone changed it since you read it; read it again, reapply your change and retry with If-Match: ${row.version}`,
+    );
+  }
+}
+
+/** The next version of a row, stamped by the actor. */
+export function nextVersion(ctx: CommandContext, row: ObjectRow): ObjectRow {
+  return { ...row, data: { ...row.data }, updated_at: ctx.now, updated_by: ctx.actor.user.id, version: row.version + 1 };
+}
+
+/** Writes the next version, or a 409 when another writer got there first. */
+export async function writeNextVersion(ctx: CommandContext, next: ObjectRow, previous: ObjectRow): Promise<void> {
+  if (!(await ctx.store.updateObject(next, previous.version))) {
+    throw new AppError('conflict', `${previous.type} ${previous.id} was changed by another request at the same moment; read it again and retry`);
+  }
+}

@@ -1,0 +1,37 @@
+/** objectRestorer: brings an object back from the trash, with everything that went there with it. */
+import { AppError, assertUuid, notFound } from '@prodboard/shared';
+import type { CommandContext } from '../context.js';
+import type { ObjectRow } from '../store/types.js';
+import { recordActivity } from './activity-recorder.js';
+import { nextVersion, requireModel, writeNextVersion } from './object-loader.js';
+
+async function untrash(ctx: CommandContext, row: ObjectRow): Promise<ObjectRow> {
+  const next = { ...nextVersion(ctx, row), is_deleted: false, deleted_at: null, deleted_with: null };
+  await writeNextVersion(ctx, next, row);
+  await recordActivity(ctx, 'restore', row, next);
+  return next;
+}
+
+/** Restores trashed object `id`; returns it and how many objects came back with it. */
+export async function objectRestorer(ctx: CommandContext, type: string, id: string): Promise<{ row: ObjectRow; restored: number }> {
+  requireModel(type);
+  assertUuid(id);
+  const workspaceId = ctx.actor.workspace.id;
+  const row = await ctx.store.getObject(workspaceId, type, id);
+  if (!row) throw notFound(type, id);
+  if (!row.is_deleted) throw new AppError('conflict', `${type} ${id} is not in the trash; there is nothing to restore`);
+  const boardId = row.data.board_id;
+  if (type === 'card' && typeof boardId === 'string') {
+    const board = await ctx.store.getObject(workspaceId, 'board', boardId);
+    if (board?.is_deleted) {
+      throw new AppError('conflict', `card ${id} belongs to board ${boardId}, which is in the trash; restore the board first (that restores its cards too)`);
+    }
+  }
+  const restoredRow = await untrash(ctx, row);
+  let restored = 0;
+  for (const other of await ctx.store.listDeletedWith(workspaceId, row.id)) {
+    await untrash(ctx, other);
+    restored++;
+  }
+  return { row: restoredRow, restored };
+}

@@ -1,0 +1,23 @@
+/** objectUpdater: a partial update; untouched fields stay, `null` clears an optional field. */
+import { validateInput } from '@prodboard/shared';
+import type { CommandContext } from '../context.js';
+import type { ObjectRow } from '../store/types.js';
+import { diffObjects, recordActivity } from './activity-recorder.js';
+import { applyModelRules } from './model-rules.js';
+import { checkVersion, loadLiveObject, nextVersion, requireModel, writeNextVersion } from './object-loader.js';
+
+/** Updates object `id` of `type`; a change to nothing writes nothing and returns the stored row. */
+export async function objectUpdater(ctx: CommandContext, type: string, id: string, body: unknown, ifMatch?: number): Promise<ObjectRow> {
+  const input = validateInput(type, requireModel(type), 'update', body);
+  const previous = await loadLiveObject(ctx, type, id);
+  checkVersion(previous, ifMatch);
+  const next = nextVersion(ctx, previous);
+  Object.assign(next.data, input.set);
+  for (const key of input.clear) delete next.data[key];
+  if (input.isArchived !== undefined) next.is_archived = input.isArchived;
+  await applyModelRules(ctx, next, previous, input);
+  if (Object.keys(diffObjects(previous, next)).length === 0) return previous;
+  await writeNextVersion(ctx, next, previous);
+  await recordActivity(ctx, 'update', previous, next);
+  return next;
+}

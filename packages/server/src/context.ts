@@ -1,0 +1,35 @@
+/**
+ * Who is acting and where: the actor every route authenticates and every command receives.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Role, Scopes } from '@prodboard/shared';
+import type { Store, WorkspaceRow } from './store/types.js';
+
+/** How the actor authenticated: a login session or a personal access token with scopes. */
+export type Credential = { kind: 'session'; sessionId: string } | { kind: 'pat'; tokenId: string; scopes: Scopes };
+
+/** The authenticated caller of a request. */
+export interface Actor {
+  user: { id: string; email: string; name: string };
+  workspace: WorkspaceRow;
+  role: Role;
+  credential: Credential;
+}
+
+/** What a command needs: the transaction it writes in, the actor it writes for, and the time. */
+export interface CommandContext {
+  store: Store;
+  actor: Actor;
+  /** One timestamp for the whole command, so every row it writes agrees. */
+  now: string;
+}
+
+/** A command context over a transaction. */
+export function commandContext(store: Store, actor: Actor): CommandContext {
+  return { store, actor, now: new Date().toISOString() };
+}
+
+/** A new time-ordered id (UUIDv7). */
+export function newId(): string {
+  return uuidv7();
+}

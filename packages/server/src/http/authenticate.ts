@@ -1,0 +1,82 @@
+/**
+ * Authentication: the Bearer token of a request → the actor. Session tokens slide (a renewed token
+ * comes back in `x-auth-refresh-token`); personal access tokens never do, and their `last_used_at`
+ * is written at most once a minute.
+ */
+import { AppError } from '@prodboard/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor, Credential } from '../context.js';
+import type { ServerConfig } from '../config.js';
+import { hashToken, tokenKind } from '../auth/tokens.js';
+import { sessionCreator } from '../commands/session-creator.js';
+import type { Store } from '../store/types.js';
+
+/** The response header that carries a renewed session token. */
+export const REFRESH_HEADER = 'x-auth-refresh-token';
+/** How long a replaced session stays valid, for requests already in flight with it. */
+const ROTATION_GRACE_MS = 5 * 60_000;
+const TOUCH_INTERVAL_MS = 60_000;
+
+const HOW_TO_SIGN_IN =
+  'create a personal access token on the Integrations page (or run prodboard token create) and send it as Authorization: Bearer pat_..., or log in with POST /xapi2/auth/login';
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new AppError('unauthenticated', `this call needs a token; ${HOW_TO_SIGN_IN}`);
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new AppError('unauthenticated', `the Authorization header must read "Bearer <token>"; ${HOW_TO_SIGN_IN}`);
+  return m[1];
+}
+
+const invalid = () => new AppError('unauthenticated', `this token is not valid (mistyped, revoked or from another server); ${HOW_TO_SIGN_IN}`);
+
+/** Authenticates the request or throws 401. */
+export async function authenticate(store: Store, config: ServerConfig, request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
+  const token = bearer(request);
+  const kind = tokenKind(token);
+  if (!kind) throw invalid();
+  const hash = hashToken(token);
+  const now = Date.now();
+  let userId: string;
+  let workspaceId: string;
+  let credential: Credential;
+
+  if (kind === 'pat') {
+    const pat = await store.getAccessTokenByHash(hash);
+    if (!pat || pat.revoked_at) throw invalid();
+    if (pat.expires_at && Date.parse(pat.expires_at) <= now) {
+      throw new AppError('token_expired', `this personal access token expired at ${pat.expires_at}; create a new one on the Integrations page and update your MCP host's PRODMCP_TOKEN`);
+    }
+    if (!pat.last_used_at || now - Date.parse(pat.last_used_at) >= TOUCH_INTERVAL_MS) {
+      await store.touchAccessToken(pat.id, new Date(now).toISOString());
+    }
+    ({ user_id: userId, workspace_id: workspaceId } = pat);
+    credential = { kind: 'pat', tokenId: pat.id, scopes: pat.scopes };
+  } else {
+    const session = await store.getSessionByHash(hash);
+    if (!session) throw invalid();
+    if (Date.parse(session.expires_at) <= now) {
+      throw new AppError('token_expired', 'your session has expired; log in again (prodmcp login, or the web app)');
+    }
+    ({ user_id: userId, workspace_id: workspaceId } = session);
+    credential = { kind: 'session', sessionId: session.id };
+    if (now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
+      const renewed = await store.transaction(async (tx) => {
+        await tx.expireSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
+        return sessionCreator(tx, userId, workspaceId, config.sessionTtlMs);
+      });
+      reply.header(REFRESH_HEADER, renewed.token);
+      credential = { kind: 'session', sessionId: renewed.row.id };
+    }
+  }
+
+  const [user, workspace, membership] = await Promise.all([
+    store.getUser(userId),
+    store.getWorkspace(workspaceId),
+    store.getMembership(workspaceId, userId),
+  ]);
+  if (!user || !workspace || !membership) {
+    throw new AppError('unauthenticated', `this token's user is no longer a member of its workspace; ${HOW_TO_SIGN_IN}`);
+  }
+  return { user: { id: user.id, email: user.email, name: user.name }, workspace, role: membership.role, credential };
+}

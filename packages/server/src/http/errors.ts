@@ -1,0 +1,46 @@
+/**
+ * The one place errors become HTTP responses: AppErrors keep their status and message, Fastify's own
+ * errors (bad JSON, wrong content type, oversize body) get our shape and a fix, and 5xx are masked.
+ */
+import { AppError, type ErrorCode } from '@prodboard/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+function fromFastify(err: FastifyError, limit: number): AppError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', `the request body is larger than ${Math.round(limit / 1024)} KiB; send less (split large text or many items over several requests)`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', `Content-Type ${err.message.match(/'([^']*)'/)?.[1] ?? 'given'} is not supported; send a JSON body with Content-Type: application/json`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('invalid_json', 'Content-Length does not match the body; send the body again with a correct Content-Length');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('invalid_json', 'the body is empty but Content-Type says JSON; send a JSON object');
+  }
+  if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON|prototype/i.test(err.message))) {
+    return new AppError('invalid_json', `the body is not valid JSON (${err.message.slice(0, 120)}); send a JSON object such as {"title": "..."}`);
+  }
+  if (err.statusCode && err.statusCode < 500) {
+    const code: ErrorCode = err.statusCode === 404 ? 'not_found' : err.statusCode === 405 ? 'method_not_allowed' : err.statusCode === 413 ? 'payload_too_large' : 'validation_failed';
+    return new AppError(code, err.message);
+  }
+  return undefined;
+}
+
+/** Sends an AppError as JSON with its status (and Retry-After). */
+export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+  if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
+  return reply.code(err.status).type('application/json; charset=utf-8').send(err.toBody());
+}
+
+/** Installs the error and not-found handlers. */
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = err instanceof AppError ? err : fromFastify(err, bodyLimit);
+    if (known) return sendError(reply, known);
+    request.log.error({ err }, 'request failed');
+    return sendError(reply, new AppError('internal', `internal error (request ${request.id}); nothing was changed if the request was a write; try again, and report the request id if it keeps happening`));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new AppError('not_found', `no endpoint ${request.method} ${request.url.split('?')[0].slice(0, 200)}; the API lives under /xapi2 (see GET /xapi2/mcp/manifest for the models)`)),
+  );
+}

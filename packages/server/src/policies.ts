@@ -1,0 +1,32 @@
+/**
+ * Authorization, declared once: what an actor may do is the smaller of its role and, for a personal
+ * access token, the token's scopes.
+ */
+import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows } from '@prodboard/shared';
+import type { Actor } from './context.js';
+
+/** Throws 403 unless the actor may read (or write) objects of this model. */
+export function authorizeModel(actor: Actor, type: string, access: 'read' | 'write'): void {
+  if (access === 'write' && !roleCanWrite(actor.role)) {
+    throw new AppError('forbidden', `your role in this workspace is ${actor.role}, which can only read; ask an owner or admin to make you a member to change ${type} objects`);
+  }
+  if (actor.credential.kind === 'pat' && !scopeAllows(actor.credential.scopes[type], access)) {
+    const has = actor.credential.scopes[type] ?? 'none';
+    throw new AppError(
+      'scope_denied',
+      `this personal access token has ${type}:${has}, but this call needs ${type}:${access}; create a token with ${type}:${access} on the Integrations page (or with prodboard token create --scopes ${type}:${access})`,
+    );
+  }
+}
+
+/** The models the actor may read (for activity and trash listings). */
+export function readableModels(actor: Actor): string[] {
+  return MODEL_NAMES.filter((type) => actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], 'read'));
+}
+
+/** Throws 403 for a personal access token: tokens never manage users, passwords or tokens. */
+export function authorizeAccountManagement(actor: Actor): void {
+  if (actor.credential.kind === 'pat') {
+    throw new AppError('forbidden', 'personal access tokens cannot manage users, passwords or tokens; sign in to the web app (or use the prodboard CLI) to do this');
+  }
+}

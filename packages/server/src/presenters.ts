@@ -1,0 +1,71 @@
+/**
+ * Presenters: the only way data leaves the server, as explicit allowlists of fields.
+ */
+import { formatScopes } from '@prodboard/shared';
+import type { Actor } from './context.js';
+import type { AccessTokenRow, ActivityRow, ObjectRow } from './store/types.js';
+
+/** An object as the API returns it. */
+export function presentObject(row: ObjectRow) {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    owned_by: row.owned_by,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
+    is_archived: row.is_archived,
+    is_deleted: row.is_deleted,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    version: row.version,
+    data: row.data,
+  };
+}
+
+/** An object in the trash: also when it was deleted and with what. */
+export function presentTrashed(row: ObjectRow) {
+  return { ...presentObject(row), deleted_at: row.deleted_at, deleted_with: row.deleted_with === row.id ? null : row.deleted_with };
+}
+
+/** The caller, for /auth/me and login. */
+export function presentActor(actor: Actor) {
+  const base = {
+    id: actor.user.id,
+    email: actor.user.email,
+    name: actor.user.name,
+    role: actor.role,
+    workspace: { id: actor.workspace.id, slug: actor.workspace.slug, name: actor.workspace.name },
+    auth: actor.credential.kind,
+  };
+  if (actor.credential.kind !== 'pat') return base;
+  return { ...base, token_id: actor.credential.tokenId, scopes: actor.credential.scopes, scope_string: formatScopes(actor.credential.scopes) };
+}
+
+/** A personal access token in lists: never its secret or its hash. */
+export function presentAccessToken(row: AccessTokenRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    last_used_at: row.last_used_at,
+    revoked_at: row.revoked_at,
+  };
+}
+
+/** One activity event. */
+export function presentActivity(row: ActivityRow) {
+  return {
+    seq: row.seq,
+    object_type: row.object_type,
+    object_id: row.object_id,
+    action: row.action,
+    actor_id: row.actor_id,
+    token_id: row.token_id,
+    changes: row.changes,
+    created_at: row.created_at,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * /xapi2/setup: the first account of a fresh server, through the one-time link printed at start.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '@prodboard/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { generateToken, hashToken } from '../auth/tokens.js';
+import { presentActor } from '../presenters.js';
+import { sessionCreator } from '../commands/session-creator.js';
+import { userCreator } from '../commands/user-creator.js';
+import type { Store } from '../store/types.js';
+
+const SETTING = 'setup_token_hash';
+
+/** When the server has no user yet, a fresh one-time setup token (its hash stored); else undefined. */
+export async function issueSetupToken(store: Store): Promise<string | undefined> {
+  if ((await store.countUsers()) > 0) return undefined;
+  const token = generateToken('session').replace(/^ses_/, 'setup_');
+  await store.setSetting(SETTING, hashToken(token));
+  return token;
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** The setup routes. */
+export function setupRoutes({ store, config }: AppDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/setup', async () => ({ needs_setup: (await store.countUsers()) === 0 }));
+
+    app.post('/setup', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const stored = await store.getSetting(SETTING);
+      if (typeof body.token !== 'string' || !stored || !sameHash(hashToken(body.token), stored) || (await store.countUsers()) > 0) {
+        throw new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
+      }
+      const { user, workspace, role } = await userCreator(store, {
+        email: String(body.email ?? ''),
+        password: typeof body.password === 'string' ? body.password : '',
+        name: typeof body.name === 'string' ? body.name : undefined,
+        workspace: typeof body.workspace === 'string' ? body.workspace : undefined,
+        role: 'owner',
+      });
+      await store.setSetting(SETTING, null);
+      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs);
+      return reply.code(201).send({
+        access_token: token,
+        token_type: 'bearer',
+        expires_at: row.expires_at,
+        user: presentActor({ user, workspace, role, credential: { kind: 'session', sessionId: row.id } }),
+      });
+    });
+  };
+}

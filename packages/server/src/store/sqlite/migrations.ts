@@ -1,0 +1,151 @@
+/**
+ * SQLite schema, as numbered migrations. Append new ones; never edit one that has shipped.
+ *
+ * Objects keep their model fields as JSON in `data`; expression indexes cover the filters and sorts
+ * the manifest allows (see `fieldExpr` in list-query.ts: the expressions must match exactly).
+ */
+
+/** One migration: a version number and the SQL that brings the schema to it. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE workspaces (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE memberships (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id)
+);
+CREATE INDEX memberships_user ON memberships (user_id, created_at);
+
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE access_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  name TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  scopes TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX access_tokens_user ON access_tokens (user_id, workspace_id, created_at);
+
+CREATE TABLE objects (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  type TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active',
+  owned_by TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  is_archived INTEGER NOT NULL DEFAULT 0,
+  is_deleted INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  deleted_at TEXT,
+  deleted_with TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX objects_created ON objects (workspace_id, type, created_at, id) WHERE is_deleted = 0;
+CREATE INDEX objects_updated ON objects (workspace_id, type, updated_at, id) WHERE is_deleted = 0;
+CREATE INDEX objects_owner ON objects (workspace_id, type, owned_by) WHERE is_deleted = 0;
+CREATE INDEX objects_trash ON objects (workspace_id, deleted_at) WHERE is_deleted = 1;
+CREATE INDEX objects_deleted_with ON objects (deleted_with) WHERE deleted_with IS NOT NULL;
+CREATE INDEX objects_board_name ON objects (workspace_id, type, json_extract(data, '$.name'), id) WHERE is_deleted = 0;
+CREATE INDEX objects_card_column ON objects (
+  workspace_id, type, json_extract(data, '$.board_id'), json_extract(data, '$.status'), json_extract(data, '$.position'), id
+) WHERE is_deleted = 0;
+CREATE INDEX objects_card_position ON objects (workspace_id, type, json_extract(data, '$.position'), id) WHERE is_deleted = 0;
+CREATE INDEX objects_card_status ON objects (workspace_id, type, json_extract(data, '$.status'), id) WHERE is_deleted = 0;
+CREATE INDEX objects_card_assignee ON objects (workspace_id, type, json_extract(data, '$.assignee'), id) WHERE is_deleted = 0;
+CREATE INDEX objects_card_due ON objects (workspace_id, type, json_extract(data, '$.due_date'), id) WHERE is_deleted = 0;
+
+-- Full-text search over each model's search_fields; rowid = objects.seq; kept by the store.
+CREATE VIRTUAL TABLE objects_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
+
+CREATE TABLE activity (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id TEXT NOT NULL,
+  actor_id TEXT,
+  token_id TEXT,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX activity_workspace ON activity (workspace_id, seq);
+CREATE INDEX activity_object ON activity (object_id, seq);
+
+CREATE TABLE idempotency_keys (
+  workspace_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id, key)
+);
+CREATE INDEX idempotency_created ON idempotency_keys (created_at);
+
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures (key, at);
+
+CREATE TABLE analytics_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at TEXT NOT NULL,
+  device_id TEXT,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,471 @@
+/**
+ * The SQLite store: one better-sqlite3 connection in WAL mode, prepared statements cached by SQL.
+ *
+ * better-sqlite3 is synchronous; the async interface exists for PostgreSQL. Transactions take a
+ * lock and run BEGIN IMMEDIATE … COMMIT around an async function that, by the store's rule, only
+ * awaits store calls, so it completes within one turn of the event loop.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { modelOf, type Json } from '@prodboard/shared';
+import type {
+  AccessTokenRow, ActivityRow, ColumnRef, IdempotencyRow, ListPage, MembershipRow, NewActivity, ObjectListQuery,
+  ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+} from '../types.js';
+import { buildListSql, cursorQuery, fieldExpr, searchText, unknownCursor, type SqlValue } from './list-query.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+interface Shared {
+  db: Database.Database;
+  statements: Map<string, Database.Statement>;
+  /** Tail of the queue of transactions waiting for the connection. */
+  lock: Promise<void>;
+}
+
+function toObject(row: Row): ObjectRow {
+  return {
+    id: row.id as string,
+    workspace_id: row.workspace_id as string,
+    type: row.type as string,
+    status: row.status as string,
+    owned_by: row.owned_by as string,
+    created_by: row.created_by as string,
+    updated_by: row.updated_by as string,
+    is_archived: row.is_archived === 1,
+    is_deleted: row.is_deleted === 1,
+    created_at: row.created_at as string,
+    updated_at: row.updated_at as string,
+    version: row.version as number,
+    deleted_at: (row.deleted_at as string | null) ?? null,
+    deleted_with: (row.deleted_with as string | null) ?? null,
+    data: JSON.parse(row.data as string) as Record<string, Json>,
+  };
+}
+
+function toToken(row: Row): AccessTokenRow {
+  return { ...(row as unknown as AccessTokenRow), scopes: JSON.parse(row.scopes as string) };
+}
+
+function objectParams(row: ObjectRow): SqlValue[] {
+  return [
+    row.id, row.workspace_id, row.type, row.status, row.owned_by, row.created_by, row.updated_by,
+    row.is_archived ? 1 : 0, row.is_deleted ? 1 : 0, row.created_at, row.updated_at, row.version,
+    row.deleted_at, row.deleted_with, JSON.stringify(row.data),
+  ];
+}
+
+const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
+  AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
+
+/** Opens (creating if needed) the SQLite database file and returns the store. */
+export function openSqliteStore(file: string): SqliteStore {
+  const path = file === ':memory:' ? file : resolve(file);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve() }, false, `sqlite:${path}`);
+}
+
+/** The SQLite implementation of the store. */
+export class SqliteStore implements Store {
+  constructor(
+    private readonly shared: Shared,
+    private readonly inTransaction: boolean,
+    readonly description: string,
+  ) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.shared.statements.get(sql);
+    if (!s) {
+      s = this.shared.db.prepare(sql);
+      this.shared.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  private all<T = Row>(sql: string, ...params: SqlValue[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  private run(sql: string, ...params: SqlValue[]): Database.RunResult {
+    return this.stmt(sql).run(...params);
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const previous = this.shared.lock;
+    let release!: () => void;
+    this.shared.lock = new Promise<void>((r) => (release = r));
+    await previous;
+    const { db } = this.shared;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(new SqliteStore(this.shared, true, this.description));
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async migrate(): Promise<number[]> {
+    const { db } = this.shared;
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    const done: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      }).immediate();
+      done.push(m.version);
+    }
+    if (done.length > 0) db.exec('ANALYZE');
+    return done;
+  }
+
+  async close(): Promise<void> {
+    if (!this.shared.db.open) return;
+    this.shared.db.pragma('optimize');
+    this.shared.db.close();
+  }
+
+  /** Refreshes the planner's statistics (after bulk loads). */
+  analyze(): void {
+    this.shared.db.exec('ANALYZE');
+  }
+
+  /** The raw connection, for benchmarks' bulk seeding only. */
+  get connection(): Database.Database {
+    return this.shared.db;
+  }
+
+  // Settings
+
+  async getSetting(key: string) {
+    return this.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
+  }
+
+  async setSetting(key: string, value: string | null) {
+    if (value === null) this.run('DELETE FROM settings WHERE key = ?', key);
+    else this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  // Workspaces, users, memberships
+
+  async countUsers() {
+    return this.get<{ n: number }>('SELECT count(*) AS n FROM users')!.n;
+  }
+
+  async insertWorkspace(row: WorkspaceRow) {
+    this.run('INSERT INTO workspaces (id, slug, name, created_at) VALUES (?, ?, ?, ?)', row.id, row.slug, row.name, row.created_at);
+  }
+
+  async getWorkspace(id: string) {
+    return this.get<WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?', id);
+  }
+
+  async getWorkspaceBySlug(slug: string) {
+    return this.get<WorkspaceRow>('SELECT * FROM workspaces WHERE slug = ?', slug);
+  }
+
+  async insertUser(row: UserRow) {
+    this.run(
+      'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      row.id, row.email, row.name, row.password_hash, row.created_at, row.updated_at,
+    );
+  }
+
+  async getUser(id: string) {
+    return this.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
+  }
+
+  async getUserByEmail(email: string) {
+    return this.get<UserRow>('SELECT * FROM users WHERE email = ?', email);
+  }
+
+  async updateUserPassword(id: string, passwordHash: string, at: string) {
+    this.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', passwordHash, at, id);
+  }
+
+  async upsertMembership(row: MembershipRow) {
+    this.run(
+      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
+      row.workspace_id, row.user_id, row.role, row.created_at,
+    );
+  }
+
+  async getMembership(workspaceId: string, userId: string) {
+    return this.get<MembershipRow>('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?', workspaceId, userId);
+  }
+
+  async listMemberships(userId: string) {
+    return this.all<MembershipRow>('SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id', userId);
+  }
+
+  // Sessions and tokens
+
+  async insertSession(row: SessionRow) {
+    this.run(
+      'INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at,
+    );
+  }
+
+  async getSessionByHash(tokenHash: string) {
+    return this.get<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
+  }
+
+  async expireSession(id: string, expiresAt: string) {
+    this.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE id = ?', expiresAt, id);
+  }
+
+  async deleteSessions(userId: string) {
+    this.run('DELETE FROM sessions WHERE user_id = ?', userId);
+  }
+
+  async insertAccessToken(row: AccessTokenRow) {
+    this.run(
+      `INSERT INTO access_tokens (id, token_hash, prefix, name, user_id, workspace_id, scopes, created_at, expires_at, last_used_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.id, row.token_hash, row.prefix, row.name, row.user_id, row.workspace_id, JSON.stringify(row.scopes),
+      row.created_at, row.expires_at, row.last_used_at, row.revoked_at,
+    );
+  }
+
+  async getAccessTokenByHash(tokenHash: string) {
+    const row = this.get('SELECT * FROM access_tokens WHERE token_hash = ?', tokenHash);
+    return row && toToken(row);
+  }
+
+  async getAccessToken(id: string) {
+    const row = this.get('SELECT * FROM access_tokens WHERE id = ?', id);
+    return row && toToken(row);
+  }
+
+  async listAccessTokens(userId: string, workspaceId: string) {
+    return this.all('SELECT * FROM access_tokens WHERE user_id = ? AND workspace_id = ? ORDER BY created_at DESC, id DESC', userId, workspaceId).map(toToken);
+  }
+
+  async touchAccessToken(id: string, at: string) {
+    this.run('UPDATE access_tokens SET last_used_at = ? WHERE id = ?', at, id);
+  }
+
+  async revokeAccessToken(id: string, at: string) {
+    this.run('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', at, id);
+  }
+
+  // Objects
+
+  async getObject(workspaceId: string, type: string, id: string) {
+    const row = this.get('SELECT * FROM objects WHERE id = ? AND workspace_id = ? AND type = ?', id, workspaceId, type);
+    return row && toObject(row);
+  }
+
+  async listObjects(query: ObjectListQuery): Promise<ListPage> {
+    let cursor: { value: SqlValue; id: string } | undefined;
+    if (query.after !== undefined) {
+      const c = cursorQuery(query, query.after);
+      const found = this.get<{ v: SqlValue; id: string }>(c.sql, ...c.params);
+      if (!found) throw unknownCursor(query.after);
+      cursor = { value: found.v, id: found.id };
+    }
+    const { sql, params } = buildListSql(query, cursor);
+    const rows = this.all(sql, ...params);
+    const hasMore = rows.length > query.limit;
+    return { rows: rows.slice(0, query.limit).map(toObject), hasMore };
+  }
+
+  async insertObject(row: ObjectRow) {
+    const result = this.run(
+      `INSERT INTO objects (id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted,
+         created_at, updated_at, version, deleted_at, deleted_with, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ...objectParams(row),
+    );
+    this.indexText(Number(result.lastInsertRowid), row, false);
+  }
+
+  async updateObject(row: ObjectRow, expectedVersion: number) {
+    const params = objectParams(row).slice(1);
+    const result = this.run(
+      `UPDATE objects SET workspace_id = ?, type = ?, status = ?, owned_by = ?, created_by = ?, updated_by = ?,
+         is_archived = ?, is_deleted = ?, created_at = ?, updated_at = ?, version = ?, deleted_at = ?, deleted_with = ?, data = ?
+       WHERE id = ? AND version = ?`,
+      ...params, row.id, expectedVersion,
+    );
+    if (result.changes === 0) return false;
+    const seq = this.get<{ seq: number }>('SELECT seq FROM objects WHERE id = ?', row.id)!.seq;
+    this.indexText(seq, row, true);
+    return true;
+  }
+
+  private indexText(seq: number, row: ObjectRow, replace: boolean) {
+    const model = modelOf(row.type);
+    if (!model) return;
+    if (replace) this.run('DELETE FROM objects_fts WHERE rowid = ?', seq);
+    const { title, body } = searchText(model.search_fields, row.data);
+    this.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', seq, title, body);
+  }
+
+  async listObjectsByField(workspaceId: string, type: string, field: string, value: string) {
+    return this.all(
+      `SELECT * FROM objects WHERE workspace_id = ? AND type = ? AND is_deleted = 0 AND ${fieldExpr(field)} = ?`,
+      workspaceId, type, value,
+    ).map(toObject);
+  }
+
+  async listTrash(workspaceId: string, types: string[], limit: number, offset: number): Promise<ListPage> {
+    if (types.length === 0) return { rows: [], hasMore: false };
+    const rows = this.all(
+      `SELECT * FROM objects WHERE workspace_id = ? AND is_deleted = 1 AND type IN (${types.map(() => '?').join(', ')})
+       ORDER BY deleted_at DESC, id DESC LIMIT ? OFFSET ?`,
+      workspaceId, ...types, limit + 1, offset,
+    );
+    return { rows: rows.slice(0, limit).map(toObject), hasMore: rows.length > limit };
+  }
+
+  async listDeletedWith(workspaceId: string, id: string) {
+    return this.all('SELECT * FROM objects WHERE workspace_id = ? AND deleted_with = ? AND is_deleted = 1 AND id <> ?', workspaceId, id, id).map(toObject);
+  }
+
+  // Positions
+
+  async maxPosition(column: ColumnRef, excludeId?: string) {
+    const row = this.get<{ p: number | null }>(
+      `SELECT max(${fieldExpr('position')}) AS p FROM objects WHERE ${columnWhere} AND id IS NOT ?`,
+      column.workspaceId, column.boardId, column.status, excludeId ?? null,
+    );
+    return row?.p ?? undefined;
+  }
+
+  async neighbourPositions(column: ColumnRef, position: number, excludeId: string | undefined) {
+    const params = [column.workspaceId, column.boardId, column.status, excludeId ?? null, position];
+    const below = this.get<{ p: number | null }>(
+      `SELECT max(${fieldExpr('position')}) AS p FROM objects WHERE ${columnWhere} AND id IS NOT ? AND ${fieldExpr('position')} < ?`,
+      ...params,
+    )?.p;
+    const atOrAbove = this.get<{ p: number | null }>(
+      `SELECT min(${fieldExpr('position')}) AS p FROM objects WHERE ${columnWhere} AND id IS NOT ? AND ${fieldExpr('position')} >= ?`,
+      ...params,
+    )?.p;
+    return { below: below ?? undefined, atOrAbove: atOrAbove ?? undefined };
+  }
+
+  async columnOrder(column: ColumnRef) {
+    return this.all<{ id: string; position: number | null }>(
+      `SELECT id, ${fieldExpr('position')} AS position FROM objects WHERE ${columnWhere} ORDER BY ${fieldExpr('position')}, id`,
+      column.workspaceId, column.boardId, column.status,
+    );
+  }
+
+  async setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string) {
+    for (const { id, position } of positions) {
+      this.run(
+        `UPDATE objects SET data = json_set(data, '$.position', ?), version = version + 1, updated_at = ?, updated_by = ?
+         WHERE id = ? AND workspace_id = ?`,
+        position, at, actorId, id, workspaceId,
+      );
+    }
+  }
+
+  async countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]) {
+    if (statuses.length === 0) return 0;
+    return this.get<{ n: number }>(
+      `SELECT count(*) AS n FROM objects WHERE workspace_id = ? AND type = 'card' AND is_deleted = 0
+         AND ${fieldExpr('board_id')} = ? AND ${fieldExpr('status')} IN (${statuses.map(() => '?').join(', ')})`,
+      workspaceId, boardId, ...statuses,
+    )!.n;
+  }
+
+  // Activity
+
+  async insertActivity(row: NewActivity) {
+    const result = this.run(
+      `INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  async listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number) {
+    if (types.length === 0) return [];
+    return this.all(
+      `SELECT * FROM activity WHERE workspace_id = ? AND seq > ? AND object_type IN (${types.map(() => '?').join(', ')})
+       ORDER BY seq LIMIT ?`,
+      workspaceId, sinceSeq, ...types, limit,
+    ).map((row) => ({ ...(row as unknown as ActivityRow), changes: JSON.parse(row.changes as string) }));
+  }
+
+  async activitySeqAt(workspaceId: string, at: string) {
+    const row = this.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = ? AND created_at < ?', workspaceId, at);
+    return row?.seq ?? 0;
+  }
+
+  // Idempotency
+
+  async getIdempotency(workspaceId: string, userId: string, key: string) {
+    return this.get<IdempotencyRow>(
+      'SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE workspace_id = ? AND user_id = ? AND key = ?',
+      workspaceId, userId, key,
+    );
+  }
+
+  async putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow) {
+    this.run(
+      `INSERT INTO idempotency_keys (workspace_id, user_id, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      workspaceId, userId, key, row.request_hash, row.status, row.response, row.created_at,
+    );
+  }
+
+  async pruneIdempotency(before: string) {
+    this.run('DELETE FROM idempotency_keys WHERE created_at < ?', before);
+  }
+
+  // Login failures
+
+  async recordLoginFailure(key: string, at: number) {
+    this.run('INSERT INTO login_failures (key, at) VALUES (?, ?)', key, at);
+  }
+
+  async countLoginFailures(key: string, since: number) {
+    this.run('DELETE FROM login_failures WHERE at < ?', since);
+    const row = this.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM login_failures WHERE key = ? AND at >= ?', key, since)!;
+    return { count: row.n, oldest: row.oldest ?? undefined };
+  }
+
+  async clearLoginFailures(key: string) {
+    this.run('DELETE FROM login_failures WHERE key = ?', key);
+  }
+
+  // Analytics
+
+  async insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number) {
+    for (const r of rows) {
+      this.run('INSERT INTO analytics_events (received_at, device_id, type, payload) VALUES (?, ?, ?, ?)', r.received_at, r.device_id, r.type, r.payload);
+    }
+    this.run('DELETE FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ?', keep);
+  }
+
+  async countAnalytics() {
+    return this.get<{ n: number }>('SELECT count(*) AS n FROM analytics_events')!.n;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The store interface: everything the server asks of its database. Routes and commands see only
+ * this; the SQL of each dialect lives behind it (store/sqlite today, store/postgres next).
+ *
+ * Rule for implementers and callers: inside `transaction`, await only store calls, never network or
+ * timers, so a transaction stays short and, on SQLite, never interleaves with another request.
+ */
+import type { Json, ListQuery, Role, Scopes } from '@prodboard/shared';
+
+/** A stored object (board, card) with its top-level columns and its model fields under `data`. */
+export interface ObjectRow {
+  id: string;
+  workspace_id: string;
+  type: string;
+  status: string;
+  owned_by: string;
+  created_by: string;
+  updated_by: string;
+  is_archived: boolean;
+  is_deleted: boolean;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  /** When it went to the trash, and the id of the object whose deletion took it there. */
+  deleted_at: string | null;
+  deleted_with: string | null;
+  data: Record<string, Json>;
+}
+
+export interface WorkspaceRow {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipRow {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionRow {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  workspace_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AccessTokenRow {
+  id: string;
+  token_hash: string;
+  /** The first characters of the token, safe to show in lists. */
+  prefix: string;
+  name: string;
+  user_id: string;
+  workspace_id: string;
+  scopes: Scopes;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** One recorded write: the audit trail and the outbox for live updates. */
+export interface ActivityRow {
+  seq: number;
+  workspace_id: string;
+  actor_id: string | null;
+  token_id: string | null;
+  object_type: string;
+  object_id: string;
+  action: 'create' | 'update' | 'delete' | 'restore' | 'respace';
+  /** Changed fields: `{field: [before, after]}`. */
+  changes: Record<string, [Json, Json]>;
+  created_at: string;
+}
+
+export type NewActivity = Omit<ActivityRow, 'seq'>;
+
+export interface IdempotencyRow {
+  request_hash: string;
+  status: number;
+  response: string;
+  created_at: string;
+}
+
+/** One page of a list: `hasMore` is exact (the store reads one row past the page). */
+export interface ListPage {
+  rows: ObjectRow[];
+  hasMore: boolean;
+}
+
+/** A list query with everything the server resolved (workspace, `owned_by=me`). */
+export interface ObjectListQuery extends ListQuery {
+  workspaceId: string;
+  type: string;
+}
+
+/** The card column a card belongs to, for positions. */
+export interface ColumnRef {
+  workspaceId: string;
+  boardId: string | null;
+  status: string;
+}
+
+/** The store. Every method is workspace-scoped where data is. */
+export interface Store {
+  /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
+  readonly description: string;
+  /** Runs `fn` in one transaction; everything it does commits or rolls back together. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; returns the versions applied. */
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+
+  // Settings (one-time setup token and the like).
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string | null): Promise<void>;
+
+  // Workspaces, users and memberships.
+  countUsers(): Promise<number>;
+  insertWorkspace(row: WorkspaceRow): Promise<void>;
+  getWorkspace(id: string): Promise<WorkspaceRow | undefined>;
+  getWorkspaceBySlug(slug: string): Promise<WorkspaceRow | undefined>;
+  insertUser(row: UserRow): Promise<void>;
+  getUser(id: string): Promise<UserRow | undefined>;
+  getUserByEmail(email: string): Promise<UserRow | undefined>;
+  updateUserPassword(id: string, passwordHash: string, at: string): Promise<void>;
+  upsertMembership(row: MembershipRow): Promise<void>;
+  getMembership(workspaceId: string, userId: string): Promise<MembershipRow | undefined>;
+  /** The user's memberships, oldest first (the first is the default workspace at login). */
+  listMemberships(userId: string): Promise<MembershipRow[]>;
+
+  // Sessions and personal access tokens.
+  insertSession(row: SessionRow): Promise<void>;
+  getSessionByHash(tokenHash: string): Promise<SessionRow | undefined>;
+  /** Shortens a session's life (after rotation, for requests already in flight). */
+  expireSession(id: string, expiresAt: string): Promise<void>;
+  deleteSessions(userId: string): Promise<void>;
+  insertAccessToken(row: AccessTokenRow): Promise<void>;
+  getAccessTokenByHash(tokenHash: string): Promise<AccessTokenRow | undefined>;
+  getAccessToken(id: string): Promise<AccessTokenRow | undefined>;
+  listAccessTokens(userId: string, workspaceId: string): Promise<AccessTokenRow[]>;
+  touchAccessToken(id: string, at: string): Promise<void>;
+  revokeAccessToken(id: string, at: string): Promise<void>;
+
+  // Objects.
+  getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
+  listObjects(query: ObjectListQuery): Promise<ListPage>;
+  insertObject(row: ObjectRow): Promise<void>;
+  /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */
+  updateObject(row: ObjectRow, expectedVersion: number): Promise<boolean>;
+  /** Live (not deleted) objects of a type whose `data[field]` equals `value`. */
+  listObjectsByField(workspaceId: string, type: string, field: string, value: string): Promise<ObjectRow[]>;
+  /** Trashed objects, newest first. */
+  listTrash(workspaceId: string, types: string[], limit: number, offset: number): Promise<ListPage>;
+  /** Objects trashed together with `id` (a board's cards). */
+  listDeletedWith(workspaceId: string, id: string): Promise<ObjectRow[]>;
+
+  // Card positions within a column.
+  /** The largest position in the column, or undefined when it is empty. */
+  maxPosition(column: ColumnRef, excludeId?: string): Promise<number | undefined>;
+  /** The nearest positions strictly below and at-or-above `position` (excluding one card). */
+  neighbourPositions(column: ColumnRef, position: number, excludeId: string | undefined): Promise<{ below?: number; atOrAbove?: number }>;
+  /** Ids and positions of the column, in order. */
+  columnOrder(column: ColumnRef): Promise<Array<{ id: string; position: number | null }>>;
+  /** Sets positions (respacing) without other changes; bumps versions. */
+  setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string): Promise<void>;
+  /** Counts live cards of a board whose status is one of `statuses`. */
+  countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]): Promise<number>;
+
+  // Activity (audit trail and outbox).
+  insertActivity(row: NewActivity): Promise<number>;
+  listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
+  /** The seq of the first activity at or after a time (for `since=<ISO time>`). */
+  activitySeqAt(workspaceId: string, at: string): Promise<number>;
+
+  // Idempotency keys for POST.
+  getIdempotency(workspaceId: string, userId: string, key: string): Promise<IdempotencyRow | undefined>;
+  putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow): Promise<void>;
+  pruneIdempotency(before: string): Promise<void>;
+
+  // Login rate limiting (held in the database so it holds across instances).
+  recordLoginFailure(key: string, at: number): Promise<void>;
+  countLoginFailures(key: string, since: number): Promise<{ count: number; oldest?: number }>;
+  clearLoginFailures(key: string): Promise<void>;
+
+  // Client telemetry, bounded.
+  insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number): Promise<void>;
+  countAnalytics(): Promise<number>;
+}

@@ -1,0 +1,58 @@
+/**
+ * Roles and token scopes: who may do what, as data shared by the server, prodmcp and the web app.
+ */
+import { AppError, listWords } from './errors.js';
+import { MODEL_NAMES } from './manifest.js';
+
+/** Workspace roles, most powerful first. */
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+/** A member's role in a workspace. */
+export type Role = (typeof ROLES)[number];
+
+/** What a token may do with one model. */
+export const SCOPE_LEVELS = ['none', 'read', 'write'] as const;
+/** One scope level; `write` implies `read`. */
+export type ScopeLevel = (typeof SCOPE_LEVELS)[number];
+/** Per-model scopes of a personal access token. */
+export type Scopes = Record<string, ScopeLevel>;
+
+/** True when the role may write data (every role but viewer). */
+export function roleCanWrite(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+/** True when the level grants the access asked for. */
+export function scopeAllows(level: ScopeLevel | undefined, access: 'read' | 'write'): boolean {
+  return level === 'write' || (access === 'read' && level === 'read');
+}
+
+/**
+ * Parses `board:read,card:write` into scopes; models not named get `none`. An empty spec means
+ * read and write on every model.
+ */
+export function parseScopes(spec: string | undefined): Scopes {
+  const scopes: Scopes = Object.fromEntries(MODEL_NAMES.map((m) => [m, 'none' as ScopeLevel]));
+  if (spec === undefined || spec.trim() === '') {
+    for (const m of MODEL_NAMES) scopes[m] = 'write';
+    return scopes;
+  }
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [model, level] = part.split(':');
+    if (!MODEL_NAMES.includes(model) || !(SCOPE_LEVELS as readonly string[]).includes(level ?? '')) {
+      throw new AppError(
+        'validation_failed',
+        `scope "${part}" is not valid; write model:level with model one of ${listWords(MODEL_NAMES)} and level one of ${listWords(SCOPE_LEVELS)}, e.g. board:read,card:write`,
+        { errors: [{ field: 'scopes', message: `invalid scope "${part}"` }] },
+      );
+    }
+    scopes[model] = level as ScopeLevel;
+  }
+  return scopes;
+}
+
+/** Scopes as `board:read,card:write`. */
+export function formatScopes(scopes: Scopes): string {
+  return Object.entries(scopes)
+    .map(([model, level]) => `${model}:${level}`)
+    .join(',');
+}
