@@ -1,0 +1,112 @@
+/**
+ * Test helpers: a real prodboard server on a random port over a fresh SQLite file, an HTTP client
+ * that speaks the API, and small factories for users and tokens.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { configFromEnv, type ServerConfig } from '../src/config.js';
+import { accessTokenCreator } from '../src/commands/access-token-creator.js';
+import { userCreator } from '../src/commands/user-creator.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { parseScopes } from '@prodboard/shared';
+
+/** A running test server. */
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: SqliteStore;
+  config: ServerConfig;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Starts a server on a fresh database; `overrides` tune the configuration. */
+export async function startServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'prodboard-test-'));
+  const config: ServerConfig = { ...configFromEnv({}), dbPath: join(dir, 'test.db'), port: 0, ...overrides };
+  const store = openSqliteStore(config.dbPath);
+  await store.migrate();
+  const app = await buildApp({ store, config });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: address,
+    app,
+    store,
+    config,
+    dir,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A response, with the body parsed when it is JSON. */
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** A raw body sent as is (for broken JSON and odd content types). */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | Array<string | number | boolean>>;
+}
+
+/** Sends one request to the server. */
+export async function request<T = any>(server: { url: string }, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const url = new URL(path, server.url);
+  for (const [key, value] of Object.entries(options.query ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
+  }
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Buffer | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** A client bound to a server and a token. */
+export function client(server: { url: string }, token?: string) {
+  const call = (method: string) => (path: string, options: RequestOptions = {}) => request(server, method, path, { token, ...options });
+  return { get: call('GET'), post: call('POST'), patch: call('PATCH'), delete: call('DELETE'), token };
+}
+
+let counter = 0;
+
+/** Creates a user (an owner in a workspace of its own unless told otherwise) and signs in. */
+export async function signUp(server: TestServer, options: { email?: string; password?: string; role?: string; workspace?: string } = {}) {
+  counter += 1;
+  const email = options.email ?? `user${counter}-${Date.now()}@example.com`;
+  const password = options.password ?? 'correct horse battery';
+  const workspace = options.workspace ?? `ws${counter}-${Date.now()}`;
+  const created = await userCreator(server.store, { email, password, role: options.role ?? 'owner', workspace });
+  const login = await request(server, 'POST', '/xapi2/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { ...created, email, password, session: login.body.access_token as string, api: client(server, login.body.access_token) };
+}
+
+/** Creates a personal access token for a user with `board:read,card:write`-style scopes. */
+export async function makeToken(server: TestServer, user: { user: { id: string }; workspace: { id: string } }, scopes?: string, expiresAt: string | null = null) {
+  const { token, row } = await accessTokenCreator(server.store, {
+    userId: user.user.id, workspaceId: user.workspace.id, name: 'test token', scopes: parseScopes(scopes), expiresAt,
+  });
+  return { token, row, api: client(server, token) };
+}
