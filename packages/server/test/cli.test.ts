@@ -1,0 +1,122 @@
+/**
+ * The prodboard command, run as a real process from the built package: serve (setup link, graceful
+ * stop), migrate, user create, token create, and usage errors.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { request } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../bin/prodboard.js', import.meta.url));
+let dir: string;
+let db: string;
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, PRODBOARD_DB: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prodboard-cli-'));
+  db = join(dir, 'cli.db');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('--help works for the program and every command', () => {
+  const top = run('--help');
+  assert.equal(top.code, 0);
+  for (const command of ['serve', 'migrate', 'user create', 'token create']) assert.ok(top.stdout.includes(command));
+  for (const command of [['serve'], ['migrate'], ['user', 'create'], ['token', 'create']]) {
+    const res = run(...command, '--help');
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /--db FILE/);
+  }
+});
+
+test('usage errors exit 2 with a message', () => {
+  const unknown = run('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  const badOption = run('migrate', '--nope');
+  assert.equal(badOption.code, 2);
+  assert.match(badOption.stderr, /--nope/);
+  const missing = run('user', 'create', '--db', db);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--email and --password are required/);
+});
+
+test('migrate, user create and token create; the token works against the served database', async () => {
+  const migrate = run('migrate', '--db', db);
+  assert.equal(migrate.code, 0, migrate.stderr);
+  assert.match(migrate.stdout, /applied migrations 1/);
+  assert.match(run('migrate', '--db', db).stdout, /up to date/);
+
+  const user = run('user', 'create', '--email', 'ada@example.com', '--password', 'analytical engine', '--role', 'owner', '--workspace', 'lovelace', '--db', db);
+  assert.equal(user.code, 0, user.stderr);
+  assert.match(user.stdout, /created owner ada@example.com .* in workspace lovelace/);
+  const again = run('user', 'create', '--email', 'ada@example.com', '--password', 'analytical engine', '--db', db);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already exists/);
+
+  const token = run('token', 'create', '--email', 'ada@example.com', '--name', 'CLI test', '--scopes', 'board:read,card:write', '--expires', '30d', '--db', db);
+  assert.equal(token.code, 0, token.stderr);
+  const lines = token.stdout.trim().split('\n');
+  const pat = lines[lines.length - 1];
+  assert.match(pat, /^pat_[A-Za-z0-9_-]{40,}$/, 'the token is alone on the last line');
+  assert.equal(run('token', 'create', '--email', 'ada@example.com', '--name', 'x', '--scopes', 'board:admin', '--db', db).code, 1);
+
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  server.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 10_000);
+    server.stdout.on('data', () => {
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  assert.doesNotMatch(out, /setup#token=/, 'no setup link once an account exists');
+  const me = await request({ url }, 'GET', '/xapi2/auth/me', { token: pat });
+  assert.equal(me.status, 200);
+  assert.equal(me.body.email, 'ada@example.com');
+  assert.equal(me.body.workspace.slug, 'lovelace');
+  assert.deepEqual(me.body.scopes, { board: 'read', card: 'write' });
+
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  server.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.match(out, /stopped/);
+});
+
+test('serve on an empty database prints a one-time setup link that creates the owner', async () => {
+  const emptyDb = join(dir, 'empty.db');
+  const server = spawn(process.execPath, [BIN, '--port', '0', '--db', emptyDb], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  server.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+  const link = await new Promise<URL>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no setup link: ${out}`)), 10_000);
+    server.stdout.on('data', () => {
+      const m = /(http:\/\/\S+\/setup#token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(new URL(m[1]));
+      }
+    });
+  });
+  const token = link.hash.replace('#token=', '');
+  const setup = await request({ url: link.origin }, 'POST', '/xapi2/setup', { body: { token, email: 'first@example.com', password: 'first password' } });
+  assert.equal(setup.status, 201, JSON.stringify(setup.body));
+  assert.equal(setup.body.user.role, 'owner');
+  const reuse = await request({ url: link.origin }, 'POST', '/xapi2/setup', { body: { token, email: 'second@example.com', password: 'second password' } });
+  assert.equal(reuse.status, 403);
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  server.kill('SIGINT');
+  assert.equal(await exited, 0);
+});
