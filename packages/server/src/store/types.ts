@@ -90,6 +90,9 @@ export interface ActivityRow {
 
 export type NewActivity = Omit<ActivityRow, 'seq'>;
 
+/** Told that a workspace has new activity up to `seq`. */
+export type ActivityListener = (workspaceId: string, seq: number) => void;
+
 export interface IdempotencyRow {
   request_hash: string;
   status: number;
@@ -183,7 +186,13 @@ export interface Store {
   countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]): Promise<number>;
 
   // Activity (audit trail and outbox).
+  /** Records an event; listeners hear of it once its transaction commits. */
   insertActivity(row: NewActivity): Promise<number>;
+  /**
+   * Calls `listener` after each commit that recorded activity in a workspace (on PostgreSQL, for
+   * commits of every instance). Returns the unsubscribe function.
+   */
+  subscribeActivity(listener: ActivityListener): () => void;
   listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
   /** The seq of the first activity at or after a time (for `since=<ISO time>`). */
   activitySeqAt(workspaceId: string, at: string): Promise<number>;

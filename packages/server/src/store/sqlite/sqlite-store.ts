@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf, type Json } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityRow, ColumnRef, IdempotencyRow, ListPage, MembershipRow, NewActivity, ObjectListQuery,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, ListPage, MembershipRow, NewActivity, ObjectListQuery,
   ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { buildListSql, cursorQuery, fieldExpr, searchText, unknownCursor, type SqlValue } from './list-query.js';
@@ -23,6 +23,7 @@ interface Shared {
   statements: Map<string, Database.Statement>;
   /** Tail of the queue of transactions waiting for the connection. */
   lock: Promise<void>;
+  listeners: Set<ActivityListener>;
 }
 
 function toObject(row: Row): ObjectRow {
@@ -69,16 +70,36 @@ export function openSqliteStore(file: string): SqliteStore {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve() }, false, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set() }, false, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
 export class SqliteStore implements Store {
+  /** Activity recorded in this transaction, announced after COMMIT. */
+  private readonly pending: Array<[string, number]> = [];
+
   constructor(
     private readonly shared: Shared,
     private readonly inTransaction: boolean,
     readonly description: string,
   ) {}
+
+  private announce(events: Array<[string, number]>): void {
+    for (const listener of this.shared.listeners) {
+      for (const [workspaceId, seq] of events) {
+        try {
+          listener(workspaceId, seq);
+        } catch {
+          // A listener's failure must not undo or block a committed write.
+        }
+      }
+    }
+  }
+
+  subscribeActivity(listener: ActivityListener): () => void {
+    this.shared.listeners.add(listener);
+    return () => this.shared.listeners.delete(listener);
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.shared.statements.get(sql);
@@ -111,8 +132,10 @@ export class SqliteStore implements Store {
     try {
       db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await fn(new SqliteStore(this.shared, true, this.description));
+        const tx = new SqliteStore(this.shared, true, this.description);
+        const result = await fn(tx);
         db.exec('COMMIT');
+        this.announce(tx.pending);
         return result;
       } catch (err) {
         if (db.inTransaction) db.exec('ROLLBACK');
@@ -403,7 +426,10 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
     );
-    return Number(result.lastInsertRowid);
+    const seq = Number(result.lastInsertRowid);
+    if (this.inTransaction) this.pending.push([row.workspace_id, seq]);
+    else this.announce([[row.workspace_id, seq]]);
+    return seq;
   }
 
   async listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number) {

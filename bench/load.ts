@@ -1,0 +1,118 @@
+/**
+ * Servers in child processes and autocannon runs against them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+export interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node <args>` and waits for a line on stdout from which `match` extracts the URL.
+ * Everything else the child prints is drained (and kept, for errors).
+ */
+export function spawnServer(name: string, args: string[], match: RegExp, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const output: string[] = [];
+    let ready = false;
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (output.length < 200) output.push(line);
+      const m = match.exec(line);
+      if (!ready && m) {
+        ready = true;
+        resolve({
+          name,
+          url: m[1].replace('localhost', '127.0.0.1'),
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+              child.once('exit', () => (clearTimeout(timer), done()));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => {
+      if (!ready) reject(new Error(`${name} exited with ${code} before it was ready:\n${output.join('\n')}`));
+    });
+    setTimeout(() => {
+      if (!ready) {
+        child.kill('SIGKILL');
+        reject(new Error(`${name} was not ready after 30 s:\n${output.join('\n')}`));
+      }
+    }, 30_000).unref();
+  });
+}
+
+/** One autocannon request template (autocannon's own shape, kept loose). */
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Called per request to vary the path or body (runs in this process, the load generator). */
+  setup?: (req: { path: string; body?: string }) => { path: string; body?: string };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  mean_ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+}
+
+/** Runs autocannon against `url` for `seconds` with `connections`. */
+export async function load(url: string, spec: RequestSpec, seconds: number, connections: number): Promise<LoadResult> {
+  const request: Record<string, unknown> = { method: spec.method, path: spec.path, headers: spec.headers, body: spec.body };
+  if (spec.setup) {
+    const setup = spec.setup;
+    request.setupRequest = (req: { path: string; body?: string }) => ({ ...req, ...setup(req) });
+  }
+  const latencies: number[] = [];
+  // autocannon's own histogram keeps whole milliseconds; we keep every 2xx response time (float ms).
+  const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, requests: [request] } as never) as unknown as
+    NodeJS.EventEmitter & PromiseLike<AutocannonResult>;
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    if (status >= 200 && status < 300) latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => (latencies.length === 0 ? NaN : Number(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2)));
+  return {
+    rps: Math.round(result.requests.average),
+    p50_ms: pct(0.5),
+    p90_ms: pct(0.9),
+    p99_ms: pct(0.99),
+    mean_ms: Number((latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)).toFixed(2)),
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds: result.duration,
+  };
+}
+
+/** The parts of autocannon's result we read. */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}

@@ -1,0 +1,234 @@
+/**
+ * The benchmark database: one workspace, one owner with a PAT, 20 boards and 100,000 cards, one
+ * column of which (board 0, `todo`) holds exactly 5,000 cards. Built once through the store in a
+ * single transaction and cached under bench/results/ keyed by SEED_VERSION; every run works on a
+ * fresh copy (creates write to it).
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { DEFAULT_COLUMNS, PRIORITIES, parseScopes, type Json } from '@prodboard/shared';
+import { openSqliteStore } from '../packages/server/dist/store/sqlite/sqlite-store.js';
+import { userCreator } from '../packages/server/dist/commands/user-creator.js';
+import { accessTokenCreator } from '../packages/server/dist/commands/access-token-creator.js';
+import { POSITION_STEP } from '../packages/server/dist/commands/card-placement.js';
+import type { ObjectRow } from '../packages/server/dist/store/types.js';
+
+/** Bump when the seeded data or its layout changes: the cache is keyed by it. */
+export const SEED_VERSION = 1;
+
+export const SEED = {
+  boards: 20,
+  cards: 100_000,
+  /** Cards in the measured column (board 0, first column). */
+  bigColumn: 5_000,
+  sampleIds: 5_000,
+} as const;
+
+/** What the benchmark needs to know about a seeded database. */
+export interface SeedMeta {
+  seedVersion: number;
+  createdAt: string;
+  seedSeconds: number;
+  email: string;
+  /** The PAT's secret (the database only holds its hash); bench data only. */
+  token: string;
+  userId: string;
+  workspaceId: string;
+  boardIds: string[];
+  cardCount: number;
+  /** The measured list: board 0's `todo` column with exactly SEED.bigColumn cards. */
+  list: { boardId: string; status: string; cards: number };
+  /** Where creates go: board 1's `todo` column (not the measured one). */
+  create: { boardId: string; status: string; cards: number };
+  /** Random live card ids, for get-by-id. */
+  sampleCardIds: string[];
+}
+
+/** A small deterministic PRNG (mulberry32), so every seed is the same data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'deploy review migrate refactor login billing invoice export search cache queue retry timeout webhook ' +
+  'onboarding dashboard report mobile layout drag drop column board token scope audit upload avatar email ' +
+  'notification locale date filter sort archive restore trash import csv pdf chart metric alert latency'
+).split(' ');
+const PEOPLE = ['ada', 'grace', 'linus', 'barbara', 'ken', 'margaret', 'dennis', 'frances'];
+const TAGS = ['bug', 'feature', 'ui', 'api', 'infra', 'docs', 'security', 'perf', 'customer', 'tech-debt'];
+
+export function seedPaths(resultsDir: string) {
+  const base = join(resultsDir, `seed-v${SEED_VERSION}`);
+  return { db: `${base}.db`, meta: `${base}.json` };
+}
+
+/** The cached seed, when it exists and is of this version. */
+export function cachedSeed(resultsDir: string): SeedMeta | undefined {
+  const paths = seedPaths(resultsDir);
+  if (!existsSync(paths.db) || !existsSync(paths.meta)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(paths.meta, 'utf8')) as SeedMeta;
+    return meta.seedVersion === SEED_VERSION ? meta : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the seed database (into a temporary file, renamed into place when complete). */
+export async function buildSeed(resultsDir: string, log: (line: string) => void): Promise<SeedMeta> {
+  mkdirSync(resultsDir, { recursive: true });
+  const paths = seedPaths(resultsDir);
+  const tmp = `${paths.db}.tmp`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  const started = performance.now();
+  const store = openSqliteStore(tmp);
+  await store.migrate();
+  // A big page cache makes the 11 expression indexes cheap to maintain during the bulk load.
+  store.connection.pragma('cache_size = -262144');
+
+  const email = 'bench@example.com';
+  const { user, workspace } = await userCreator(store, { email, password: 'bench password 123', role: 'owner', workspace: 'bench' });
+  const { token } = await accessTokenCreator(store, {
+    userId: user.id, workspaceId: workspace.id, name: 'bench', scopes: parseScopes(undefined), expiresAt: null,
+  });
+
+  const rand = prng(0xb0a7d);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+  const yearMs = 365 * 86_400_000;
+  const t0 = Date.now() - yearMs;
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  const base = (id: string, type: string, ms: number, data: Record<string, Json>): ObjectRow => ({
+    id, workspace_id: workspace.id, type, status: 'active', owned_by: user.id, created_by: user.id, updated_by: user.id,
+    is_archived: false, is_deleted: false, created_at: at(ms), updated_at: at(ms), version: 1,
+    deleted_at: null, deleted_with: null, data,
+  });
+
+  // Columns: every (board, column key). Column 0 is the measured one; the rest share the other cards.
+  const boardIds: string[] = [];
+  const columns: Array<{ boardId: string; status: string }> = [];
+  const boardRows: ObjectRow[] = [];
+  for (let b = 0; b < SEED.boards; b++) {
+    const ms = t0 + b * 60_000;
+    const id = uuidv7({ msecs: ms });
+    boardIds.push(id);
+    boardRows.push(base(id, 'board', ms, {
+      name: b === 0 ? 'Bench: the 5,000-card column' : `Bench board ${b}`,
+      description: `Board ${b} of the prodboard benchmark`,
+      accent: 'blue',
+      tags: ['bench'],
+      settings: {},
+      columns: DEFAULT_COLUMNS.map((c) => ({ ...c })) as unknown as Json,
+    }));
+    for (const c of DEFAULT_COLUMNS) columns.push({ boardId: id, status: c.key });
+  }
+
+  // Which column each card goes to, in creation order: the big column gets exactly SEED.bigColumn,
+  // the others share the rest evenly; shuffled so a column's rows are spread over the table as in life.
+  const assignment = new Uint16Array(SEED.cards);
+  for (let i = 0; i < SEED.cards; i++) assignment[i] = i < SEED.bigColumn ? 0 : 1 + ((i - SEED.bigColumn) % (columns.length - 1));
+  for (let i = assignment.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [assignment[i], assignment[j]] = [assignment[j], assignment[i]];
+  }
+  const counts = new Array<number>(columns.length).fill(0);
+  const cardIds: string[] = [];
+  const firstCardMs = t0 + SEED.boards * 60_000;
+  const spacing = Math.floor((yearMs - SEED.boards * 60_000 - 3_600_000) / SEED.cards);
+
+  await store.transaction(async (tx) => {
+    for (const row of boardRows) {
+      await tx.insertObject(row);
+      await tx.insertActivity(activity(row));
+    }
+    for (let i = 0; i < SEED.cards; i++) {
+      const col = assignment[i];
+      counts[col] += 1;
+      const ms = firstCardMs + i * spacing;
+      const id = uuidv7({ msecs: ms });
+      cardIds.push(id);
+      const words = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => pick(WORDS));
+      const data: Record<string, Json> = {
+        title: `${words.join(' ')} #${i}`,
+        description: Array.from({ length: 10 + Math.floor(rand() * 30) }, () => pick(WORDS)).join(' '),
+        board_id: columns[col].boardId,
+        status: columns[col].status,
+        // As the server places a card created at the end of its column: steps of POSITION_STEP.
+        position: counts[col] * POSITION_STEP,
+        priority: pick(PRIORITIES),
+        tags: [...new Set([pick(TAGS), pick(TAGS)])],
+      };
+      if (rand() < 0.7) data.assignee = pick(PEOPLE);
+      if (rand() < 0.3) data.due_date = at(ms + Math.floor(rand() * 60) * 86_400_000).slice(0, 10);
+      const row = base(id, 'card', ms, data);
+      await tx.insertObject(row);
+      await tx.insertActivity(activity(row));
+    }
+  });
+
+  function activity(row: ObjectRow) {
+    return {
+      workspace_id: workspace.id, actor_id: user.id, token_id: null, object_type: row.type, object_id: row.id,
+      action: 'create' as const, changes: Object.fromEntries(Object.entries(row.data).map(([k, v]) => [k, [null, v] as [Json, Json]])),
+      created_at: row.created_at,
+    };
+  }
+
+  store.analyze();
+  store.connection.pragma('wal_checkpoint(TRUNCATE)');
+  await store.close();
+  renameSync(tmp, paths.db);
+  for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+
+  const sample: string[] = [];
+  for (let i = 0; i < SEED.sampleIds; i++) sample.push(cardIds[Math.floor(rand() * cardIds.length)]);
+  const meta: SeedMeta = {
+    seedVersion: SEED_VERSION,
+    createdAt: new Date().toISOString(),
+    seedSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    email,
+    token,
+    userId: user.id,
+    workspaceId: workspace.id,
+    boardIds,
+    cardCount: SEED.cards,
+    list: { boardId: columns[0].boardId, status: columns[0].status, cards: counts[0] },
+    create: { boardId: columns[DEFAULT_COLUMNS.length].boardId, status: columns[DEFAULT_COLUMNS.length].status, cards: counts[DEFAULT_COLUMNS.length] },
+    sampleCardIds: sample,
+  };
+  writeFileSync(paths.meta, JSON.stringify(meta, null, 2));
+  log(`seeded ${SEED.cards.toLocaleString('en')} cards on ${SEED.boards} boards in ${meta.seedSeconds} s → ${paths.db}`);
+  return meta;
+}
+
+/** The cached seed, or a new one. */
+export async function ensureSeed(resultsDir: string, log: (line: string) => void): Promise<{ meta: SeedMeta; cached: boolean }> {
+  const cached = cachedSeed(resultsDir);
+  if (cached) {
+    log(`using cached seed v${SEED_VERSION} (${cached.cardCount.toLocaleString('en')} cards, built in ${cached.seedSeconds} s): ${seedPaths(resultsDir).db}`);
+    return { meta: cached, cached: true };
+  }
+  log(`building seed v${SEED_VERSION}: ${SEED.cards.toLocaleString('en')} cards on ${SEED.boards} boards ...`);
+  return { meta: await buildSeed(resultsDir, log), cached: false };
+}
+
+/** A fresh copy of the seed for one run (creates write to it). */
+export function freshCopy(resultsDir: string, name: string): string {
+  const target = join(resultsDir, name);
+  for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
+  copyFileSync(seedPaths(resultsDir).db, target);
+  return target;
+}
+
+/** Removes a run's copy. */
+export function removeCopy(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+}
