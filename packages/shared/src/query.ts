@@ -90,11 +90,12 @@ function single(params: RawParams, name: string, errors: FieldError[]): string |
 
 function parseInteger(name: string, raw: string | undefined, min: number, errors: FieldError[]): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^-?\d{1,9}$/.test(raw.trim())) {
+  if (!/^-?\d+$/.test(raw.trim())) {
     errors.push({ field: name, message: `${name} must be a whole number ≥ ${min}; got "${raw.slice(0, 40)}"` });
     return undefined;
   }
-  const value = Number(raw);
+  // Huge values are clamped (a limit to max_limit later, an offset past any data), never an error.
+  const value = Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
   if (value < min) {
     errors.push({ field: name, message: `${name} must be ≥ ${min}; got ${value}` });
     return undefined;

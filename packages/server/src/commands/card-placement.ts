@@ -55,6 +55,8 @@ export async function placeCard(
   }
 
   const column = columnOf(ctx, card);
+  // Moves within one column are serialised so two writers never compute the same free slot.
+  await ctx.store.lockKey(`column:${column.workspaceId}:${column.boardId ?? ''}:${column.status ?? ''}`);
   const moved = !previous || column.boardId !== (previous.data.board_id ?? null) || column.status !== (previous.data.status ?? null);
   if (requested.position && typeof card.data.position === 'number') {
     card.data.position = await positionAt(ctx, column, card.data.position, card.id);

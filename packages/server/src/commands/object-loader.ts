@@ -13,10 +13,10 @@ export function requireModel(type: string): ModelSpec {
   return model;
 }
 
-/** The object, live (not deleted), in the caller's workspace, or a 404. */
+/** The object, live (not deleted), in the caller's workspace, held for this write; or a 404. */
 export async function loadLiveObject(ctx: CommandContext, type: string, id: string): Promise<ObjectRow> {
   assertUuid(id);
-  const row = await ctx.store.getObject(ctx.actor.workspace.id, type, id);
+  const row = await ctx.store.getObjectForUpdate(ctx.actor.workspace.id, type, id);
   if (!row || row.is_deleted) throw notFound(type, id);
   return row;
 }

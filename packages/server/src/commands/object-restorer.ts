@@ -17,7 +17,7 @@ export async function objectRestorer(ctx: CommandContext, type: string, id: stri
   requireModel(type);
   assertUuid(id);
   const workspaceId = ctx.actor.workspace.id;
-  const row = await ctx.store.getObject(workspaceId, type, id);
+  const row = await ctx.store.getObjectForUpdate(workspaceId, type, id);
   if (!row) throw notFound(type, id);
   if (!row.is_deleted) throw new AppError('conflict', `${type} ${id} is not in the trash; there is nothing to restore`);
   const boardId = row.data.board_id;

@@ -59,6 +59,8 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
       const result = await store.transaction(async (tx) => {
         if (key) {
+          // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
+          await tx.lockKey(`idempotency:${actor.workspace.id}:${actor.user.id}:${key}`);
           const prior = await tx.getIdempotency(actor.workspace.id, actor.user.id, key);
           if (prior && Date.parse(prior.created_at) > Date.now() - IDEMPOTENCY_TTL_MS) {
             if (prior.request_hash !== requestHash) {

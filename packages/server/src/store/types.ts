@@ -160,8 +160,16 @@ export interface Store {
   touchAccessToken(id: string, at: string): Promise<void>;
   revokeAccessToken(id: string, at: string): Promise<void>;
 
+  /**
+   * Serialises transactions that touch the same named thing (a card column, an idempotency key)
+   * until the transaction ends. SQLite's writes are already serial; PostgreSQL takes an advisory lock.
+   */
+  lockKey(name: string): Promise<void>;
+
   // Objects.
   getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
+  /** Like getObject, and holds the row against other writers until the transaction ends. */
+  getObjectForUpdate(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   listObjects(query: ObjectListQuery): Promise<ListPage>;
   insertObject(row: ObjectRow): Promise<void>;
   /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */

@@ -2,7 +2,7 @@
  * SQLite schema, as numbered migrations. Append new ones; never edit one that has shipped.
  *
  * Objects keep their model fields as JSON in `data`; expression indexes cover the filters and sorts
- * the manifest allows (see `fieldExpr` in list-query.ts: the expressions must match exactly).
+ * the manifest allows (see `sqliteField` in dialect.ts: the expressions must match exactly).
  */
 
 /** One migration: a version number and the SQL that brings the schema to it. */

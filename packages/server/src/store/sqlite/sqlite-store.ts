@@ -13,7 +13,8 @@ import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, ListPage, MembershipRow, NewActivity, ObjectListQuery,
   ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
-import { buildListSql, cursorQuery, fieldExpr, searchText, unknownCursor, type SqlValue } from './list-query.js';
+import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -110,7 +111,7 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  private get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
+  private get<T = Row>(sql: string, ...params: Array<SqlValue | undefined>): T | undefined {
     return this.stmt(sql).get(...params) as T | undefined;
   }
 
@@ -295,7 +296,15 @@ export class SqliteStore implements Store {
     this.run('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', at, id);
   }
 
+  async lockKey(_name: string) {
+    // Writes on one SQLite connection are serial already (transactions take the store's lock).
+  }
+
   // Objects
+
+  async getObjectForUpdate(workspaceId: string, type: string, id: string) {
+    return this.getObject(workspaceId, type, id);
+  }
 
   async getObject(workspaceId: string, type: string, id: string) {
     const row = this.get('SELECT * FROM objects WHERE id = ? AND workspace_id = ? AND type = ?', id, workspaceId, type);
@@ -305,13 +314,13 @@ export class SqliteStore implements Store {
   async listObjects(query: ObjectListQuery): Promise<ListPage> {
     let cursor: { value: SqlValue; id: string } | undefined;
     if (query.after !== undefined) {
-      const c = cursorQuery(query, query.after);
-      const found = this.get<{ v: SqlValue; id: string }>(c.sql, ...c.params);
+      const c = cursorSql(sqliteDialect, query, query.after);
+      const found = this.stmt(c.sql).get(named(c.params)) as { v: SqlValue; id: string } | undefined;
       if (!found) throw unknownCursor(query.after);
       cursor = { value: found.v, id: found.id };
     }
-    const { sql, params } = buildListSql(query, cursor);
-    const rows = this.all(sql, ...params);
+    const { sql, params } = pageSql(sqliteDialect, query, cursor);
+    const rows = this.stmt(sql).all(named(params)) as Row[];
     const hasMore = rows.length > query.limit;
     return { rows: rows.slice(0, query.limit).map(toObject), hasMore };
   }

@@ -1,0 +1,144 @@
+/**
+ * Turns a parsed list query into SQL for either dialect: filters, sort with id tie-break, keyset
+ * `after`, exact `has_more` (one row past the page) and ranked full-text search. What differs
+ * between SQLite and PostgreSQL is behind `Dialect`; the logic (and so the results) is shared.
+ */
+import { AppError, type FieldSpec } from '@prodboard/shared';
+import type { ObjectListQuery } from '../types.js';
+
+/** A value bound to a placeholder. */
+export type SqlValue = string | number | boolean | null;
+
+/** What one SQL dialect writes differently. */
+export interface Dialect {
+  /** The placeholder for the n-th (1-based) parameter. */
+  placeholder(n: number): string;
+  /** A data field as SQL text; numbers (`numeric`) as SQL numbers. Must match the index expressions. */
+  field(name: string, numeric?: boolean): string;
+  /** An expression compared in byte order (C collation), so both stores sort strings alike. */
+  bytewise(expr: string): string;
+  /** True when a tags field contains one of the values (already placeholders). */
+  tagsContain(field: string, placeholders: string[]): string;
+  /** How a boolean is bound. */
+  bool(value: boolean): SqlValue;
+  /** NULL placement spelled out so both stores put NULLs first ascending and last descending. */
+  nulls(desc: boolean): string;
+  /** Full-text search: the FROM for ranked search, the WHERE for filtering only, the rank (lower is better). */
+  search: {
+    rankedFrom: string;
+    rankedWhere(match: string): string;
+    filterWhere(match: string): string;
+    rank(match: string): string;
+    /** The search words as this engine's query string: every word must match, as a prefix. */
+    query(terms: string[]): string;
+  };
+}
+
+/** Collects parameters and hands out their placeholders. */
+export class Params {
+  readonly values: SqlValue[] = [];
+  constructor(private readonly dialect: Dialect) {}
+  add(value: SqlValue): string {
+    this.values.push(value);
+    return this.dialect.placeholder(this.values.length);
+  }
+}
+
+/** Only plain identifiers ever reach SQL as field names. */
+export function safeName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe field name ${name}`);
+  return name;
+}
+
+function sortExpr(d: Dialect, q: ObjectListQuery, params: Params): string {
+  if (q.sort === null) return d.search.rank(params.add(d.search.query(q.terms)));
+  const target = q.sort.target;
+  if (target.kind === 'top') return d.bytewise(target.name);
+  return fieldSortExpr(d, target.field);
+}
+
+/** The sort expression of a field; enums sort in manifest order (low < medium < high < critical). */
+function fieldSortExpr(d: Dialect, field: FieldSpec): string {
+  if (field.type === 'enum' && field.values) {
+    const arms = field.values.map((v, i) => `WHEN '${v.replace(/'/g, "''")}' THEN ${i}`).join(' ');
+    return `(CASE ${d.field(safeName(field.name))} ${arms} END)`;
+  }
+  if (field.type === 'number') return d.field(safeName(field.name), true);
+  return d.bytewise(d.field(safeName(field.name)));
+}
+
+function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
+  const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${params.add(d.bool(false))}`];
+  if (!q.includeArchived) where.push(`is_archived = ${params.add(d.bool(false))}`);
+  for (const f of q.filters) {
+    const values = f.values.map((v) => (typeof v === 'boolean' ? d.bool(v) : v));
+    if (f.target.kind === 'data' && f.target.field.type === 'tags') {
+      where.push(d.tagsContain(safeName(f.target.field.name), values.map((v) => params.add(v))));
+      continue;
+    }
+    const column = f.target.kind === 'top' ? f.target.name : d.field(safeName(f.target.field.name));
+    const placeholders = values.map((v) => params.add(v));
+    where.push(placeholders.length === 1 ? `${column} = ${placeholders[0]}` : `${column} IN (${placeholders.join(', ')})`);
+  }
+  return where;
+}
+
+/** The SQL of one page, given the cursor row's sort value and id (looked up with `cursorSql`). */
+export function pageSql(d: Dialect, q: ObjectListQuery, cursor?: { value: SqlValue; id: string }): { sql: string; params: SqlValue[] } {
+  const params = new Params(d);
+  const where = filters(d, q, params);
+  let from = 'objects';
+  if (q.terms.length > 0) {
+    if (q.sort === null) {
+      from = d.search.rankedFrom;
+      where.push(d.search.rankedWhere(params.add(d.search.query(q.terms))));
+    } else {
+      where.push(d.search.filterWhere(params.add(d.search.query(q.terms))));
+    }
+  }
+  const desc = q.sort?.desc ?? false;
+  const expr = sortExpr(d, q, params);
+  const id = d.bytewise('id');
+  if (cursor) {
+    // NULLs come first ascending and last descending (see Dialect.nulls); the conditions follow suit.
+    const op = desc ? '<' : '>';
+    const cursorId = params.add(cursor.id);
+    if (cursor.value === null) {
+      where.push(desc ? `(${expr} IS NULL AND ${id} < ${cursorId})` : `((${expr} IS NULL AND ${id} > ${cursorId}) OR ${expr} IS NOT NULL)`);
+    } else {
+      const value = params.add(cursor.value);
+      where.push(`(${expr} ${op} ${value} OR (${expr} = ${value} AND ${id} ${op} ${cursorId})${desc ? ` OR ${expr} IS NULL` : ''})`);
+    }
+  }
+  const dir = desc ? 'DESC' : 'ASC';
+  const limit = params.add(q.limit + 1);
+  const offset = params.add(q.offset);
+  const sql = `SELECT objects.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${expr} ${dir} ${d.nulls(desc)}, ${id} ${dir} LIMIT ${limit} OFFSET ${offset}`;
+  return { sql, params: params.values };
+}
+
+/** The query reading the `after` row's sort value (and proving it belongs to this workspace and type). */
+export function cursorSql(d: Dialect, q: ObjectListQuery, afterId: string): { sql: string; params: SqlValue[] } {
+  const params = new Params(d);
+  const expr = sortExpr(d, q, params);
+  const scope = `workspace_id = ${params.add(q.workspaceId)} AND type = ${params.add(q.type)} AND id = ${params.add(afterId)}`;
+  if (q.sort === null) {
+    const match = d.search.rankedWhere(params.add(d.search.query(q.terms)));
+    return { sql: `SELECT ${expr} AS v, id FROM ${d.search.rankedFrom} WHERE ${match} AND ${scope}`, params: params.values };
+  }
+  return { sql: `SELECT ${expr} AS v, id FROM objects WHERE ${scope}`, params: params.values };
+}
+
+/** The error for an `after` id that names nothing in this list. */
+export function unknownCursor(afterId: string): AppError {
+  return new AppError('invalid_query', `after "${afterId}" is not an object of this list; pass meta.next_cursor from the previous page, or leave after out to start from the beginning`, {
+    errors: [{ field: 'after', message: 'unknown cursor' }],
+  });
+}
+
+/** The text the search index holds for an object: its first search field as title, the rest as body. */
+export function searchText(fields: string[], data: Record<string, unknown>): { title: string; body: string } {
+  const text = (name: string | undefined) => (name !== undefined && typeof data[name] === 'string' ? (data[name] as string) : '');
+  const [first, ...rest] = fields;
+  return { title: text(first), body: rest.map(text).filter(Boolean).join('\n') };
+}
