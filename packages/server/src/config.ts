@@ -6,8 +6,10 @@
 export interface ServerConfig {
   host: string;
   port: number;
-  /** SQLite database file. */
+  /** SQLite database file (used unless `databaseUrl` is set). */
   dbPath: string;
+  /** PostgreSQL URL (postgres://...); when set, PostgreSQL is the store. */
+  databaseUrl?: string;
   /** Idle lifetime of a login session; each renewal starts a new one. */
   sessionTtlMs: number;
   /** A session older than this is renewed and the new token returned in `x-auth-refresh-token`. */
@@ -24,6 +26,10 @@ export interface ServerConfig {
   analyticsKeep: number;
   /** Path of the single-file prodmcp build this server distributes (absent until it is built). */
   mcpScriptPath: string;
+  /** The built web app served at `/` (absent until it is built). */
+  webRoot: string;
+  /** Live event streams send a heartbeat, and re-check their token, this often. */
+  eventsHeartbeatMs: number;
   logLevel: string;
 }
 
@@ -43,6 +49,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.PRODBOARD_HOST || '127.0.0.1',
     port: num('PRODBOARD_PORT', 4747),
     dbPath: env.PRODBOARD_DB || './data/prodboard.db',
+    databaseUrl: env.DATABASE_URL || undefined,
     sessionTtlMs: num('PRODBOARD_SESSION_TTL_SECONDS', 14 * 86_400) * 1000,
     sessionRefreshMs: num('PRODBOARD_SESSION_REFRESH_SECONDS', 86_400) * 1000,
     loginMaxFailures: num('PRODBOARD_LOGIN_MAX_FAILURES', 5),
@@ -52,6 +59,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 120),
     analyticsKeep: num('PRODBOARD_ANALYTICS_KEEP', 100_000),
     mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url).pathname,
+    webRoot: env.PRODBOARD_WEB_ROOT || new URL('../../web/dist', import.meta.url).pathname,
+    eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
   };
 }

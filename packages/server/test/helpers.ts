@@ -11,24 +11,63 @@ import { configFromEnv, type ServerConfig } from '../src/config.js';
 import { accessTokenCreator } from '../src/commands/access-token-creator.js';
 import { userCreator } from '../src/commands/user-creator.js';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.js';
+import pg from 'pg';
 import { parseScopes } from '@prodboard/shared';
+
+/** Which store the suite runs on: `PRODBOARD_TEST_STORE=postgres` switches every server to PostgreSQL. */
+export const TEST_STORE = process.env.PRODBOARD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+/** The PostgreSQL database tests use (each server gets a schema of its own in it). */
+export const TEST_DATABASE_URL = process.env.PRODBOARD_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A running test server. */
 export interface TestServer {
   url: string;
   app: FastifyInstance;
-  store: SqliteStore;
+  store: SqliteStore | PostgresStore;
   config: ServerConfig;
   dir: string;
+  /** Reads the database directly (SQL with `?` placeholders, run on whichever store the suite uses). */
+  query<T = Record<string, any>>(sql: string, ...params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
+}
+
+/** A fresh store for a test: a new SQLite file, or a new schema in the PostgreSQL test database. */
+export async function openTestStore(dir: string): Promise<{ store: SqliteStore | PostgresStore; config: Partial<ServerConfig>; query: TestServer['query']; drop(): Promise<void> }> {
+  if (TEST_STORE === 'postgres') {
+    const schema = `pb_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 5 });
+    await store.migrate();
+    const raw = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
+    return {
+      store,
+      config: { databaseUrl: TEST_DATABASE_URL },
+      query: async (sql, ...params) => {
+        let n = 0;
+        return (await raw.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows;
+      },
+      async drop() {
+        await raw.end();
+        await store.dropSchema();
+      },
+    };
+  }
+  const dbPath = join(dir, 'test.db');
+  const store = openSqliteStore(dbPath);
+  await store.migrate();
+  return {
+    store,
+    config: { dbPath },
+    query: async (sql, ...params) => store.connection.prepare(sql).all(...params) as never[],
+    async drop() {},
+  };
 }
 
 /** Starts a server on a fresh database; `overrides` tune the configuration. */
 export async function startServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prodboard-test-'));
-  const config: ServerConfig = { ...configFromEnv({}), dbPath: join(dir, 'test.db'), port: 0, ...overrides };
-  const store = openSqliteStore(config.dbPath);
-  await store.migrate();
+  const { store, config: storeConfig, query, drop } = await openTestStore(dir);
+  const config: ServerConfig = { ...configFromEnv({}), ...storeConfig, port: 0, ...overrides };
   const app = await buildApp({ store, config });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -37,8 +76,10 @@ export async function startServer(overrides: Partial<ServerConfig> = {}): Promis
     store,
     config,
     dir,
+    query,
     async close() {
       await app.close();
+      await drop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,8 +1,8 @@
 /** prodboard migrate: applies pending migrations and reports them. */
 import { DB_HELP, DB_OPTIONS, configWith, parse } from './options.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openConfiguredStore } from '../store/open.js';
 
-const USAGE = `Usage: prodboard migrate [--db FILE]
+const USAGE = `Usage: prodboard migrate [--db FILE | --database-url URL]
 
 Applies pending database migrations (serve also does this at start).
 
@@ -13,7 +13,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, DB_OPTIONS, USAGE);
   if (values.help) return console.log(USAGE), 0;
   const config = configWith(values);
-  const store = openSqliteStore(config.dbPath);
+  const store = openConfiguredStore(config);
   try {
     const applied = await store.migrate();
     console.log(applied.length ? `applied migrations ${applied.join(', ')} to ${store.description}` : `${store.description} is up to date`);

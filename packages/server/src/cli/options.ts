@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { configFromEnv, type ServerConfig } from '../config.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openConfiguredStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
 /** An error that ends the command with a message and an exit code (2: usage). */
@@ -17,11 +17,13 @@ export class ExitError extends Error {
 /** The options every command that opens the database takes. */
 export const DB_OPTIONS = {
   db: { type: 'string' },
+  'database-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** The help lines for DB_OPTIONS. */
 export const DB_HELP = `  --db FILE            SQLite database file (env PRODBOARD_DB; default ./data/prodboard.db)
+  --database-url URL   use PostgreSQL instead, e.g. postgres://user@host:5432/prodboard (env DATABASE_URL)
   -h, --help           show this help`;
 
 /** Parsed option values: strings and booleans by option type. */
@@ -37,9 +39,13 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 }
 
 /** The configuration with command-line values applied. */
-export function configWith(values: { db?: string; host?: string; port?: string }): ServerConfig {
+export function configWith(values: { db?: string; 'database-url'?: string; host?: string; port?: string }): ServerConfig {
   const config = configFromEnv();
-  if (values.db) config.dbPath = values.db;
+  if (values.db) {
+    config.dbPath = values.db;
+    config.databaseUrl = undefined;
+  }
+  if (values['database-url']) config.databaseUrl = values['database-url'];
   if (values.host) config.host = values.host;
   if (values.port !== undefined) {
     const port = Number(values.port);
@@ -51,8 +57,18 @@ export function configWith(values: { db?: string; host?: string; port?: string }
 
 /** Opens the configured store and applies pending migrations. */
 export async function openStore(config: ServerConfig): Promise<Store> {
-  const store = openSqliteStore(config.dbPath);
-  await store.migrate();
+  let store: Store;
+  try {
+    store = openConfiguredStore(config);
+  } catch (err) {
+    throw new ExitError((err as Error).message, 2);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw new ExitError(`cannot open ${store.description}: ${(err as Error).message}`);
+  }
   return store;
 }
 

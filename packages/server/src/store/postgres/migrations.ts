@@ -1,0 +1,167 @@
+/**
+ * PostgreSQL schema, as numbered migrations with the same versions and meaning as SQLite's.
+ * Append new ones; never edit one that has shipped.
+ *
+ * Timestamps are ISO 8601 UTC text, as on SQLite, so both stores sort and page identically; strings
+ * compared in sorts use the C collation for the same reason. `data` is jsonb; expression indexes must
+ * match `pgField` in dialect.ts exactly.
+ */
+import type { Migration } from '../sqlite/migrations.js';
+
+export const PG_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE workspaces (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX users_email ON users (lower(email));
+
+CREATE TABLE memberships (
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id)
+);
+CREATE INDEX memberships_user ON memberships (user_id, created_at);
+
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE access_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  name TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  scopes JSONB NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX access_tokens_user ON access_tokens (user_id, workspace_id, created_at);
+
+CREATE TABLE objects (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(id),
+  type TEXT COLLATE "C" NOT NULL,
+  status TEXT COLLATE "C" NOT NULL DEFAULT 'active',
+  owned_by TEXT COLLATE "C" NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  is_archived BOOLEAN NOT NULL DEFAULT false,
+  is_deleted BOOLEAN NOT NULL DEFAULT false,
+  created_at TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  deleted_at TEXT COLLATE "C",
+  deleted_with TEXT,
+  data JSONB NOT NULL,
+  search TSVECTOR NOT NULL DEFAULT ''::tsvector
+);
+CREATE INDEX objects_created ON objects (workspace_id, type, created_at, id) WHERE NOT is_deleted;
+CREATE INDEX objects_updated ON objects (workspace_id, type, updated_at, id) WHERE NOT is_deleted;
+CREATE INDEX objects_owner ON objects (workspace_id, type, owned_by) WHERE NOT is_deleted;
+CREATE INDEX objects_trash ON objects (workspace_id, deleted_at) WHERE is_deleted;
+CREATE INDEX objects_deleted_with ON objects (deleted_with) WHERE deleted_with IS NOT NULL;
+CREATE INDEX objects_board_name ON objects (workspace_id, type, ((data->>'name') COLLATE "C"), id) WHERE NOT is_deleted;
+CREATE INDEX objects_card_column ON objects (
+  workspace_id, type, (data->>'board_id'), (data->>'status'), ((data->>'position')::float8) NULLS FIRST, id
+) WHERE NOT is_deleted;
+CREATE INDEX objects_card_position ON objects (workspace_id, type, ((data->>'position')::float8) NULLS FIRST, id) WHERE NOT is_deleted;
+CREATE INDEX objects_card_status ON objects (workspace_id, type, ((data->>'status') COLLATE "C"), id) WHERE NOT is_deleted;
+CREATE INDEX objects_card_assignee ON objects (workspace_id, type, (data->>'assignee'), id) WHERE NOT is_deleted;
+CREATE INDEX objects_card_due ON objects (workspace_id, type, ((data->>'due_date') COLLATE "C"), id) WHERE NOT is_deleted;
+CREATE INDEX objects_tags ON objects USING gin ((data->'tags'));
+CREATE INDEX objects_search ON objects USING gin (search);
+
+CREATE TABLE activity (
+  seq BIGSERIAL PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  actor_id TEXT,
+  token_id TEXT,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  changes JSONB NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX activity_workspace ON activity (workspace_id, seq);
+CREATE INDEX activity_object ON activity (object_id, seq);
+
+CREATE TABLE idempotency_keys (
+  workspace_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id, key)
+);
+CREATE INDEX idempotency_created ON idempotency_keys (created_at);
+
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures (key, at);
+
+CREATE TABLE analytics_events (
+  id BIGSERIAL PRIMARY KEY,
+  received_at TEXT NOT NULL,
+  device_id TEXT,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'invitations',
+    sql: `
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+  email TEXT,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  accepted_at TEXT,
+  accepted_by TEXT REFERENCES users(id),
+  revoked_at TEXT
+);
+CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
+`,
+  },
+];

@@ -1,0 +1,622 @@
+/**
+ * The PostgreSQL store: a pooled `pg` connection with limits and timeouts, `data` as jsonb, advisory
+ * locks for columns and idempotency keys, and activity announced to every instance with
+ * LISTEN/NOTIFY (a NOTIFY sent inside a transaction is delivered only when it commits).
+ */
+import pg from 'pg';
+import { modelOf, type Json } from '@prodboard/shared';
+import type {
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
+  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+} from '../types.js';
+import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { pgDialect, pgField } from './dialect.js';
+import { PG_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** The NOTIFY channel activity is announced on. */
+const CHANNEL = 'prodboard_activity';
+/** Serialisation failures and deadlocks are retried this many times before they surface. */
+const MAX_TX_ATTEMPTS = 5;
+const RETRYABLE = new Set(['40001', '40P01']);
+/** The advisory lock key migrations take so instances starting together migrate once. */
+const MIGRATION_LOCK = 4747_0001;
+
+// int8 (counts, BIGSERIAL) as numbers: our sequences stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Pool limits and timeouts; defaults suit one instance of a small cluster. */
+export interface PostgresOptions {
+  max?: number;
+  statementTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  /** A schema to create and use (tests isolate themselves this way). */
+  schema?: string;
+}
+
+interface Shared {
+  pool: pg.Pool;
+  url: string;
+  schema?: string;
+  listeners: Set<ActivityListener>;
+  listener?: pg.Client;
+  closed: boolean;
+}
+
+function toObject(row: Row): ObjectRow {
+  return {
+    id: row.id as string,
+    workspace_id: row.workspace_id as string,
+    type: row.type as string,
+    status: row.status as string,
+    owned_by: row.owned_by as string,
+    created_by: row.created_by as string,
+    updated_by: row.updated_by as string,
+    is_archived: row.is_archived as boolean,
+    is_deleted: row.is_deleted as boolean,
+    created_at: row.created_at as string,
+    updated_at: row.updated_at as string,
+    version: row.version as number,
+    deleted_at: (row.deleted_at as string | null) ?? null,
+    deleted_with: (row.deleted_with as string | null) ?? null,
+    data: row.data as Record<string, Json>,
+  };
+}
+
+const OBJECT_COLUMNS = 'id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted, created_at, updated_at, version, deleted_at, deleted_with, data';
+const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
+
+function objectParams(row: ObjectRow): unknown[] {
+  return [
+    row.id, row.workspace_id, row.type, row.status, row.owned_by, row.created_by, row.updated_by,
+    row.is_archived, row.is_deleted, row.created_at, row.updated_at, row.version, row.deleted_at, row.deleted_with,
+    JSON.stringify(row.data),
+  ];
+}
+
+/** The tsvector of an object, computed by PostgreSQL from the title ($a) and body ($b) parameters. */
+const SEARCH_VECTOR = (a: string, b: string) => `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B')`;
+
+function searchParams(row: ObjectRow): [string, string] {
+  const model = modelOf(row.type);
+  const { title, body } = model ? searchText(model.search_fields, row.data) : { title: '', body: '' };
+  return [title, body];
+}
+
+/** "WHERE" for one card column; NULL board or status compared with IS NULL so the index still serves. */
+function columnWhere(column: ColumnRef, first: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [column.workspaceId];
+  let sql = `workspace_id = $${first} AND type = 'card' AND NOT is_deleted`;
+  for (const [name, value] of [['board_id', column.boardId], ['status', column.status]] as const) {
+    if (value === null || value === undefined) sql += ` AND ${pgField(name)} IS NULL`;
+    else {
+      params.push(value);
+      sql += ` AND ${pgField(name)} = $${first + params.length - 1}`;
+    }
+  }
+  return { sql, params };
+}
+
+/** Hides the password of a connection URL for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+/** Opens a pool on the database (nothing connects until the first query). */
+export function openPostgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+    application_name: 'prodboard',
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), closed: false }, pool, `postgres:${redactUrl(url)}`);
+}
+
+/** The PostgreSQL implementation of the store. */
+export class PostgresStore implements Store {
+  private readonly pending: Array<[string, number]> = [];
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly db: Queryable,
+    readonly description: string,
+  ) {}
+
+  private get inTransaction(): boolean {
+    return this.db !== this.shared.pool;
+  }
+
+  private async rows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+
+  private async one<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(sql, params))[0];
+  }
+
+  private async exec(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.db.query(sql, params)).rowCount ?? 0;
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.shared.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx = new PostgresStore(this.shared, client, this.description);
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        this.announce(tx.pending);
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (err as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < MAX_TX_ATTEMPTS) continue;
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  /** Local listeners hear this instance's commits at once; other instances hear them through NOTIFY. */
+  private announce(events: Array<[string, number]>): void {
+    for (const [workspaceId, seq] of events) this.emit(workspaceId, seq);
+  }
+
+  private emit(workspaceId: string, seq: number): void {
+    for (const listener of this.shared.listeners) {
+      try {
+        listener(workspaceId, seq);
+      } catch {
+        // A listener's failure must not undo or block a committed write.
+      }
+    }
+  }
+
+  subscribeActivity(listener: ActivityListener): () => void {
+    this.shared.listeners.add(listener);
+    if (!this.shared.listener) void this.listen();
+    return () => this.shared.listeners.delete(listener);
+  }
+
+  /** One dedicated connection LISTENs for every instance's activity; it reconnects when dropped. */
+  private async listen(): Promise<void> {
+    if (this.shared.closed) return;
+    const client = new pg.Client({ connectionString: this.shared.url, options: this.shared.schema ? `-c search_path=${this.shared.schema}` : undefined });
+    this.shared.listener = client;
+    const retry = () => {
+      if (this.shared.listener === client) this.shared.listener = undefined;
+      client.end().catch(() => undefined);
+      if (!this.shared.closed && this.shared.listeners.size > 0) setTimeout(() => void this.listen(), 1000).unref();
+    };
+    client.on('error', retry);
+    client.on('notification', (msg) => {
+      const [schema, workspaceId, seq] = (msg.payload ?? '').split('|');
+      if (schema === (this.shared.schema ?? '') && workspaceId && seq) this.emit(workspaceId, Number(seq));
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch {
+      retry();
+    }
+  }
+
+  async migrate(): Promise<number[]> {
+    const client = await this.shared.pool.connect();
+    try {
+      if (this.shared.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.shared.schema}`);
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      const applied = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number));
+      const done: number[] = [];
+      for (const m of PG_MIGRATIONS) {
+        if (applied.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+        done.push(m.version);
+      }
+      if (done.length > 0) await client.query('ANALYZE');
+      return done;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.shared.closed) return;
+    this.shared.closed = true;
+    await this.shared.listener?.end().catch(() => undefined);
+    await this.shared.pool.end();
+  }
+
+  /** Refreshes the planner's statistics (after bulk loads). */
+  async analyze(): Promise<void> {
+    await this.exec('ANALYZE');
+  }
+
+  /** Drops the store's schema (tests only). */
+  async dropSchema(): Promise<void> {
+    if (this.shared.schema) await this.exec(`DROP SCHEMA IF EXISTS ${this.shared.schema} CASCADE`);
+  }
+
+  async lockKey(name: string) {
+    if (!this.inTransaction) throw new Error('lockKey needs a transaction');
+    await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
+  }
+
+  // Settings
+
+  async getSetting(key: string) {
+    return (await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value;
+  }
+
+  async setSetting(key: string, value: string | null) {
+    if (value === null) await this.exec('DELETE FROM settings WHERE key = $1', [key]);
+    else await this.exec('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  // Workspaces, users, memberships
+
+  async countUsers() {
+    return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM users'))!.n);
+  }
+
+  async insertWorkspace(row: WorkspaceRow) {
+    await this.exec('INSERT INTO workspaces (id, slug, name, created_at) VALUES ($1, $2, $3, $4)', [row.id, row.slug, row.name, row.created_at]);
+  }
+
+  async getWorkspace(id: string) {
+    return this.one<WorkspaceRow>('SELECT * FROM workspaces WHERE id = $1', [id]);
+  }
+
+  async getWorkspaceBySlug(slug: string) {
+    return this.one<WorkspaceRow>('SELECT * FROM workspaces WHERE slug = $1', [slug]);
+  }
+
+  async insertUser(row: UserRow) {
+    await this.exec(
+      'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [row.id, row.email, row.name, row.password_hash, row.created_at, row.updated_at],
+    );
+  }
+
+  async getUser(id: string) {
+    return this.one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  }
+
+  async getUserByEmail(email: string) {
+    return this.one<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+  }
+
+  async updateUserPassword(id: string, passwordHash: string, at: string) {
+    await this.exec('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, id]);
+  }
+
+  async upsertMembership(row: MembershipRow) {
+    await this.exec(
+      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
+      [row.workspace_id, row.user_id, row.role, row.created_at],
+    );
+  }
+
+  async getMembership(workspaceId: string, userId: string) {
+    return this.one<MembershipRow>('SELECT * FROM memberships WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+  }
+
+  async listMemberships(userId: string) {
+    return this.rows<MembershipRow>('SELECT * FROM memberships WHERE user_id = $1 ORDER BY created_at, workspace_id', [userId]);
+  }
+
+  async listMembers(workspaceId: string) {
+    return this.rows<MemberRow>(
+      `SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
+       FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.workspace_id = $1 ORDER BY m.created_at, m.user_id`,
+      [workspaceId],
+    );
+  }
+
+  // Invitations
+
+  async insertInvitation(row: InvitationRow) {
+    await this.exec(
+      `INSERT INTO invitations (id, workspace_id, token_hash, role, email, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [row.id, row.workspace_id, row.token_hash, row.role, row.email, row.created_by, row.created_at, row.expires_at, row.accepted_at, row.accepted_by, row.revoked_at],
+    );
+  }
+
+  async getInvitation(workspaceId: string, id: string) {
+    return this.one<InvitationRow>('SELECT * FROM invitations WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
+  }
+
+  async getInvitationByHash(tokenHash: string) {
+    return this.one<InvitationRow>('SELECT * FROM invitations WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async listPendingInvitations(workspaceId: string) {
+    return this.rows<InvitationRow>(
+      'SELECT * FROM invitations WHERE workspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
+      [workspaceId],
+    );
+  }
+
+  async acceptInvitation(id: string, userId: string, at: string) {
+    return (await this.exec('UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL', [at, userId, id])) === 1;
+  }
+
+  async revokeInvitation(id: string, at: string) {
+    return (await this.exec('UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL', [at, id])) === 1;
+  }
+
+  // Sessions and tokens
+
+  async insertSession(row: SessionRow) {
+    await this.exec(
+      'INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at],
+    );
+  }
+
+  async getSessionByHash(tokenHash: string) {
+    return this.one<SessionRow>('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async expireSession(id: string, expiresAt: string) {
+    await this.exec('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = $2', [expiresAt, id]);
+  }
+
+  async deleteSessions(userId: string) {
+    await this.exec('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  async insertAccessToken(row: AccessTokenRow) {
+    await this.exec(
+      `INSERT INTO access_tokens (id, token_hash, prefix, name, user_id, workspace_id, scopes, created_at, expires_at, last_used_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [row.id, row.token_hash, row.prefix, row.name, row.user_id, row.workspace_id, JSON.stringify(row.scopes), row.created_at, row.expires_at, row.last_used_at, row.revoked_at],
+    );
+  }
+
+  async getAccessTokenByHash(tokenHash: string) {
+    return this.one<AccessTokenRow>('SELECT * FROM access_tokens WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async getAccessToken(id: string) {
+    return this.one<AccessTokenRow>('SELECT * FROM access_tokens WHERE id = $1', [id]);
+  }
+
+  async listAccessTokens(userId: string, workspaceId: string) {
+    return this.rows<AccessTokenRow>('SELECT * FROM access_tokens WHERE user_id = $1 AND workspace_id = $2 ORDER BY created_at DESC, id DESC', [userId, workspaceId]);
+  }
+
+  async touchAccessToken(id: string, at: string) {
+    await this.exec('UPDATE access_tokens SET last_used_at = $1 WHERE id = $2', [at, id]);
+  }
+
+  async revokeAccessToken(id: string, at: string) {
+    await this.exec('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2', [at, id]);
+  }
+
+  // Objects
+
+  async getObject(workspaceId: string, type: string, id: string) {
+    const row = await this.one(`${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3`, [id, workspaceId, type]);
+    return row && toObject(row);
+  }
+
+  async getObjectForUpdate(workspaceId: string, type: string, id: string) {
+    const row = await this.one(`${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3 FOR UPDATE`, [id, workspaceId, type]);
+    return row && toObject(row);
+  }
+
+  async listObjects(query: ObjectListQuery): Promise<ListPage> {
+    let cursor: { value: SqlValue; id: string } | undefined;
+    if (query.after !== undefined) {
+      const c = cursorSql(pgDialect, query, query.after);
+      const found = await this.one<{ v: SqlValue; id: string }>(c.sql, c.params);
+      if (!found) throw unknownCursor(query.after);
+      cursor = { value: found.v, id: found.id };
+    }
+    const { sql, params } = pageSql(pgDialect, query, cursor);
+    const rows = await this.rows(sql.replace('SELECT objects.*', `SELECT ${OBJECT_COLUMNS}`), params);
+    return { rows: rows.slice(0, query.limit).map(toObject), hasMore: rows.length > query.limit };
+  }
+
+  async insertObject(row: ObjectRow) {
+    await this.exec(
+      `INSERT INTO objects (${OBJECT_COLUMNS}, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${SEARCH_VECTOR('$16', '$17')})`,
+      [...objectParams(row), ...searchParams(row)],
+    );
+  }
+
+  async updateObject(row: ObjectRow, expectedVersion: number) {
+    const params = objectParams(row);
+    const changed = await this.exec(
+      `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
+         is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14,
+         data = $15, search = ${SEARCH_VECTOR('$16', '$17')}
+       WHERE id = $1 AND version = $18`,
+      [...params, ...searchParams(row), expectedVersion],
+    );
+    return changed > 0;
+  }
+
+  async listObjectsByField(workspaceId: string, type: string, field: string, value: string) {
+    return (await this.rows(`${OBJECT_SELECT} WHERE workspace_id = $1 AND type = $2 AND NOT is_deleted AND ${pgField(field)} = $3`, [workspaceId, type, value])).map(toObject);
+  }
+
+  async listTrash(workspaceId: string, types: string[], limit: number, offset: number): Promise<ListPage> {
+    if (types.length === 0) return { rows: [], hasMore: false };
+    const rows = await this.rows(
+      `${OBJECT_SELECT} WHERE workspace_id = $1 AND is_deleted AND type = ANY($2) ORDER BY deleted_at DESC, id DESC LIMIT $3 OFFSET $4`,
+      [workspaceId, types, limit + 1, offset],
+    );
+    return { rows: rows.slice(0, limit).map(toObject), hasMore: rows.length > limit };
+  }
+
+  async listDeletedWith(workspaceId: string, id: string) {
+    return (await this.rows(`${OBJECT_SELECT} WHERE workspace_id = $1 AND deleted_with = $2 AND is_deleted AND id <> $2 FOR UPDATE`, [workspaceId, id])).map(toObject);
+  }
+
+  // Positions
+
+  async maxPosition(column: ColumnRef, excludeId?: string) {
+    const where = columnWhere(column, 2);
+    const row = await this.one<{ p: number | null }>(
+      `SELECT max(${pgField('position', true)}) AS p FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1`,
+      [excludeId ?? null, ...where.params],
+    );
+    return row?.p ?? undefined;
+  }
+
+  async neighbourPositions(column: ColumnRef, position: number, excludeId: string | undefined) {
+    const where = columnWhere(column, 3);
+    const params = [excludeId ?? null, position, ...where.params];
+    const pos = pgField('position', true);
+    const below = await this.one<{ p: number | null }>(`SELECT max(${pos}) AS p FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} < $2`, params);
+    const atOrAbove = await this.one<{ p: number | null }>(`SELECT min(${pos}) AS p FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} >= $2`, params);
+    return { below: below?.p ?? undefined, atOrAbove: atOrAbove?.p ?? undefined };
+  }
+
+  async columnOrder(column: ColumnRef) {
+    const where = columnWhere(column, 1);
+    const pos = pgField('position', true);
+    return this.rows<{ id: string; position: number | null }>(
+      `SELECT id, ${pos} AS position FROM objects WHERE ${where.sql} ORDER BY ${pos} NULLS FIRST, id`,
+      where.params,
+    );
+  }
+
+  async setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string) {
+    if (positions.length === 0) return;
+    await this.exec(
+      `UPDATE objects o SET data = jsonb_set(o.data, '{position}', to_jsonb(p.position)), version = o.version + 1, updated_at = $3, updated_by = $4
+       FROM unnest($1::text[], $2::float8[]) AS p(id, position)
+       WHERE o.id = p.id AND o.workspace_id = $5`,
+      [positions.map((p) => p.id), positions.map((p) => p.position), at, actorId, workspaceId],
+    );
+  }
+
+  async countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]) {
+    if (statuses.length === 0) return 0;
+    const row = await this.one<{ n: number }>(
+      `SELECT count(*) AS n FROM objects WHERE workspace_id = $1 AND type = 'card' AND NOT is_deleted AND ${pgField('board_id')} = $2 AND ${pgField('status')} = ANY($3)`,
+      [workspaceId, boardId, statuses],
+    );
+    return Number(row!.n);
+  }
+
+  // Activity
+
+  async insertActivity(row: NewActivity) {
+    const inserted = await this.one<{ seq: number }>(
+      `INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
+      [row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at],
+    );
+    const seq = Number(inserted!.seq);
+    // Delivered to every instance's LISTEN at commit, never for a rolled-back write.
+    await this.exec('SELECT pg_notify($1, $2)', [CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|${seq}`]);
+    if (this.inTransaction) this.pending.push([row.workspace_id, seq]);
+    else this.emit(row.workspace_id, seq);
+    return seq;
+  }
+
+  async listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number) {
+    if (types.length === 0) return [];
+    const rows = await this.rows<ActivityRow>(
+      'SELECT * FROM activity WHERE workspace_id = $1 AND seq > $2 AND object_type = ANY($3) ORDER BY seq LIMIT $4',
+      [workspaceId, sinceSeq, types, limit],
+    );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  async latestActivitySeq(workspaceId: string) {
+    const row = await this.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = $1', [workspaceId]);
+    return row?.seq ?? 0;
+  }
+
+  async activitySeqAt(workspaceId: string, at: string) {
+    const row = await this.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = $1 AND created_at < $2', [workspaceId, at]);
+    return row?.seq ?? 0;
+  }
+
+  // Idempotency
+
+  async getIdempotency(workspaceId: string, userId: string, key: string) {
+    return this.one<IdempotencyRow>(
+      'SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE workspace_id = $1 AND user_id = $2 AND key = $3',
+      [workspaceId, userId, key],
+    );
+  }
+
+  async putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow) {
+    await this.exec(
+      'INSERT INTO idempotency_keys (workspace_id, user_id, key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [workspaceId, userId, key, row.request_hash, row.status, row.response, row.created_at],
+    );
+  }
+
+  async pruneIdempotency(before: string) {
+    await this.exec('DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
+  }
+
+  // Login failures
+
+  async recordLoginFailure(key: string, at: number) {
+    await this.exec('INSERT INTO login_failures (key, at) VALUES ($1, $2)', [key, at]);
+  }
+
+  async countLoginFailures(key: string, since: number) {
+    await this.exec('DELETE FROM login_failures WHERE at < $1', [since]);
+    const row = (await this.one<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM login_failures WHERE key = $1 AND at >= $2', [key, since]))!;
+    return { count: Number(row.n), oldest: row.oldest === null ? undefined : Number(row.oldest) };
+  }
+
+  async clearLoginFailures(key: string) {
+    await this.exec('DELETE FROM login_failures WHERE key = $1', [key]);
+  }
+
+  // Analytics
+
+  async insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number) {
+    if (rows.length === 0) return;
+    await this.exec(
+      'INSERT INTO analytics_events (received_at, device_id, type, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
+      [rows.map((r) => r.received_at), rows.map((r) => r.device_id), rows.map((r) => r.type), rows.map((r) => r.payload)],
+    );
+    await this.exec('DELETE FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - $1', [keep]);
+  }
+
+  async countAnalytics() {
+    return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM analytics_events'))!.n);
+  }
+}
