@@ -56,7 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     loginWindowMs: num('PRODBOARD_LOGIN_WINDOW_SECONDS', 15 * 60) * 1000,
     bodyLimit: 1024 * 1024,
     analyticsBodyLimit: 64 * 1024,
-    analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 120),
+    analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
     analyticsKeep: num('PRODBOARD_ANALYTICS_KEEP', 100_000),
     mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url).pathname,
     webRoot: env.PRODBOARD_WEB_ROOT || new URL('../../web/dist', import.meta.url).pathname,

@@ -272,7 +272,7 @@ describe('the reference client over stdio with PRODMCP_TOKEN', () => {
     const byName = new Map(tools.map((t: any) => [t.name, t]));
     const list: any = byName.get('card_list');
     assert.equal(list.annotations.readOnlyHint, true);
-    assert.match(list.inputSchema.properties.filter.description, /board_id.*data__status|priority/);
+    assert.match(list.inputSchema.properties.filter.description, /Keys: assignee, board_id, is_archived, owned_by, priority, status, tags\./);
     const create: any = byName.get('card_create');
     assert.deepEqual(create.inputSchema.properties.priority.enum, ['low', 'medium', 'high', 'critical']);
     assert.equal((byName.get('card_delete') as any).annotations.destructiveHint, true);
@@ -391,6 +391,15 @@ describe('the reference client over stdio with PRODMCP_TOKEN', () => {
     assert.deepEqual(titles(prefix.data), ['Polish the landing page'], 'words match as prefixes');
     const none = await host.ok('card_list', { q: 'zeppelin' });
     assert.deepEqual(none.data, []);
+
+    // The client sends JSON with \u escapes (Python's ensure_ascii); text must round-trip and be searchable.
+    const title = 'Café menü for Zoë 🚀';
+    const unicode = await host.ok('card_create', { title });
+    assert.equal(unicode.data.title, title);
+    for (const q of ['café', 'cafe', 'ZOË']) {
+      const found = await host.ok('card_list', { q });
+      assert.deepEqual(titles(found.data), [title], `q=${q}`);
+    }
   });
 
   describe('card_list with all: true walks every page', () => {
@@ -432,6 +441,13 @@ describe('the reference client over stdio with PRODMCP_TOKEN', () => {
       assert.deepEqual(ids(result.data), created);
     });
 
+    test('with pages that divide the list exactly: has_more is false on the last full page', async () => {
+      for (const [limit, pages] of [[46, 5], [115, 2]]) {
+        const result = await host.ok('card_list', { filter: { board_id: bulkBoard.id }, all: true, limit });
+        expectEveryCardOnce(result, pages);
+      }
+    });
+
     test('sorted by priority both ways, with many ties and missing values', async () => {
       for (const sort of ['data__priority', '-data__priority']) {
         const result = await host.ok('card_list', { filter: { board_id: bulkBoard.id }, all: true, sort, limit: 30 });
@@ -443,16 +459,19 @@ describe('the reference client over stdio with PRODMCP_TOKEN', () => {
       }
     });
 
-    test('sorted by due date (mostly missing) and by creation time (ties within a millisecond)', async () => {
-      for (const sort of ['data__due_date', '-data__due_date', 'created_at', '-created_at']) {
+    test('sorted by due date (mostly missing), creation time (ties within a millisecond), column (all tied) and more', async () => {
+      for (const sort of ['data__due_date', '-data__due_date', 'created_at', '-created_at', 'data__status', '-data__status', '-data__position', 'updated_at']) {
         const result = await host.ok('card_list', { filter: { board_id: bulkBoard.id }, all: true, sort, limit: 40 });
         expectEveryCardOnce(result, 6);
+        if (sort === 'created_at') assert.deepEqual(ids(result.data), created, 'created_at, then id');
+        if (sort === '-created_at') assert.deepEqual(ids(result.data), [...created].reverse(), '-created_at, then id descending');
       }
     });
 
     test('ranked by a search', async () => {
       const result = await host.ok('card_list', { q: 'bulk task', all: true });
       expectEveryCardOnce(result, 5);
+      assert.deepEqual(ids(result.data), created, 'every title ranks the same, so the tie-break by id decides');
     });
   });
 
@@ -547,13 +566,30 @@ describe('the reference client over stdio with PRODMCP_TOKEN', () => {
     assert.deepEqual(reader.garbage, []);
   });
 
+  test('board_update takes columns as a string and refuses to drop a busy column; board_delete takes its cards along', async () => {
+    const temp = await host.ok('board_create', { name: 'Temporary', columns: 'A, B' });
+    const card = await host.ok('card_create', { title: 'Held in B', board_id: temp.id, status: 'b' });
+    const busy = await host.fails('board_update', { id: temp.id, columns: 'A' });
+    assert.equal(busy.http_status, 409);
+    assert.match(busy.error, /b still hold 1 card/);
+    const grown = await host.ok('board_update', { id: temp.id, columns: 'A, B, C', description: 'three columns now' });
+    assert.deepEqual(grown.data.columns.map((c: { key: string }) => c.key), ['a', 'b', 'c']);
+    assert.equal(grown.data.name, 'Temporary');
+    assert.equal(grown.version, 2);
+    const deleted = await host.ok('board_delete', { id: temp.id });
+    assert.equal(deleted.ok, true);
+    assert.equal(deleted.trashed_with_it, 1);
+    assert.equal((await host.fails('card_get', { id: card.id })).http_status, 404);
+    assert.equal((await host.fails('board_get', { id: temp.id })).http_status, 404);
+  });
+
   test('the server recorded the client\'s telemetry, one event per action, without secrets', async () => {
     assert.equal(await host.close(), 0, `the client exits cleanly when stdin closes; stderr: ${host.stderr()}`);
     assert.deepEqual(host.garbage, [], 'nothing but JSON-RPC on stdout');
     // Each process sends mcp.serve_start and mcp.serve_stop, and one event per successful tool call.
     const expected = spawned.reduce((n, h) => n + 2 + h.successfulToolCalls, 0);
     assert.equal(await server.store.countAnalytics(), expected);
-    const rows = server.store.connection.prepare('SELECT type, device_id, payload FROM analytics_events').all() as Array<{ type: string; device_id: string; payload: string }>;
+    const rows = await server.query<{ type: string; device_id: string; payload: string }>('SELECT type, device_id, payload FROM analytics_events');
     const types = new Set(rows.map((r) => r.type));
     for (const type of ['mcp.serve_start', 'mcp.whoami', 'mcp.crud', 'mcp.serve_stop']) assert.ok(types.has(type), `${type} recorded`);
     const device = JSON.parse(readFileSync(join(home, '.prodmcp', 'device.json'), 'utf8')).device_id;
@@ -637,6 +673,22 @@ describe('the reference client with its token in ~/.prodmcp/credentials.json', (
     assert.equal(await server.store.countAnalytics(), 2 + host.successfulToolCalls);
   });
 
+  test('with PRODMCP_NO_TELEMETRY=1 the client sends no analytics headers or events and still works', async () => {
+    const before = await server.store.countAnalytics();
+    const quiet = McpHost.start({ ...env, PRODMCP_NO_TELEMETRY: '1' });
+    try {
+      await quiet.initialize();
+      const me = await quiet.ok('whoami');
+      assert.equal(me.email, user.email);
+      const listed = await quiet.ok('card_list', { q: 'stored token' });
+      assert.deepEqual(titles(listed.data), ['Stored token works']);
+      assert.equal(await quiet.close(), 0);
+    } finally {
+      quiet.kill();
+    }
+    assert.equal(await server.store.countAnalytics(), before);
+  });
+
   test('logout removes the token; whoami then says not signed in', async () => {
     const logout = await runCli(['logout'], env);
     assert.equal(logout.code, 0, logout.stderr);
@@ -644,5 +696,45 @@ describe('the reference client with its token in ~/.prodmcp/credentials.json', (
     const whoami = await runCli(['whoami'], env);
     assert.equal(whoami.code, 3);
     assert.match(whoami.stderr, /not signed in/);
+  });
+});
+
+describe('the reference client with a sliding session token', () => {
+  let server: TestServer;
+  let user: Awaited<ReturnType<typeof signUp>>;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    // Every request renews the session, so every call of the client sees x-auth-refresh-token.
+    server = await startServer({ sessionRefreshMs: 0 });
+    user = await signUp(server);
+    home = freshHome();
+    env = clientEnv(home, server);
+  });
+  after(async () => {
+    rmSync(home, { recursive: true, force: true });
+    await server.close();
+  });
+
+  test('the client stores each renewed session token and keeps working with it', async () => {
+    const credsPath = join(home, '.prodmcp', 'credentials.json');
+    const login = await runCli(['login', '--token', user.session], env);
+    assert.equal(login.code, 0, login.stderr);
+    assert.equal(JSON.parse(readFileSync(credsPath, 'utf8')).kind, 'session');
+
+    let previous = JSON.parse(readFileSync(credsPath, 'utf8')).token as string;
+    for (let round = 0; round < 3; round++) {
+      const whoami = await runCli(['whoami'], env);
+      assert.equal(whoami.code, 0, `round ${round}: ${whoami.stderr}`);
+      assert.equal(JSON.parse(whoami.stdout).email, user.email);
+      const stored = JSON.parse(readFileSync(credsPath, 'utf8')).token as string;
+      assert.match(stored, /^ses_/);
+      assert.notEqual(stored, previous, `round ${round}: the renewed token was stored`);
+      previous = stored;
+    }
+    const me = await request(server, 'GET', '/xapi2/auth/me', { token: previous });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.auth, 'session');
   });
 });

@@ -74,9 +74,14 @@ export function parseBoolean(value: string): boolean | undefined {
   }
 }
 
+/** Text as it is indexed and searched: compatibility-normalised, accents removed, so "cafe" finds "Café". */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+}
+
 /** The words of a search: letters and digits only, so no FTS syntax ever reaches the database. */
 export function searchTerms(q: string): string[] {
-  return (q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+  return (foldForSearch(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
 }
 
 function single(params: RawParams, name: string, errors: FieldError[]): string | undefined {

@@ -3,7 +3,7 @@
  * `after`, exact `has_more` (one row past the page) and ranked full-text search. What differs
  * between SQLite and PostgreSQL is behind `Dialect`; the logic (and so the results) is shared.
  */
-import { AppError, type FieldSpec } from '@prodboard/shared';
+import { AppError, foldForSearch, type FieldSpec } from '@prodboard/shared';
 import type { ObjectListQuery } from '../types.js';
 
 /** A value bound to a placeholder. */
@@ -138,7 +138,7 @@ export function unknownCursor(afterId: string): AppError {
 
 /** The text the search index holds for an object: its first search field as title, the rest as body. */
 export function searchText(fields: string[], data: Record<string, unknown>): { title: string; body: string } {
-  const text = (name: string | undefined) => (name !== undefined && typeof data[name] === 'string' ? (data[name] as string) : '');
+  const text = (name: string | undefined) => (name !== undefined && typeof data[name] === 'string' ? foldForSearch(data[name] as string) : '');
   const [first, ...rest] = fields;
   return { title: text(first), body: rest.map(text).filter(Boolean).join('\n') };
 }
