@@ -50,6 +50,28 @@ export interface MembershipRow {
   created_at: string;
 }
 
+/** A membership with the member's name and email, for the members page. */
+export interface MemberRow extends MembershipRow {
+  email: string;
+  name: string;
+}
+
+/** A one-time invite link into a workspace (the token itself is never stored). */
+export interface InvitationRow {
+  id: string;
+  workspace_id: string;
+  token_hash: string;
+  role: Role;
+  /** When set, only this email may accept. */
+  email: string | null;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+}
+
 export interface SessionRow {
   id: string;
   token_hash: string;
@@ -146,6 +168,19 @@ export interface Store {
   getMembership(workspaceId: string, userId: string): Promise<MembershipRow | undefined>;
   /** The user's memberships, oldest first (the first is the default workspace at login). */
   listMemberships(userId: string): Promise<MembershipRow[]>;
+  /** The workspace's members with name and email, oldest membership first. */
+  listMembers(workspaceId: string): Promise<MemberRow[]>;
+
+  // Invitations (one-time invite links).
+  insertInvitation(row: InvitationRow): Promise<void>;
+  getInvitation(workspaceId: string, id: string): Promise<InvitationRow | undefined>;
+  getInvitationByHash(tokenHash: string): Promise<InvitationRow | undefined>;
+  /** Invitations neither accepted nor revoked (expired ones included), newest first. */
+  listPendingInvitations(workspaceId: string): Promise<InvitationRow[]>;
+  /** Marks a pending invitation accepted; false when it was already accepted or revoked. */
+  acceptInvitation(id: string, userId: string, at: string): Promise<boolean>;
+  /** Marks a pending invitation revoked; false when it was already accepted or revoked. */
+  revokeInvitation(id: string, at: string): Promise<boolean>;
 
   // Sessions and personal access tokens.
   insertSession(row: SessionRow): Promise<void>;
@@ -202,6 +237,8 @@ export interface Store {
    */
   subscribeActivity(listener: ActivityListener): () => void;
   listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
+  /** The workspace's newest activity seq (0 when there is none): where a fresh live stream starts. */
+  latestActivitySeq(workspaceId: string): Promise<number>;
   /** The seq of the first activity at or after a time (for `since=<ISO time>`). */
   activitySeqAt(workspaceId: string, at: string): Promise<number>;
 

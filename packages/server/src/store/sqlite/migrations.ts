@@ -148,4 +148,25 @@ CREATE TABLE analytics_events (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'invitations',
+    sql: `
+-- One-time invite links: only the token's hash is kept; accepted, revoked or expired links stop working.
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+  email TEXT,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  accepted_at TEXT,
+  accepted_by TEXT REFERENCES users(id),
+  revoked_at TEXT
+);
+CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
+`,
+  },
 ];

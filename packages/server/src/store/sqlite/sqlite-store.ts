@@ -10,8 +10,8 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf, type Json } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, ListPage, MembershipRow, NewActivity, ObjectListQuery,
-  ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
+  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
@@ -244,6 +244,53 @@ export class SqliteStore implements Store {
     return this.all<MembershipRow>('SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id', userId);
   }
 
+  async listMembers(workspaceId: string) {
+    return this.all<MemberRow>(
+      `SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
+       FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.workspace_id = ? ORDER BY m.created_at, m.user_id`,
+      workspaceId,
+    );
+  }
+
+  // Invitations
+
+  async insertInvitation(row: InvitationRow) {
+    this.run(
+      `INSERT INTO invitations (id, workspace_id, token_hash, role, email, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.id, row.workspace_id, row.token_hash, row.role, row.email, row.created_by, row.created_at, row.expires_at,
+      row.accepted_at, row.accepted_by, row.revoked_at,
+    );
+  }
+
+  async getInvitation(workspaceId: string, id: string) {
+    return this.get<InvitationRow>('SELECT * FROM invitations WHERE id = ? AND workspace_id = ?', id, workspaceId);
+  }
+
+  async getInvitationByHash(tokenHash: string) {
+    return this.get<InvitationRow>('SELECT * FROM invitations WHERE token_hash = ?', tokenHash);
+  }
+
+  async listPendingInvitations(workspaceId: string) {
+    return this.all<InvitationRow>(
+      `SELECT * FROM invitations WHERE workspace_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+       ORDER BY created_at DESC, id DESC`,
+      workspaceId,
+    );
+  }
+
+  async acceptInvitation(id: string, userId: string, at: string) {
+    return this.run(
+      'UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
+      at, userId, id,
+    ).changes === 1;
+  }
+
+  async revokeInvitation(id: string, at: string) {
+    return this.run('UPDATE invitations SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL', at, id).changes === 1;
+  }
+
   // Sessions and tokens
 
   async insertSession(row: SessionRow) {
@@ -448,6 +495,10 @@ export class SqliteStore implements Store {
        ORDER BY seq LIMIT ?`,
       workspaceId, sinceSeq, ...types, limit,
     ).map((row) => ({ ...(row as unknown as ActivityRow), changes: JSON.parse(row.changes as string) }));
+  }
+
+  async latestActivitySeq(workspaceId: string) {
+    return this.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = ?', workspaceId)?.seq ?? 0;
   }
 
   async activitySeqAt(workspaceId: string, at: string) {
