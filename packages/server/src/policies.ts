@@ -2,7 +2,7 @@
  * Authorization, declared once: what an actor may do is the smaller of its role and, for a personal
  * access token, the token's scopes.
  */
-import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows } from '@prodboard/shared';
+import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
 import type { Actor } from './context.js';
 
 /** Throws 403 unless the actor may read (or write) objects of this model. */
@@ -28,5 +28,23 @@ export function readableModels(actor: Actor): string[] {
 export function authorizeAccountManagement(actor: Actor): void {
   if (actor.credential.kind === 'pat') {
     throw new AppError('forbidden', 'personal access tokens cannot manage users, passwords or tokens; sign in to the web app (or use the prodboard CLI) to do this');
+  }
+}
+
+/** Throws 403 unless the actor, signed in (never with a PAT), is an owner or admin: who invites people and changes roles. */
+export function authorizeMemberManagement(actor: Actor): void {
+  authorizeAccountManagement(actor);
+  if (actor.role !== 'owner' && actor.role !== 'admin') {
+    throw new AppError('forbidden', `your role in this workspace is ${actor.role}; only owners and admins invite people and change roles, so ask one of them`);
+  }
+}
+
+/** Throws 403 unless the actor may give `role` to someone whose role is now `current` (undefined for an invitation). */
+export function authorizeRoleGrant(actor: Actor, role: Role, current?: Role): void {
+  authorizeMemberManagement(actor);
+  if (actor.role !== 'owner' && (role === 'owner' || current === 'owner')) {
+    throw new AppError('forbidden', "only an owner can make someone an owner or change an owner's role; pick admin, member or viewer, or ask an owner", {
+      errors: [{ field: 'role', message: 'only an owner can grant or change the owner role' }],
+    });
   }
 }

@@ -3,7 +3,7 @@
  */
 import { formatScopes } from '@prodboard/shared';
 import type { Actor } from './context.js';
-import type { AccessTokenRow, ActivityRow, ObjectRow } from './store/types.js';
+import type { AccessTokenRow, ActivityRow, InvitationRow, MemberRow, ObjectRow } from './store/types.js';
 
 /** An object as the API returns it. */
 export function presentObject(row: ObjectRow) {
@@ -67,5 +67,23 @@ export function presentActivity(row: ActivityRow) {
     token_id: row.token_id,
     changes: row.changes,
     created_at: row.created_at,
+  };
+}
+
+/** A workspace member, for the members page. */
+export function presentMember(row: MemberRow) {
+  return { user_id: row.user_id, email: row.email, name: row.name, role: row.role, joined_at: row.created_at };
+}
+
+/** A pending invitation: never its token or hash. */
+export function presentInvitation(row: InvitationRow, now = Date.now()) {
+  return {
+    id: row.id,
+    role: row.role,
+    email: row.email,
+    created_by: row.created_by,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    expired: Date.parse(row.expires_at) <= now,
   };
 }

@@ -41,3 +41,27 @@ export async function recordActivity(ctx: CommandContext, action: ActivityRow['a
     created_at: ctx.now,
   });
 }
+
+/**
+ * Records a write to something other than a board or card (a membership, an invitation): it joins
+ * the audit trail, and the activity feeds leave it out because they list only model types.
+ */
+export async function recordAuditEvent(
+  ctx: CommandContext,
+  action: ActivityRow['action'],
+  objectType: string,
+  objectId: string,
+  changes: Changes,
+): Promise<number> {
+  const credential = ctx.actor.credential;
+  return ctx.store.insertActivity({
+    workspace_id: ctx.actor.workspace.id,
+    actor_id: ctx.actor.user.id,
+    token_id: credential.kind === 'pat' ? credential.tokenId : null,
+    object_type: objectType,
+    object_id: objectId,
+    action,
+    changes,
+    created_at: ctx.now,
+  });
+}

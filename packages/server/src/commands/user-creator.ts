@@ -19,7 +19,8 @@ export interface NewUser {
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-function check(input: NewUser): { email: string; name: string; role: Role; slug: string } {
+/** Validates a new account's fields (400 naming each bad field); shared with accepting an invitation. */
+export function checkNewUser(input: NewUser): { email: string; name: string; role: Role; slug: string } {
   const errors = [];
   const email = input.email?.trim() ?? '';
   if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: 'email must be an address such as ada@example.com' });
@@ -47,7 +48,7 @@ export async function ensureWorkspace(store: Store, slug: string, now: string): 
 
 /** Creates the user (a 409 when the email is taken). Hashes the password before the transaction. */
 export async function userCreator(store: Store, input: NewUser): Promise<{ user: UserRow; workspace: WorkspaceRow; role: Role }> {
-  const { email, name, role, slug } = check(input);
+  const { email, name, role, slug } = checkNewUser(input);
   const passwordHash = await hashPassword(input.password);
   return store.transaction(async (tx) => {
     if (await tx.getUserByEmail(email)) {
