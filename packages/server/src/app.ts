@@ -9,10 +9,14 @@ import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data.js';
+import { eventRoutes } from './routes/events.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { memberRoutes } from './routes/members.js';
 import { setupRoutes } from './routes/setup.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { trashRoutes } from './routes/trash.js';
+import { webRoutes } from './routes/web.js';
 
 /** Builds the app; the caller owns `deps.store` and closes it after the app. */
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
@@ -37,8 +41,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   });
 
   app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));
-  for (const routes of [authRoutes, setupRoutes, tokenRoutes, dataRoutes, trashRoutes, activityRoutes, mcpRoutes, analyticsRoutes]) {
+  for (const routes of [
+    authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
+    analyticsRoutes,
+  ]) {
     await app.register(routes(deps), { prefix: '/xapi2' });
   }
+  // The web app answers every other GET (its files, and index.html for its pages).
+  await app.register(webRoutes(deps));
   return app;
 }

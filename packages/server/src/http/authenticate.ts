@@ -32,7 +32,14 @@ const invalid = () => new AppError('unauthenticated', `this token is not valid (
 
 /** Authenticates the request or throws 401. */
 export async function authenticate(store: Store, config: ServerConfig, request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
-  const token = bearer(request);
+  return authenticateToken(store, config, bearer(request), reply);
+}
+
+/**
+ * Authenticates a token or throws 401. Without a reply to carry `x-auth-refresh-token` (a live
+ * stream authenticated by query parameter), an old session is not renewed: its renewal would be lost.
+ */
+export async function authenticateToken(store: Store, config: ServerConfig, token: string, reply?: FastifyReply): Promise<Actor> {
   const kind = tokenKind(token);
   if (!kind) throw invalid();
   const hash = hashToken(token);
@@ -60,7 +67,7 @@ export async function authenticate(store: Store, config: ServerConfig, request: 
     }
     ({ user_id: userId, workspace_id: workspaceId } = session);
     credential = { kind: 'session', sessionId: session.id };
-    if (now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
+    if (reply && now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
       const renewed = await store.transaction(async (tx) => {
         await tx.expireSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
         return sessionCreator(tx, userId, workspaceId, config.sessionTtlMs);

@@ -1,0 +1,112 @@
+/**
+ * A workspace's activity as a live feed for one connection: replays what the client missed since its
+ * Last-Event-ID, then follows new commits (the store calls back after each one), and re-checks the
+ * credential at every heartbeat so a revoked token or a signed-out session stops receiving.
+ *
+ * Each event carries the activity row and the object as it is now, so a client can apply events
+ * idempotently (keep whichever copy has the higher version) and never has to fetch per event.
+ */
+import { AppError } from '@prodboard/shared';
+import type { Actor } from '../context.js';
+import type { EventStream } from '../http/event-stream.js';
+import { readableModels } from '../policies.js';
+import { presentActivity, presentObject } from '../presenters.js';
+import type { ActivityRow, Store } from '../store/types.js';
+
+/** Events read per query while following. */
+const PAGE = 200;
+/** A client further behind than this is told to reload (`reset`) instead of being replayed to. */
+export const REPLAY_LIMIT = 1000;
+
+export interface FeedOptions {
+  store: Store;
+  stream: EventStream;
+  actor: Actor;
+  /** The seq the client saw last (Last-Event-ID), or undefined for a fresh client. */
+  resumeFrom: number | undefined;
+  heartbeatMs: number;
+  /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
+  reauthenticate: () => Promise<Actor>;
+}
+
+/** Runs a feed until the stream closes. */
+export async function runActivityFeed(options: FeedOptions): Promise<void> {
+  const { store, stream } = options;
+  const workspaceId = options.actor.workspace.id;
+  let types = readableModels(options.actor);
+  let cursor = 0;
+  let pumping: Promise<void> | undefined;
+  let again = false;
+
+  const sendRow = async (row: ActivityRow) => {
+    const object = await store.getObject(workspaceId, row.object_type, row.object_id);
+    cursor = row.seq;
+    return stream.send({ id: row.seq, event: 'activity', data: { ...presentActivity(row), object: object ? presentObject(object) : null } });
+  };
+
+  const pump = async () => {
+    do {
+      again = false;
+      for (;;) {
+        const rows = await store.listActivity(workspaceId, cursor, types, PAGE);
+        for (const row of rows) if (!(await sendRow(row))) return;
+        if (rows.length < PAGE) break;
+      }
+    } while (again && !stream.closed);
+  };
+
+  const follow = () => {
+    if (stream.closed) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = pump()
+      .catch(() => stream.end())
+      .finally(() => (pumping = undefined));
+  };
+
+  // Subscribe before reading the starting point, so no commit falls between the two.
+  const unsubscribe = store.subscribeActivity((ws, seq) => {
+    if (ws === workspaceId && seq > cursor) follow();
+  });
+  const heartbeat = setInterval(() => {
+    options
+      .reauthenticate()
+      .then((actor) => {
+        types = readableModels(actor);
+        return stream.comment('ping');
+      })
+      .catch((err: unknown) => {
+        const body = err instanceof AppError ? err.toBody() : { detail: 'the live stream stopped; reconnect', code: 'internal' };
+        void stream.send({ event: 'unauthorized', data: body }).finally(() => stream.end());
+      });
+  }, options.heartbeatMs);
+  stream.onClose(() => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+
+  try {
+    const latest = await store.latestActivitySeq(workspaceId);
+    const from = options.resumeFrom;
+    if (from === undefined) {
+      cursor = latest;
+      await stream.send({ id: cursor, event: 'ready', data: { seq: cursor, resumed: false } });
+    } else {
+      const missed = from <= latest ? await store.listActivity(workspaceId, from, types, REPLAY_LIMIT + 1) : [];
+      if (from > latest || missed.length > REPLAY_LIMIT) {
+        // Too far behind (or an id from another database): replaying would cost more than reloading.
+        cursor = latest;
+        await stream.send({ id: cursor, event: 'reset', data: { seq: cursor, detail: 'too many changes were missed; reload the data' } });
+      } else {
+        cursor = from;
+        await stream.send({ id: cursor, event: 'ready', data: { seq: cursor, resumed: true } });
+        for (const row of missed) if (!(await sendRow(row))) return;
+      }
+    }
+    follow();
+  } catch {
+    stream.end();
+  }
+}

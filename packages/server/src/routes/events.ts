@@ -1,0 +1,67 @@
+/**
+ * /xapi2/events: the workspace's changes as server-sent events, resumable with Last-Event-ID (or
+ * `last_event_id`). EventSource cannot send headers, so this route alone also takes the token as
+ * the `access_token` query parameter (request logging is off, and errors never echo the URL's query).
+ */
+import type { OutgoingHttpHeaders } from 'node:http';
+import { AppError } from '@prodboard/shared';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { authenticate, authenticateToken } from '../http/authenticate.js';
+import { EventStream } from '../http/event-stream.js';
+import { queryParams } from '../http/request.js';
+import { runActivityFeed } from '../live/activity-feed.js';
+
+/** How long a disconnected EventSource waits before it reconnects. */
+const RETRY_MS = 2000;
+
+function single(value: string | string[] | undefined, name: string): string | undefined {
+  if (Array.isArray(value)) throw new AppError('invalid_query', `${name} may be given only once`, { errors: [{ field: name, message: 'given twice' }] });
+  return value;
+}
+
+function resumeSeq(request: FastifyRequest, queryValue: string | undefined): number | undefined {
+  const raw = request.headers['last-event-id'] ?? queryValue;
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) {
+    throw new AppError('invalid_query', 'Last-Event-ID must be the id of the last event received (a whole number)', { errors: [{ field: 'Last-Event-ID', message: 'whole number' }] });
+  }
+  return Number(raw);
+}
+
+/** The live events route. */
+export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
+  return async (app) => {
+    const streams = new Set<EventStream>();
+    // Open streams would hold the server open forever; end them when the app closes.
+    app.addHook('preClose', async () => {
+      for (const stream of streams) stream.end();
+    });
+
+    app.get('/events', async (request, reply) => {
+      const { access_token: accessToken, last_event_id: lastEventId, ...rest } = queryParams(request);
+      const unknown = Object.keys(rest);
+      if (unknown.length > 0) throw new AppError('invalid_query', `unknown parameter ${unknown.join(', ')}; events take access_token and last_event_id`);
+      const queryToken = request.headers.authorization ? undefined : single(accessToken, 'access_token');
+      // A header-authenticated client can read x-auth-refresh-token; a query-token one cannot, so it is never renewed here.
+      const actor = queryToken ? await authenticateToken(store, config, queryToken) : await authenticate(store, config, request, reply);
+      const resumeFrom = resumeSeq(request, single(lastEventId, 'last_event_id'));
+      const token = queryToken ?? /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')![1];
+      const currentToken = (reply.getHeader('x-auth-refresh-token') as string | undefined) ?? token;
+
+      reply.hijack();
+      const stream = new EventStream(reply.raw);
+      streams.add(stream);
+      stream.onClose(() => streams.delete(stream));
+      stream.open(reply.getHeaders() as OutgoingHttpHeaders, RETRY_MS);
+      await runActivityFeed({
+        store,
+        stream,
+        actor,
+        resumeFrom,
+        heartbeatMs: config.eventsHeartbeatMs,
+        reauthenticate: () => authenticateToken(store, config, currentToken),
+      });
+    });
+  };
+}

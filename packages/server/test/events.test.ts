@@ -1,0 +1,259 @@
+/**
+ * Live events through a real socket: a fresh stream starts at "now", a resumed one replays exactly
+ * what was missed (Last-Event-ID), scopes and workspaces are respected, and a revoked token stops
+ * receiving at the next heartbeat.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
+
+interface SseEvent {
+  id?: string;
+  event: string;
+  data: any;
+}
+
+/** An open event stream, read frame by frame. */
+class EventReader {
+  private buffer = '';
+  private readonly queue: SseEvent[] = [];
+  private waiter?: () => void;
+  private ended = false;
+  readonly done: Promise<void>;
+
+  constructor(private readonly controller: AbortController, body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    this.done = (async () => {
+      try {
+        for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+          this.buffer += decoder.decode(chunk, { stream: true });
+          let cut: number;
+          while ((cut = this.buffer.indexOf('\n\n')) !== -1) {
+            this.parse(this.buffer.slice(0, cut));
+            this.buffer = this.buffer.slice(cut + 2);
+          }
+        }
+      } catch {
+        // aborted
+      } finally {
+        this.ended = true;
+        this.waiter?.();
+      }
+    })();
+  }
+
+  private parse(frame: string) {
+    const event: SseEvent = { event: 'message', data: undefined };
+    let data = '';
+    for (const line of frame.split('\n')) {
+      if (line.startsWith(':') || line.startsWith('retry:')) continue;
+      const [field, ...rest] = line.split(': ');
+      const value = rest.join(': ');
+      if (field === 'id') event.id = value;
+      else if (field === 'event') event.event = value;
+      else if (field === 'data') data += value;
+    }
+    if (data === '') return;
+    event.data = JSON.parse(data);
+    this.queue.push(event);
+    this.waiter?.();
+  }
+
+  /** The next event, or a failure after `ms`. */
+  async next(ms = 3000): Promise<SseEvent> {
+    const deadline = Date.now() + ms;
+    while (this.queue.length === 0) {
+      if (this.ended) throw new Error('stream ended');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('no event within the time limit');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return this.queue.shift()!;
+  }
+
+  /** Nothing arrives within `ms`. */
+  async quiet(ms = 300): Promise<void> {
+    await new Promise((r) => setTimeout(r, ms));
+    assert.deepEqual(this.queue.map((e) => `${e.event} ${e.data?.object_type}`), []);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}
+
+async function openEvents(server: TestServer, options: { token?: string; header?: boolean; lastEventId?: string; query?: Record<string, string> }) {
+  const url = new URL('/xapi2/events', server.url);
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (options.token && options.header) headers.authorization = `Bearer ${options.token}`;
+  else if (options.token) url.searchParams.set('access_token', options.token);
+  if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  if (res.status !== 200) return { status: res.status, body: await res.json(), reader: undefined };
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  return { status: 200, body: undefined, reader: new EventReader(controller, res.body!) };
+}
+
+let server: TestServer;
+let owner: Awaited<ReturnType<typeof signUp>>;
+const readers: EventReader[] = [];
+
+async function stream(options: Parameters<typeof openEvents>[1]): Promise<EventReader> {
+  const opened = await openEvents(server, options);
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  readers.push(opened.reader!);
+  return opened.reader!;
+}
+
+before(async () => {
+  server = await startServer({ eventsHeartbeatMs: 200 });
+  owner = await signUp(server);
+});
+after(async () => {
+  for (const r of readers) r.close();
+  await server.close();
+});
+
+describe('GET /xapi2/events', () => {
+  test('a fresh stream starts at the newest event and then carries each change with the object as it is now', async () => {
+    await owner.api.post('/xapi2/data/board', { body: { name: 'Before the stream' } });
+    const events = await stream({ token: owner.session });
+    const ready = await events.next();
+    assert.equal(ready.event, 'ready');
+    assert.equal(ready.data.resumed, false);
+    assert.ok(ready.data.seq > 0, 'the board created before is behind the starting point');
+    assert.equal(ready.id, String(ready.data.seq));
+
+    const board = (await owner.api.post('/xapi2/data/board', { body: { name: 'Live' } })).body;
+    const created = await events.next();
+    assert.equal(created.event, 'activity');
+    assert.equal(created.data.action, 'create');
+    assert.equal(created.data.object_id, board.id);
+    assert.equal(created.data.object.data.name, 'Live');
+    assert.equal(created.data.object.version, 1);
+    assert.equal(Number(created.id), created.data.seq);
+    assert.ok(created.data.seq > ready.data.seq);
+
+    await owner.api.patch(`/xapi2/data/board/${board.id}`, { body: { name: 'Live, renamed' } });
+    const updated = await events.next();
+    assert.deepEqual(updated.data.changes.name, ['Live', 'Live, renamed']);
+    assert.equal(updated.data.object.version, 2);
+    events.close();
+  });
+
+  test('Last-Event-ID resumes with exactly the missed events, in order, then follows live', async () => {
+    const first = await stream({ token: owner.session, header: true });
+    const ready = await first.next();
+    const card = (await owner.api.post('/xapi2/data/card', { body: { title: 'Seen' } })).body;
+    const seen = await first.next();
+    first.close();
+
+    await owner.api.patch(`/xapi2/data/card/${card.id}`, { body: { title: 'Missed 1' } });
+    await owner.api.delete(`/xapi2/data/card/${card.id}`);
+
+    const resumed = await stream({ token: owner.session, header: true, lastEventId: seen.id });
+    const hello = await resumed.next();
+    assert.equal(hello.event, 'ready');
+    assert.equal(hello.data.resumed, true);
+    assert.equal(hello.id, seen.id);
+    const missed1 = await resumed.next();
+    const missed2 = await resumed.next();
+    assert.deepEqual([missed1.data.action, missed2.data.action], ['update', 'delete']);
+    assert.ok(Number(missed1.id) > Number(seen.id) && Number(missed2.id) > Number(missed1.id));
+    // Each event carries the object as it is now: already deleted.
+    assert.equal(missed1.data.object.is_deleted, true);
+    await resumed.quiet();
+
+    await owner.api.post(`/xapi2/trash/card/${card.id}/restore`);
+    const live = await resumed.next();
+    assert.equal(live.data.action, 'restore');
+    assert.ok(ready.data.seq < Number(live.id));
+  });
+
+  test('the last_event_id query parameter resumes too (a new EventSource cannot set the header)', async () => {
+    const card = (await owner.api.post('/xapi2/data/card', { body: { title: 'Query resume' } })).body;
+    const activity = await owner.api.get('/xapi2/activity', { query: { since: 0, limit: 500 } });
+    const last = activity.body.data.at(-1);
+    assert.equal(last.object_id, card.id);
+    await owner.api.patch(`/xapi2/data/card/${card.id}`, { body: { priority: 'high' } });
+    const events = await stream({ token: owner.session, query: { last_event_id: String(last.seq - 1) } });
+    assert.equal((await events.next()).event, 'ready');
+    assert.equal((await events.next()).data.seq, last.seq);
+    const change = await events.next();
+    assert.deepEqual(change.data.changes.priority, [null, 'high']);
+  });
+
+  test('a client too far behind is told to reload instead of being replayed to', async () => {
+    const fresh = await signUp(server);
+    const ws = fresh.workspace.id;
+    const now = new Date().toISOString();
+    for (let i = 0; i < 1002; i++) {
+      await server.store.insertActivity({
+        workspace_id: ws, actor_id: fresh.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000000',
+        action: 'update', changes: {}, created_at: now,
+      });
+    }
+    const latest = await server.store.latestActivitySeq(ws);
+    const behind = await stream({ token: fresh.session, lastEventId: '1' });
+    const reset = await behind.next();
+    assert.equal(reset.event, 'reset');
+    assert.equal(reset.data.seq, latest);
+    assert.equal(reset.id, String(latest));
+    const ahead = await stream({ token: fresh.session, lastEventId: String(latest + 1000) });
+    assert.equal((await ahead.next()).event, 'reset', 'an id this database never issued also means reload');
+  });
+
+  test('another workspace never shows up, and a token sees only the models it may read', async () => {
+    const stranger = await signUp(server);
+    const boardOnly = await makeToken(server, owner, 'board:read,card:none');
+    const mine = await stream({ token: boardOnly.token });
+    assert.equal((await mine.next()).event, 'ready');
+    await stranger.api.post('/xapi2/data/board', { body: { name: 'Not yours' } });
+    await owner.api.post('/xapi2/data/card', { body: { title: 'Hidden from a board-only token' } });
+    await mine.quiet();
+    await owner.api.post('/xapi2/data/board', { body: { name: 'Visible' } });
+    const board = await mine.next();
+    assert.equal(board.data.object.data.name, 'Visible');
+  });
+
+  test('a revoked token is told so at the next heartbeat and the stream ends', async () => {
+    const pat = await makeToken(server, owner, 'board:read,card:read');
+    const events = await stream({ token: pat.token });
+    assert.equal((await events.next()).event, 'ready');
+    await server.store.revokeAccessToken(pat.row.id, new Date().toISOString());
+    const stop = await events.next(2000);
+    assert.equal(stop.event, 'unauthorized');
+    assert.equal(stop.data.code, 'unauthenticated');
+    await events.done;
+    assert.ok(events.isEnded);
+  });
+
+  test('bad requests get JSON errors: no token, a wrong token, a bad Last-Event-ID, an unknown parameter', async () => {
+    const none = await openEvents(server, {});
+    assert.equal(none.status, 401);
+    assert.equal(none.body.code, 'unauthenticated');
+    const wrong = await openEvents(server, { token: 'ses_nope' });
+    assert.equal(wrong.status, 401);
+    assert.doesNotMatch(JSON.stringify(wrong.body), /ses_nope/, 'the token is never echoed');
+    const badId = await openEvents(server, { token: owner.session, lastEventId: 'abc' });
+    assert.equal(badId.status, 400);
+    const unknown = await openEvents(server, { token: owner.session, query: { since: '3' } });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.detail, /access_token and last_event_id/);
+    // The token query parameter is for this route only.
+    const elsewhere = await request(server, 'GET', `/xapi2/auth/me?access_token=${owner.session}`);
+    assert.equal(elsewhere.status, 401);
+  });
+});
