@@ -1,0 +1,19 @@
+/**
+ * Tool results: compact JSON text (no indentation: the model pays for every token) beside the same
+ * value as `structuredContent`; failures are `isError` results carrying the server's message and
+ * HTTP status, so the model can read what went wrong and fix its call.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { ApiError } from '../http/api-error.js';
+
+/** A successful result. */
+export function successResult(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+}
+
+/** A failed result: `{error, http_status, code, errors?}` as text and as structuredContent. */
+export function errorResult(err: unknown): CallToolResult {
+  const error = err instanceof ApiError ? err : new ApiError(0, `prodmcp failed: ${(err as Error)?.message ?? String(err)}`, 'internal');
+  const body = error.toBody() as unknown as Record<string, unknown>;
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body };
+}

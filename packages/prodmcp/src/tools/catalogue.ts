@@ -1,0 +1,189 @@
+/**
+ * The tool catalogue: five tools per model (`<model>_list`, `_get`, `_create`, `_update`,
+ * `_delete`, as the model's ops allow) plus `whoami`, the reference client's names and argument
+ * shapes, built from whichever manifest is in use.
+ */
+import { AppError, normalizeColumns, type Manifest, type ModelSpec } from '@prodboard/shared';
+import type { ToolAnnotations } from '@modelcontextprotocol/server';
+import type { JsonSchema } from './json-schema.js';
+import { LIST_ALL_CAP, createSchema, filterKeys, idOnlySchema, listSchema, updateSchema, type FilterKey } from './schemas.js';
+
+/** What a tool does when called. */
+export type ToolAction =
+  | { kind: 'list'; type: string; model: ModelSpec; filters: FilterKey[] }
+  | { kind: 'read' | 'create' | 'update' | 'delete'; type: string; model: ModelSpec }
+  | { kind: 'whoami' };
+
+/** Arguments after normalisation, or the problems that stop the call. */
+export type Prepared = { value: Record<string, unknown> } | { issues: string[] };
+
+/** One tool. */
+export interface ToolSpec {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchema;
+  annotations: ToolAnnotations;
+  action: ToolAction;
+  /** Turns accepted alternative spellings into the advertised shape before the schema check. */
+  prepare?: (args: Record<string, unknown>) => Prepared;
+}
+
+/** The tool as tools/list shows it. */
+export interface PublicTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchema;
+  annotations: ToolAnnotations;
+}
+
+const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+function annotations(title: string, write: { destructive: boolean; idempotent: boolean }): ToolAnnotations {
+  return { title, readOnlyHint: false, destructiveHint: write.destructive, idempotentHint: write.idempotent, openWorldHint: false };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function prepareList(model: ModelSpec, filters: FilterKey[]) {
+  const byName = new Map(filters.map((f) => [f.name, f]));
+  const byParam = new Map(filters.map((f) => [f.param, f]));
+  return (args: Record<string, unknown>): Prepared => {
+    const value = { ...args };
+    if (typeof value.sort === 'string') {
+      const desc = value.sort.startsWith('-');
+      const key = desc ? value.sort.slice(1) : value.sort;
+      if (!model.allowed_sorts.includes(key) && model.allowed_sorts.includes(`data__${key}`)) value.sort = `${desc ? '-' : ''}data__${key}`;
+    }
+    if (isObject(value.filter)) {
+      const filter: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value.filter)) {
+        // Friendly names first; the wire names of allowed_filters are accepted too (the reference client took them).
+        const name = byName.has(key) ? key : byParam.get(key)?.name ?? key;
+        filter[name] = name === 'is_archived' && typeof item === 'string' && /^(true|false)$/i.test(item) ? item.toLowerCase() === 'true' : item;
+      }
+      value.filter = filter;
+    }
+    return { value };
+  };
+}
+
+function prepareFields(model: ModelSpec) {
+  const columnFields = model.fields.filter((f) => f.type === 'columns').map((f) => f.name);
+  if (columnFields.length === 0) return undefined;
+  return (args: Record<string, unknown>): Prepared => {
+    const value = { ...args };
+    for (const name of columnFields) {
+      const raw = value[name];
+      // A string or a list of names is the reference client's form: turn it into {key, name} columns here.
+      if (typeof raw !== 'string' && !(Array.isArray(raw) && raw.some((item) => typeof item === 'string'))) continue;
+      try {
+        value[name] = normalizeColumns(raw);
+      } catch (err) {
+        if (err instanceof AppError) return { issues: err.errors.map((e) => e.message) };
+        throw err;
+      }
+    }
+    return { value };
+  };
+}
+
+function friendly(key: string): string {
+  return key.startsWith('data__') ? key.slice(6) : key;
+}
+
+function modelTools(type: string, model: ModelSpec): ToolSpec[] {
+  const tools: ToolSpec[] = [];
+  const has = (op: ModelSpec['ops'][number]) => model.ops.includes(op);
+  if (has('list')) {
+    const filters = filterKeys(model);
+    const statusNote = filters.some((f) => f.name === 'status' && f.param === 'data__status')
+      ? ` filter.status is the ${type}'s column key (record_status is the record lifecycle).`
+      : '';
+    tools.push({
+      name: `${type}_list`,
+      title: `List ${type} objects`,
+      description:
+        `List ${type} objects (default order: ${friendly(model.default_sort)}). Narrow with filter {${filters.map((f) => f.name).join(', ')}}, ` +
+        `search with q, sort with sort, page with limit + after (meta.next_cursor), or set all: true for every row (up to ${LIST_ALL_CAP}).` +
+        `${statusNote} Returns {data: [...], meta: {count, has_more, next_cursor}}. Read-only.`,
+      inputSchema: listSchema(type, model),
+      annotations: { title: `List ${type} objects`, ...READ_ONLY },
+      action: { kind: 'list', type, model, filters },
+      prepare: prepareList(model, filters),
+    });
+  }
+  if (has('read')) {
+    tools.push({
+      name: `${type}_get`,
+      title: `Get one ${type}`,
+      description: `Fetch one ${type} by id, with all its fields under data and its version. Read-only.`,
+      inputSchema: idOnlySchema(type),
+      annotations: { title: `Get one ${type}`, ...READ_ONLY },
+      action: { kind: 'read', type, model },
+    });
+  }
+  if (has('create')) {
+    tools.push({
+      name: `${type}_create`,
+      title: `Create a ${type}`,
+      description: `Create a ${type}: pass its fields as top-level arguments. Returns the created ${type}. Writes data: confirm with the user first.`,
+      inputSchema: createSchema(model),
+      annotations: annotations(`Create a ${type}`, { destructive: false, idempotent: false }),
+      action: { kind: 'create', type, model },
+      prepare: prepareFields(model),
+    });
+  }
+  if (has('update')) {
+    tools.push({
+      name: `${type}_update`,
+      title: `Update a ${type}`,
+      description: `Update a ${type} by id: only the fields you pass change; null clears an optional field. Returns the updated ${type}. Writes data: confirm with the user first.`,
+      inputSchema: updateSchema(type, model),
+      annotations: annotations(`Update a ${type}`, { destructive: false, idempotent: true }),
+      action: { kind: 'update', type, model },
+      prepare: prepareFields(model),
+    });
+  }
+  if (has('delete')) {
+    tools.push({
+      name: `${type}_delete`,
+      title: `Delete a ${type}`,
+      description: `Delete a ${type} by id: it disappears from lists and reads at once (restorable from the trash in the web app). Confirm with the user first.`,
+      inputSchema: idOnlySchema(type),
+      annotations: annotations(`Delete a ${type}`, { destructive: true, idempotent: true }),
+      action: { kind: 'delete', type, model },
+    });
+  }
+  return tools;
+}
+
+const WHOAMI: ToolSpec = {
+  name: 'whoami',
+  title: 'Current signed-in user',
+  description: 'Return the user the configured token belongs to (id, email, role, workspace; scopes for a personal access token). Call it once at the start to confirm access.',
+  inputSchema: { type: 'object', properties: {}, additionalProperties: false },
+  annotations: { title: 'Current signed-in user', ...READ_ONLY },
+  action: { kind: 'whoami' },
+};
+
+/** Every tool of the manifest, in manifest order, then whoami. */
+export function buildCatalogue(manifest: Manifest): ToolSpec[] {
+  return [...Object.entries(manifest).flatMap(([type, model]) => modelTools(type, model)), WHOAMI];
+}
+
+/** The tool without its private parts, as tools/list and `prodmcp tools` show it. */
+export function publicTool(spec: ToolSpec): PublicTool {
+  return { name: spec.name, title: spec.title, description: spec.description, inputSchema: spec.inputSchema, annotations: spec.annotations };
+}
+
+/** The server's guidance for the AI model, sent at initialize (and in server/discover). */
+export const INSTRUCTIONS =
+  'These tools read and write a Production Board workspace: boards (with ordered columns) and cards. ' +
+  'Call whoami first to confirm access. Read-only tools (*_list, *_get, whoami) are safe to call freely; ' +
+  'write tools (*_create, *_update, *_delete) change shared data: confirm with the user before calling them. ' +
+  "A card's status is the key of a column of its board (see the board's data.columns); list cards of a board with " +
+  'card_list {filter: {board_id, status}}. Failed calls return isError with the server\'s message and http_status; ' +
+  'the message says which argument to fix and which values are allowed. ' +
+  'Users, tokens and billing are managed in the Production Board web app, not here.';

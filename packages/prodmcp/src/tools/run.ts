@@ -1,0 +1,126 @@
+/**
+ * Running a tool: its (already checked) arguments become one API call, or, for `all`, a walk over
+ * the pages with the cursor, reporting progress and stopping at LIST_ALL_CAP rows.
+ */
+import type { ApiClient, QueryValue } from '../http/api-client.js';
+import type { Telemetry } from '../telemetry.js';
+import type { ToolAction, ToolSpec } from './catalogue.js';
+import { LIST_ALL_CAP } from './schemas.js';
+
+/** What a tool needs from the connection it runs on. */
+export interface ToolContext {
+  api: ApiClient;
+  telemetry: Telemetry;
+  /** Aborts when the host cancels the call or goes away. */
+  signal: AbortSignal;
+  /** Reports progress when the host asked for it. */
+  progress?: (done: number, message: string) => Promise<void>;
+}
+
+/** A JSON object, as tool results carry them. */
+export type JsonObject = Record<string, unknown>;
+
+interface Page {
+  data: JsonObject[];
+  meta: JsonObject;
+}
+
+const path = (type: string, id?: unknown) => `/xapi2/data/${encodeURIComponent(type)}${id === undefined ? '' : `/${encodeURIComponent(String(id))}`}`;
+
+function listQuery(action: Extract<ToolAction, { kind: 'list' }>, args: JsonObject): Record<string, QueryValue | QueryValue[]> {
+  const query: Record<string, QueryValue | QueryValue[]> = {};
+  for (const key of ['limit', 'offset', 'sort', 'q', 'after'] as const) {
+    if (args[key] !== undefined) query[key] = args[key] as QueryValue;
+  }
+  const params = new Map(action.filters.map((f) => [f.name, f.param]));
+  for (const [name, value] of Object.entries((args.filter as JsonObject | undefined) ?? {})) {
+    if (value === undefined) continue;
+    query[params.get(name) ?? name] = value as QueryValue | QueryValue[];
+  }
+  return query;
+}
+
+function asPage(value: unknown): Page {
+  const page = (value ?? {}) as Partial<Page>;
+  return { data: Array.isArray(page.data) ? page.data : [], meta: page.meta && typeof page.meta === 'object' ? page.meta : {} };
+}
+
+async function listAll(action: Extract<ToolAction, { kind: 'list' }>, args: JsonObject, ctx: ToolContext): Promise<JsonObject> {
+  const query = listQuery(action, args);
+  const rows: JsonObject[] = [];
+  let pages = 0;
+  let meta: JsonObject = {};
+  let nextCursor: string | null = null;
+  for (;;) {
+    const page = asPage(await ctx.api.json('GET', path(action.type), { query, signal: ctx.signal }));
+    pages += 1;
+    meta = page.meta;
+    rows.push(...page.data);
+    const last = page.data[page.data.length - 1];
+    nextCursor = meta.has_more === true && typeof last?.id === 'string' ? last.id : null;
+    if (rows.length >= LIST_ALL_CAP) {
+      if (rows.length > LIST_ALL_CAP) {
+        rows.length = LIST_ALL_CAP;
+        nextCursor = String(rows[LIST_ALL_CAP - 1].id);
+      }
+      break;
+    }
+    if (!nextCursor) break;
+    await ctx.progress?.(rows.length, `${rows.length} ${action.type} objects fetched (page ${pages})`);
+    // Keyset paging continues after the last row; an offset applies to the first page only.
+    query.after = nextCursor;
+    delete query.offset;
+  }
+  ctx.telemetry.track('mcp.crud', { model: action.type, op: 'list_all', pages });
+  return {
+    data: rows,
+    meta: {
+      count: rows.length,
+      pages,
+      has_more: nextCursor !== null,
+      next_cursor: nextCursor,
+      ...(meta.limit !== undefined && { limit: meta.limit }),
+      ...(nextCursor !== null && { capped_at: LIST_ALL_CAP }),
+    },
+  };
+}
+
+function withoutId(args: JsonObject): JsonObject {
+  const { id: _id, ...rest } = args;
+  return rest;
+}
+
+/** Runs one tool call and returns the JSON result; API failures throw ApiError. */
+export async function runTool(spec: ToolSpec, args: JsonObject, ctx: ToolContext): Promise<JsonObject> {
+  const { api, signal, telemetry } = ctx;
+  const action = spec.action;
+  if (action.kind === 'whoami') {
+    const me = await api.json<JsonObject>('GET', '/xapi2/auth/me', { signal });
+    telemetry.track('mcp.whoami');
+    return me;
+  }
+  if (action.kind === 'list' && args.all === true) return listAll(action, args, ctx);
+  let result: unknown;
+  switch (action.kind) {
+    case 'list':
+      result = await api.json('GET', path(action.type), { query: listQuery(action, args), signal });
+      break;
+    case 'read':
+      result = await api.json('GET', path(action.type, args.id), { signal });
+      break;
+    case 'create': {
+      // Like the reference client, a null on create means "not given".
+      const body = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined));
+      result = await api.json('POST', path(action.type), { body, signal });
+      break;
+    }
+    case 'update':
+      result = await api.json('PATCH', path(action.type, args.id), { body: withoutId(args), signal });
+      break;
+    case 'delete':
+      result = (await api.json('DELETE', path(action.type, args.id), { signal })) ?? { ok: true };
+      break;
+  }
+  telemetry.track('mcp.crud', { model: action.type, op: action.kind });
+  return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as JsonObject) : { value: result };
+}
