@@ -3,8 +3,9 @@
  * `serve` wraps it in a process; tests call `buildApp` and talk to it over HTTP.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
-import { installErrorHandling } from './http/errors.js';
+import { installErrorHandling, sendError } from './http/errors.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -18,6 +19,21 @@ import { tokenRoutes } from './routes/tokens.js';
 import { trashRoutes } from './routes/trash.js';
 import { webRoutes } from './routes/web.js';
 
+/** Deepest JSON body accepted (iteratively checked): deeper bodies only serve to exhaust stacks. */
+const MAX_BODY_DEPTH = 64;
+
+/** The top-level key under which a parsed JSON body nests too deep ('body' for the body itself), or undefined. */
+function tooDeep(value: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 1, 'body']];
+  while (stack.length > 0) {
+    const [node, depth, root] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) return root;
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) stack.push([child, depth + 1, depth === 1 ? key : root]);
+  }
+  return undefined;
+}
+
 /** Builds the app; the caller owns `deps.store` and closes it after the app. */
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
   const app = Fastify({
@@ -28,16 +44,35 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     // Bodies are parsed with prototype poisoning refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Long path segments reach the routes, whose id checks give a clear 400.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    frameworkErrors: (error, _request, reply) =>
+      sendError(reply, new AppError('validation_failed', `the URL is malformed (${error.message}); percent-encode path segments correctly`)),
   });
   installErrorHandling(app, deps.config.bodyLimit);
 
-  // JSON bodies: an empty body (common on DELETE) means no body rather than an error.
+  // Only JSON bodies: Fastify's default text/plain parser would hand routes a string.
+  app.removeContentTypeParser('text/plain');
+  // JSON bodies: an empty body (common on DELETE) means no body rather than an error; a parse error
+  // says what is wrong (the default parser hides both the syntax error and the poisoned key).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    return parseJson(request, text, done);
+    return parseJson(request, text, (err, value) => {
+      const deep = err ? undefined : tooDeep(value);
+      if (deep) {
+        const message = `${deep} nests more than ${MAX_BODY_DEPTH} levels deep; flatten it`;
+        return done(new AppError('validation_failed', message, { errors: [{ field: deep, message }] }), undefined);
+      }
+      if (!err) return done(null, value);
+      try {
+        JSON.parse(text);
+      } catch (syntax) {
+        return done(new AppError('invalid_json', `the body is not valid JSON (${(syntax as Error).message.slice(0, 120)}); send a JSON object such as {"title": "..."}`), undefined);
+      }
+      return done(new AppError('invalid_json', 'the body uses the forbidden key __proto__ or constructor.prototype; rename or remove that key'), undefined);
+    });
   });
 
   app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));

@@ -90,6 +90,10 @@ export function normalizeColumns(raw: unknown): Column[] {
       return;
     }
     const trimmed = name.trim();
+    if (trimmed.includes('\u0000')) {
+      errors.push({ field: `${at}.name`, message: `${at}.name must not contain NUL characters.` });
+      return;
+    }
     if (trimmed.length > COLUMN_LIMITS.maxNameLength) {
       errors.push({ field: `${at}.name`, message: `${at}.name must be at most ${COLUMN_LIMITS.maxNameLength} characters.` });
     }

@@ -68,10 +68,22 @@ function tagsSchema(field: FieldSpec): z.ZodType {
     .transform((tags) => [...new Set(tags)]);
 }
 
+/** How deep a free-form object may nest (databases' JSON functions stop near 1,000). */
+export const MAX_JSON_DEPTH = 32;
+
+function depthOf(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const child of Object.values(value as Record<string, unknown>)) deepest = Math.max(deepest, depthOf(child, limit - 1));
+  return deepest + 1;
+}
+
 function dictSchema(field: FieldSpec): z.ZodType {
   const max = VALUE_LIMITS.maxSettingsBytes;
   return z
     .record(z.string(), z.unknown(), { error: `${field.name} must be a JSON object` })
+    .refine((value) => depthOf(value, MAX_JSON_DEPTH + 1) <= MAX_JSON_DEPTH, { error: `${field.name} may nest at most ${MAX_JSON_DEPTH} levels deep`, abort: true })
     .refine((value) => JSON.stringify(value).length <= max, { error: `${field.name} must be at most ${max} bytes of JSON` })
     .refine((value) => !JSON.stringify(value).includes('\\u0000'), { error: `${field.name} must not contain NUL characters` });
 }

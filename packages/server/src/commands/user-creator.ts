@@ -47,10 +47,16 @@ export async function ensureWorkspace(store: Store, slug: string, now: string): 
 }
 
 /** Creates the user (a 409 when the email is taken). Hashes the password before the transaction. */
-export async function userCreator(store: Store, input: NewUser): Promise<{ user: UserRow; workspace: WorkspaceRow; role: Role }> {
+export async function userCreator(
+  store: Store,
+  input: NewUser,
+  guard?: (tx: Store) => Promise<void>,
+): Promise<{ user: UserRow; workspace: WorkspaceRow; role: Role }> {
   const { email, name, role, slug } = checkNewUser(input);
   const passwordHash = await hashPassword(input.password);
   return store.transaction(async (tx) => {
+    // Runs first inside the transaction: the setup link claims its one-time token here, atomically.
+    if (guard) await guard(tx);
     if (await tx.getUserByEmail(email)) {
       throw new AppError('conflict', `a user with email ${email} already exists; pick another email or sign in as that user`, { errors: [{ field: 'email', message: 'already taken' }] });
     }

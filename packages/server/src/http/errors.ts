@@ -5,12 +5,16 @@
 import { AppError, type ErrorCode } from '@prodboard/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-function fromFastify(err: FastifyError, limit: number): AppError | undefined {
+function fromFastify(err: FastifyError, request: FastifyRequest, defaultLimit: number): AppError | undefined {
   switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.routeOptions.bodyLimit ?? defaultLimit;
       return new AppError('payload_too_large', `the request body is larger than ${Math.round(limit / 1024)} KiB; send less (split large text or many items over several requests)`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Content-Type ${err.message.match(/'([^']*)'/)?.[1] ?? 'given'} is not supported; send a JSON body with Content-Type: application/json`);
+    }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().slice(0, 80) || 'missing';
+      return new AppError('unsupported_media_type', `Content-Type ${type} is not supported; send a JSON body with Content-Type: application/json`);
+    }
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_json', 'Content-Length does not match the body; send the body again with a correct Content-Length');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -35,7 +39,7 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
 /** Installs the error and not-found handlers. */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = err instanceof AppError ? err : fromFastify(err, bodyLimit);
+    const known = err instanceof AppError ? err : fromFastify(err, request, bodyLimit);
     if (known) return sendError(reply, known);
     request.log.error({ err }, 'request failed');
     return sendError(reply, new AppError('internal', `internal error (request ${request.id}); nothing was changed if the request was a write; try again, and report the request id if it keeps happening`));

@@ -21,15 +21,23 @@ function stringField(body: unknown, name: string, max: number): string {
 
 /** The auth routes. */
 export function authRoutes({ store, config }: AppDeps): FastifyPluginAsync {
-  async function checkLimit(keys: string[]): Promise<void> {
-    const since = Date.now() - config.loginWindowMs;
-    for (const key of keys) {
-      const { count, oldest } = await store.countLoginFailures(key, since);
-      if (count >= config.loginMaxFailures) {
-        const retryAfter = ((oldest ?? Date.now()) + config.loginWindowMs - Date.now()) / 1000;
-        throw new AppError('rate_limited', `too many failed logins; wait ${Math.ceil(retryAfter)} s and try again, or reset the password with prodboard user create on the server`, { retryAfter });
+  /**
+   * Counts this attempt against every key before the password is checked (in one transaction, the
+   * keys locked), so parallel guesses cannot all slip under the limit; a success takes it back.
+   */
+  async function reserveAttempt(keys: string[], at: number): Promise<void> {
+    const since = at - config.loginWindowMs;
+    await store.transaction(async (tx) => {
+      for (const key of keys) {
+        await tx.lockKey(`login:${key}`);
+        const { count, oldest } = await tx.countLoginFailures(key, since);
+        if (count >= config.loginMaxFailures) {
+          const retryAfter = ((oldest ?? at) + config.loginWindowMs - at) / 1000;
+          throw new AppError('rate_limited', `too many failed logins; wait ${Math.ceil(retryAfter)} s and try again, or reset the password with prodboard user create on the server`, { retryAfter });
+        }
       }
-    }
+      for (const key of keys) await tx.recordLoginFailure(key, at);
+    });
   }
 
   const limitKeys = (request: FastifyRequest, email: string) => [`email:${email.toLowerCase()}`, `ip:${request.ip}`];
@@ -39,16 +47,16 @@ export function authRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       const email = stringField(request.body, 'email', 254).trim();
       const password = stringField(request.body, 'password', 1024);
       const keys = limitKeys(request, email);
-      await checkLimit(keys);
+      const at = Date.now();
+      await reserveAttempt(keys, at);
       const user = await store.getUserByEmail(email);
       const ok = await verifyPassword(password, user?.password_hash ?? DECOY_HASH);
       const memberships = user && ok ? await store.listMemberships(user.id) : [];
       if (!user || !ok || memberships.length === 0) {
-        const at = Date.now();
-        for (const key of keys) await store.recordLoginFailure(key, at);
         throw new AppError('unauthenticated', 'email or password is wrong; check both and try again');
       }
       await store.clearLoginFailures(keys[0]);
+      await store.forgetLoginFailure(keys[1], at);
       const membership = memberships[0];
       const { token, row } = await sessionCreator(store, user.id, membership.workspace_id, config.sessionTtlMs);
       const workspace = (await store.getWorkspace(membership.workspace_id))!;

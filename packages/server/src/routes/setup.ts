@@ -32,18 +32,30 @@ export function setupRoutes({ store, config }: AppDeps): FastifyPluginAsync {
 
     app.post('/setup', async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
+      const invalid = () =>
+        new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
+      if (typeof body.token !== 'string') throw invalid();
+      const presented = hashToken(body.token);
+      const claim = async (tx: Store) => {
+        await tx.lockKey('setup');
+        const stored = await tx.getSetting(SETTING);
+        if (!stored || !sameHash(presented, stored) || (await tx.countUsers()) > 0) throw invalid();
+        await tx.setSetting(SETTING, null);
+      };
+      // Cheap rejection before the password is hashed; the claim inside the transaction is the real check.
       const stored = await store.getSetting(SETTING);
-      if (typeof body.token !== 'string' || !stored || !sameHash(hashToken(body.token), stored) || (await store.countUsers()) > 0) {
-        throw new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
-      }
-      const { user, workspace, role } = await userCreator(store, {
-        email: String(body.email ?? ''),
-        password: typeof body.password === 'string' ? body.password : '',
-        name: typeof body.name === 'string' ? body.name : undefined,
-        workspace: typeof body.workspace === 'string' ? body.workspace : undefined,
-        role: 'owner',
-      });
-      await store.setSetting(SETTING, null);
+      if (!stored || !sameHash(presented, stored)) throw invalid();
+      const { user, workspace, role } = await userCreator(
+        store,
+        {
+          email: String(body.email ?? ''),
+          password: typeof body.password === 'string' ? body.password : '',
+          name: typeof body.name === 'string' ? body.name : undefined,
+          workspace: typeof body.workspace === 'string' ? body.workspace : undefined,
+          role: 'owner',
+        },
+        claim,
+      );
       const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs);
       return reply.code(201).send({
         access_token: token,

@@ -251,6 +251,8 @@ export interface Store {
   recordLoginFailure(key: string, at: number): Promise<void>;
   countLoginFailures(key: string, since: number): Promise<{ count: number; oldest?: number }>;
   clearLoginFailures(key: string): Promise<void>;
+  /** Takes back one recorded attempt (a login that succeeded). */
+  forgetLoginFailure(key: string, at: number): Promise<void>;
 
   // Client telemetry, bounded.
   insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number): Promise<void>;

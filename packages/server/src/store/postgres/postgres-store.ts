@@ -605,6 +605,10 @@ export class PostgresStore implements Store {
     await this.exec('DELETE FROM login_failures WHERE key = $1', [key]);
   }
 
+  async forgetLoginFailure(key: string, at: number) {
+    await this.exec('DELETE FROM login_failures WHERE key = $1 AND at = $2', [key, at]);
+  }
+
   // Analytics
 
   async insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number) {

@@ -542,6 +542,10 @@ export class SqliteStore implements Store {
     this.run('DELETE FROM login_failures WHERE key = ?', key);
   }
 
+  async forgetLoginFailure(key: string, at: number) {
+    this.run('DELETE FROM login_failures WHERE key = ? AND at = ?', key, at);
+  }
+
   // Analytics
 
   async insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number) {
