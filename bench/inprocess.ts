@@ -4,7 +4,6 @@
  */
 import { modelOf, parseListQuery } from '@prodboard/shared';
 import { openSqliteStore } from '../packages/server/dist/store/sqlite/sqlite-store.js';
-import { buildListSql } from '../packages/server/dist/store/sqlite/list-query.js';
 import { authenticate } from '../packages/server/dist/http/authenticate.js';
 import { configFromEnv } from '../packages/server/dist/config.js';
 import { presentObject } from '../packages/server/dist/presenters.js';
@@ -58,78 +57,110 @@ export function listQuery(meta: SeedMeta): ObjectListQuery {
   return { ...q, workspaceId: meta.workspaceId, type: 'card' };
 }
 
-export async function measureInProcess(file: string, meta: SeedMeta, iterations: number): Promise<InProcessResult> {
-  const store = openSqliteStore(file);
-  const db = store.connection;
-  // Record every SQL text the store prepares, to EXPLAIN exactly what it runs.
-  const prepared: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
-    prepared.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
+/** The last SQL a store prepared-and-ran, with the exact arguments it was run with. */
+interface Call {
+  sql: string;
+  args: unknown[];
+}
 
+/**
+ * Makes `db` record every statement call (SQL text and arguments), so we EXPLAIN exactly what the
+ * store runs, whatever SQL builder and parameter style it uses today.
+ */
+function recordCalls(db: { prepare: (sql: string) => unknown }): Call[] {
+  const calls: Call[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = (sql: string) => {
+    const stmt = prepare(sql) as object;
+    return new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop === 'all' || prop === 'get' || prop === 'run' || prop === 'iterate') {
+          return (...args: unknown[]) => {
+            calls.push({ sql, args });
+            return value.apply(target, args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+  };
+  return calls;
+}
+
+export async function measureInProcess(file: string, meta: SeedMeta, iterations: number): Promise<InProcessResult> {
+  const query = listQuery(meta);
+  const card = meta.sampleCardIds[0];
+  const column = { workspaceId: meta.workspaceId, boardId: meta.create.boardId, status: meta.create.status };
+
+  // 1. Capture the SQL the store runs and EXPLAIN it (on a store of its own, so timings below
+  //    run without the recording wrapper).
+  const plans: PlanCheck[] = [];
+  let list: Call;
+  let columnCards: number;
+  {
+    const store = openSqliteStore(file);
+    try {
+      const db = store.connection;
+      const calls = recordCalls(db as never);
+      const last = () => calls.at(-1)!;
+      const firstPage = await store.listObjects(query);
+      list = last();
+      await store.getObject(meta.workspaceId, 'card', card);
+      const get = last();
+      await store.maxPosition(column, undefined);
+      const max = last();
+      if (firstPage.rows.length !== 50 || !firstPage.hasMore) {
+        throw new Error(`the list returned ${firstPage.rows.length} rows (has_more ${firstPage.hasMore}); expected 50 and more`);
+      }
+      columnCards = (db.prepare(
+        `SELECT count(*) AS n FROM objects WHERE workspace_id = ? AND type = 'card' AND is_deleted = 0 AND is_archived = 0
+           AND json_extract(data, '$.board_id') = ? AND json_extract(data, '$.status') = ?`,
+      ).get(meta.workspaceId, meta.list.boardId, meta.list.status) as { n: number }).n;
+
+      const explain = (call: Call, sql = call.sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...call.args) as Array<{ detail: string }>).map((r) => r.detail);
+      {
+        const plan = explain(list);
+        const usesIndex = plan.some((d) => d.includes('INDEX objects_card_column'));
+        const tempSort = plan.some((d) => d.includes('TEMP B-TREE'));
+        let note = usesIndex && !tempSort ? 'uses objects_card_column for the filter and the order (no sort step)' : '';
+        if (!usesIndex || tempSort) note = diagnose(list, explain, tempSort);
+        plans.push({ name: 'list: 50 of the 5,000-card column by position', sql: list.sql, plan, ok: usesIndex && !tempSort, note });
+      }
+      {
+        const plan = explain(get);
+        const ok = plan.some((d) => d.includes('sqlite_autoindex_objects_1'));
+        plans.push({ name: 'get-by-id', sql: get.sql, plan, ok, note: ok ? 'unique index on id' : 'does not use the unique index on id' });
+      }
+      {
+        const plan = explain(max);
+        const ok = plan.some((d) => d.includes('INDEX objects_card_column'));
+        plans.push({ name: 'create: end of column (maxPosition)', sql: max.sql, plan, ok, note: ok ? 'uses objects_card_column' : 'does not use objects_card_column' });
+      }
+    } finally {
+      await store.close();
+    }
+  }
+
+  // 2. Timings, on a plain store.
+  const store = openSqliteStore(file);
   try {
-    const query = listQuery(meta);
-    const card = meta.sampleCardIds[0];
-    const column = { workspaceId: meta.workspaceId, boardId: meta.create.boardId, status: meta.create.status };
+    const db = store.connection;
     const config = configFromEnv({});
     const request = { headers: { authorization: `Bearer ${meta.token}` } } as never;
     const reply = { header: () => reply } as never;
-
-    // One call of each, capturing the SQL.
-    const firstPage = await store.listObjects(query);
-    const listSql = prepared.at(-1)!;
-    await store.getObject(meta.workspaceId, 'card', card);
-    const getSql = prepared.at(-1)!;
-    await store.maxPosition(column, undefined);
-    const maxSql = prepared.at(-1)!;
-
-    const built = buildListSql(query);
-    if (built.sql !== listSql) throw new Error(`the store prepared other SQL than buildListSql returns:\n${listSql}\n${built.sql}`);
-    const columnCards = (db.prepare(
-      `SELECT count(*) AS n FROM objects WHERE workspace_id = ? AND type = 'card' AND is_deleted = 0 AND is_archived = 0
-         AND json_extract(data, '$.board_id') = ? AND json_extract(data, '$.status') = ?`,
-    ).get(meta.workspaceId, meta.list.boardId, meta.list.status) as { n: number }).n;
-    if (firstPage.rows.length !== 50 || !firstPage.hasMore) throw new Error(`the list returned ${firstPage.rows.length} rows (has_more ${firstPage.hasMore}); expected 50 and more`);
-
-    const explain = (sql: string, params: unknown[]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
-
-    const plans: PlanCheck[] = [];
-    {
-      const plan = explain(built.sql, built.params);
-      const usesIndex = plan.some((d) => d.includes('INDEX objects_card_column'));
-      const tempSort = plan.some((d) => d.includes('TEMP B-TREE'));
-      let note = usesIndex && !tempSort ? 'uses objects_card_column for the filter and the order (no sort step)' : '';
-      if (!usesIndex || tempSort) {
-        // Can the index serve this SQL at all? INDEXED BY fails when the expressions do not match.
-        const forced = built.sql.replace('FROM objects WHERE', 'FROM objects INDEXED BY objects_card_column WHERE');
-        try {
-          const forcedPlan = explain(forced, built.params);
-          note = `the planner chose otherwise although the index fits (forced plan: ${forcedPlan.join(' | ')})`;
-        } catch (err) {
-          note = `the index cannot serve this SQL: ${(err as Error).message}`;
-        }
-        if (tempSort) note += '; the ORDER BY needs a temporary b-tree sort';
-      }
-      plans.push({ name: 'list: 50 of the 5,000-card column by position', sql: built.sql, plan, ok: usesIndex && !tempSort, note });
-    }
-    {
-      const plan = explain(getSql, [card, meta.workspaceId, 'card']);
-      const ok = plan.some((d) => d.includes('sqlite_autoindex_objects_1'));
-      plans.push({ name: 'get-by-id', sql: getSql, plan, ok, note: ok ? 'unique index on id' : 'does not use the unique index on id' });
-    }
-    {
-      const plan = explain(maxSql, [meta.workspaceId, meta.create.boardId, meta.create.status, null]);
-      const ok = plan.some((d) => d.includes('INDEX objects_card_column'));
-      plans.push({ name: 'create: end of column (maxPosition)', sql: maxSql, plan, ok, note: ok ? 'uses objects_card_column' : 'does not use objects_card_column' });
-    }
-
     const ids = meta.sampleCardIds;
-    const rawList = db.prepare(built.sql);
+    const rawList = db.prepare(list.sql);
     const timings: Record<string, Timing> = {};
-    timings['list: SQL only (stmt.all, raw rows)'] = await time(iterations, 50, () => rawList.all(...built.params));
+    timings['list: SQL only (stmt.all, raw rows)'] = await time(iterations, 50, () => rawList.all(...list.args));
+    // The same SQL with its values written in: no bound parameters, so SQLite never recompiles it.
+    // (A statement whose plan may depend on a bound value is recompiled at every execution after a
+    // bind: partial-index conditions such as is_deleted = 0, and index columns with sqlite_stat4 samples.)
+    const inlined = db.prepare(inlineParams(list.sql, list.args));
+    const idsOf = (rows: unknown[]) => (rows as Array<{ id: string }>).map((r) => r.id).join();
+    if (idsOf(inlined.all()) !== idsOf(rawList.all(...list.args))) throw new Error('the list SQL with inlined values returns other rows');
+    timings['list: same SQL, values inlined (no binding)'] = await time(iterations, 50, () => inlined.all());
     timings['list: store.listObjects (SQL + JSON.parse of rows)'] = await time(iterations, 50, () => store.listObjects(query));
     timings['list: listObjects + present + JSON.stringify'] = await time(iterations, 50, async () => {
       const page = await store.listObjects(query);
@@ -141,4 +172,57 @@ export async function measureInProcess(file: string, meta: SeedMeta, iterations:
   } finally {
     await store.close();
   }
+}
+
+/** SQL text with every parameter replaced by its value as an SQL literal (strings, numbers, NULL). */
+export function inlineParams(sql: string, args: unknown[]): string {
+  const literal = (v: unknown) =>
+    v === null || v === undefined ? 'NULL' : typeof v === 'number' || typeof v === 'bigint' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${String(v).replace(/'/g, "''")}'`;
+  const named = args.length === 1 && args[0] !== null && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : undefined;
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'") {
+      const end = sql.indexOf("'", i + 1);
+      out += sql.slice(i, end + 1);
+      i = end;
+    } else if (ch === '?' && !named) {
+      out += literal(args[next++]);
+    } else if (named && (ch === '@' || ch === ':' || ch === '$') && /\w/.test(sql[i + 1] ?? '')) {
+      const name = /^\w+/.exec(sql.slice(i + 1))![0];
+      out += Object.hasOwn(named, name) ? literal(named[name]) : ch + name;
+      i += name.length;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Why the list does not use objects_card_column (or needs a sort step), found by experiment. */
+function diagnose(list: Call, explain: (call: Call, sql?: string) => string[], tempSort: boolean): string {
+  const notes: string[] = [];
+  const forced = list.sql.replace(/FROM objects WHERE/, 'FROM objects INDEXED BY objects_card_column WHERE');
+  try {
+    notes.push(`the planner did not choose it although INDEXED BY accepts it (forced plan: ${explain(list, forced).join(' | ')})`);
+  } catch (err) {
+    notes.push(`SQLite cannot use the index for this SQL at all (INDEXED BY objects_card_column: "${(err as Error).message}")`);
+    // The index is partial (WHERE is_deleted = 0): a bound parameter in place of the literal 0 does
+    // not prove the index's condition, so the index is unusable. Check by inlining the literals.
+    const inlined = list.sql.replace(/is_deleted = (\?|[@:$]\w+)/, 'is_deleted = 0').replace(/is_archived = (\?|[@:$]\w+)/, 'is_archived = 0');
+    if (inlined !== list.sql) {
+      try {
+        const plan = explain(list, inlined.replace(/FROM objects WHERE/, 'FROM objects INDEXED BY objects_card_column WHERE'));
+        notes.push(`with the literal "is_deleted = 0" that the partial index's WHERE names, it is used: ${plan.join(' | ')}`);
+      } catch (err2) {
+        notes.push(`even with literal is_deleted = 0 it cannot: ${(err2 as Error).message}`);
+      }
+    }
+    if (!/json_extract\(data, '\$\.board_id'\)/.test(list.sql) || !/json_extract\(data, '\$\.status'\)/.test(list.sql) || !/json_extract\(data, '\$\.position'\)/.test(list.sql)) {
+      notes.push("the filter or sort expressions differ from the index's json_extract(data, '$.board_id' / '$.status' / '$.position')");
+    }
+  }
+  if (tempSort) notes.push('the ORDER BY needs a temporary b-tree sort of every row of the column');
+  return notes.join('; ');
 }

@@ -12,10 +12,12 @@ import { openSqliteStore } from '../packages/server/dist/store/sqlite/sqlite-sto
 import { userCreator } from '../packages/server/dist/commands/user-creator.js';
 import { accessTokenCreator } from '../packages/server/dist/commands/access-token-creator.js';
 import { POSITION_STEP } from '../packages/server/dist/commands/card-placement.js';
+import { MIGRATIONS } from '../packages/server/dist/store/sqlite/migrations.js';
 import type { ObjectRow } from '../packages/server/dist/store/types.js';
 
-/** Bump when the seeded data or its layout changes: the cache is keyed by it. */
+/** Bump when the seeded data or its layout changes: the cache is keyed by it (and by the schema version). */
 export const SEED_VERSION = 1;
+const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export const SEED = {
   boards: 20,
@@ -66,7 +68,7 @@ const PEOPLE = ['ada', 'grace', 'linus', 'barbara', 'ken', 'margaret', 'dennis',
 const TAGS = ['bug', 'feature', 'ui', 'api', 'infra', 'docs', 'security', 'perf', 'customer', 'tech-debt'];
 
 export function seedPaths(resultsDir: string) {
-  const base = join(resultsDir, `seed-v${SEED_VERSION}`);
+  const base = join(resultsDir, `seed-v${SEED_VERSION}-schema${SCHEMA_VERSION}`);
   return { db: `${base}.db`, meta: `${base}.json` };
 }
 

@@ -14,6 +14,7 @@ Commands:
   migrate               apply pending database migrations
   user create           create an account (and its workspace)
   token create          create a personal access token for a user
+  copy                  copy a SQLite database into an empty PostgreSQL one
 
 Run prodboard <command> --help for a command's options.`;
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.js')).migrateCommand,
   'user create': async () => (await import('./user-create.js')).userCreateCommand,
   'token create': async () => (await import('./token-create.js')).tokenCreateCommand,
+  copy: async () => (await import('./copy.js')).copyCommand,
 };
 
 /** Runs the CLI; resolves to the exit code. */

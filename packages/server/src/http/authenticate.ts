@@ -79,13 +79,9 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
     }
   }
 
-  const [user, workspace, membership] = await Promise.all([
-    store.getUser(userId),
-    store.getWorkspace(workspaceId),
-    store.getMembership(workspaceId, userId),
-  ]);
-  if (!user || !workspace || !membership) {
+  const member = await store.getMemberContext(workspaceId, userId);
+  if (!member) {
     throw new AppError('unauthenticated', `this token's user is no longer a member of its workspace; ${HOW_TO_SIGN_IN}`);
   }
-  return { user: { id: user.id, email: user.email, name: user.name }, workspace, role: membership.role, credential };
+  return { ...member, credential };
 }

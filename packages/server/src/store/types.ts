@@ -50,6 +50,13 @@ export interface MembershipRow {
   created_at: string;
 }
 
+/** Who a member is and where: what authentication attaches to a request. */
+export interface MemberContext {
+  user: { id: string; email: string; name: string };
+  workspace: WorkspaceRow;
+  role: Role;
+}
+
 /** A membership with the member's name and email, for the members page. */
 export interface MemberRow extends MembershipRow {
   email: string;
@@ -168,6 +175,8 @@ export interface Store {
   getMembership(workspaceId: string, userId: string): Promise<MembershipRow | undefined>;
   /** The user's memberships, oldest first (the first is the default workspace at login). */
   listMemberships(userId: string): Promise<MembershipRow[]>;
+  /** The user, workspace and role of a membership in one read (every authenticated request needs it). */
+  getMemberContext(workspaceId: string, userId: string): Promise<MemberContext | undefined>;
   /** The workspace's members with name and email, oldest membership first. */
   listMembers(workspaceId: string): Promise<MemberRow[]>;
 

@@ -11,7 +11,7 @@ export const pgDialect: Dialect = {
   field: pgField,
   bytewise: (expr) => `(${expr} COLLATE "C")`,
   tagsContain: (field, placeholders) => `(data->'${field}') ?| ARRAY[${placeholders.join(', ')}]::text[]`,
-  bool: (value) => value,
+  boolLiteral: (value) => (value ? 'true' : 'false'),
   // Spelled out to match SQLite: NULLs first ascending, last descending.
   nulls: (desc) => (desc ? 'NULLS LAST' : 'NULLS FIRST'),
   search: {

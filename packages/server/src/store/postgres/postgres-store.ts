@@ -4,9 +4,9 @@
  * LISTEN/NOTIFY (a NOTIFY sent inside a transaction is delivered only when it commits).
  */
 import pg from 'pg';
-import { modelOf, type Json } from '@prodboard/shared';
+import { modelOf, type Json, type Role } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberContext, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
@@ -14,6 +14,16 @@ import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
+
+function toMemberContext(row: Row | undefined): MemberContext | undefined {
+  if (!row) return undefined;
+  return {
+    user: { id: row.user_id as string, email: row.email as string, name: row.user_name as string },
+    workspace: { id: row.workspace_id as string, slug: row.slug as string, name: row.workspace_name as string, created_at: row.created_at as string },
+    role: row.role as Role,
+  };
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** The NOTIFY channel activity is announced on. */
@@ -254,6 +264,11 @@ export class PostgresStore implements Store {
     await this.shared.pool.end();
   }
 
+  /** Runs SQL directly (bulk copy and benchmarks only; routes go through the methods below). */
+  async rawQuery<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.rows<T>(sql, params);
+  }
+
   /** Refreshes the planner's statistics (after bulk loads). */
   async analyze(): Promise<void> {
     await this.exec('ANALYZE');
@@ -331,6 +346,12 @@ export class PostgresStore implements Store {
 
   async listMemberships(userId: string) {
     return this.rows<MembershipRow>('SELECT * FROM memberships WHERE user_id = $1 ORDER BY created_at, workspace_id', [userId]);
+  }
+
+  async getMemberContext(workspaceId: string, userId: string) {
+    return toMemberContext(await this.one(`SELECT u.id AS user_id, u.email, u.name AS user_name, w.id AS workspace_id, w.slug, w.name AS workspace_name, w.created_at, m.role
+       FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
+       WHERE m.workspace_id = $1 AND m.user_id = $2`, [workspaceId, userId]));
   }
 
   async listMembers(workspaceId: string) {

@@ -19,8 +19,8 @@ export interface Dialect {
   bytewise(expr: string): string;
   /** True when a tags field contains one of the values (already placeholders). */
   tagsContain(field: string, placeholders: string[]): string;
-  /** How a boolean is bound. */
-  bool(value: boolean): SqlValue;
+  /** A boolean as an SQL literal: written inline so SQLite can match its partial indexes at prepare time. */
+  boolLiteral(value: boolean): string;
   /** NULL placement spelled out so both stores put NULLs first ascending and last descending. */
   nulls(desc: boolean): string;
   /** Full-text search: the FROM for ranked search, the WHERE for filtering only, the rank (lower is better). */
@@ -68,16 +68,15 @@ function fieldSortExpr(d: Dialect, field: FieldSpec): string {
 }
 
 function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
-  const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${params.add(d.bool(false))}`];
-  if (!q.includeArchived) where.push(`is_archived = ${params.add(d.bool(false))}`);
+  const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${d.boolLiteral(false)}`];
+  if (!q.includeArchived) where.push(`is_archived = ${d.boolLiteral(false)}`);
   for (const f of q.filters) {
-    const values = f.values.map((v) => (typeof v === 'boolean' ? d.bool(v) : v));
+    const placeholders = f.values.map((v) => (typeof v === 'boolean' ? d.boolLiteral(v) : params.add(v)));
     if (f.target.kind === 'data' && f.target.field.type === 'tags') {
-      where.push(d.tagsContain(safeName(f.target.field.name), values.map((v) => params.add(v))));
+      where.push(d.tagsContain(safeName(f.target.field.name), placeholders));
       continue;
     }
     const column = f.target.kind === 'top' ? f.target.name : d.field(safeName(f.target.field.name));
-    const placeholders = values.map((v) => params.add(v));
     where.push(placeholders.length === 1 ? `${column} = ${placeholders[0]}` : `${column} IN (${placeholders.join(', ')})`);
   }
   return where;

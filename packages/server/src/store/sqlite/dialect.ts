@@ -12,7 +12,7 @@ export const sqliteDialect: Dialect = {
   field: (name) => sqliteField(name),
   bytewise: (expr) => expr,
   tagsContain: (field, placeholders) => `EXISTS (SELECT 1 FROM json_each(data, '$.${field}') WHERE json_each.value IN (${placeholders.join(', ')}))`,
-  bool: (value) => (value ? 1 : 0),
+  boolLiteral: (value) => (value ? '1' : '0'),
   nulls: () => '', // SQLite's own order: NULLs first ascending, last descending.
   search: {
     rankedFrom: 'objects JOIN objects_fts ON objects_fts.rowid = objects.seq',
