@@ -1,0 +1,229 @@
+/**
+ * Several prodboard processes on one PostgreSQL database: live events cross instances through
+ * LISTEN/NOTIFY, concurrent card moves in one column stay consistent, and `prodboard copy` moves a
+ * SQLite server's data into PostgreSQL with every row accounted for.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { TEST_DATABASE_URL, request } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../bin/prodboard.js', import.meta.url));
+const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+let dir: string;
+const children: ChildProcess[] = [];
+const databases: string[] = [];
+
+/** A fresh, empty PostgreSQL database; its URL. */
+async function freshDatabase(): Promise<string> {
+  const name = `pb_multi_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  databases.push(name);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', PRODBOARD_DB: '' } });
+  assert.equal(result.status, 0, `prodboard ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Starts `prodboard serve` on the database; resolves to its URL once it listens. */
+async function serve(databaseUrl: string): Promise<string> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`prodboard did not start: ${out}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`prodboard exited with ${code}: ${out}`)));
+  });
+}
+
+/** Opens an SSE stream and collects its events. */
+function openEvents(url: string, token: string) {
+  const controller = new AbortController();
+  const events: Array<{ id: string; data: any }> = [];
+  const ready = fetch(`${url}/xapi2/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal }).then(async (res) => {
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (id && data) events.push({ id, data: JSON.parse(data) });
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  });
+  return { events, ready, close: () => controller.abort() };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prodboard-multi-'));
+});
+
+after(async () => {
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))));
+  for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two instances on one PostgreSQL database', () => {
+  let a: string;
+  let b: string;
+  let token: string;
+
+  before(async () => {
+    const url = await freshDatabase();
+    cli('migrate', '--database-url', url);
+    cli('user', 'create', '--email', 'multi@example.com', '--password', 'two instances', '--role', 'owner', '--database-url', url);
+    token = cli('token', 'create', '--email', 'multi@example.com', '--name', 'multi', '--database-url', url).trim().split('\n').pop()!;
+    [a, b] = await Promise.all([serve(url), serve(url)]);
+    assert.notEqual(a, b);
+  });
+
+  test('a write through one instance reaches an event stream opened on the other', async () => {
+    const stream = openEvents(b, token);
+    await stream.ready;
+    const created = await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Seen everywhere' } });
+    assert.equal(created.status, 201);
+    const event = await waitFor('the event on instance b', () => stream.events.find((e) => e.data.object_id === created.body.id));
+    assert.equal(event.data.action, 'create');
+    assert.equal(event.data.object_type, 'board');
+    stream.close();
+  });
+
+  test('8 concurrent clients moving cards in one column end with distinct positions and every move recorded', async () => {
+    const board = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Contended', columns: 'Todo, Done' } })).body;
+    const cards: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      const res = await request({ url: i % 2 ? a : b }, 'POST', '/xapi2/data/card', { token, body: { title: `c${i}`, board_id: board.id } });
+      assert.equal(res.status, 201);
+      cards.push(res.body.id);
+    }
+    const before = (await request({ url: a }, 'GET', '/xapi2/activity', { token, query: { limit: 500 } })).body;
+    let since = before.meta.next_cursor;
+    // Every client moves cards onto the position of the first card: the worst case for collisions.
+    const target = (await request({ url: a }, 'GET', `/xapi2/data/card/${cards[0]}`, { token })).body.data.position;
+    const moves = Array.from({ length: 8 }, (_, client) => async () => {
+      for (let round = 0; round < 3; round++) {
+        const card = cards[(client * 3 + round) % cards.length];
+        const res = await request({ url: client % 2 ? a : b }, 'PATCH', `/xapi2/data/card/${card}`, { token, body: { position: target } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      }
+    });
+    await Promise.all(moves.map((move) => move()));
+
+    const column = await request({ url: b }, 'GET', '/xapi2/data/card', { token, query: { data__board_id: board.id, limit: 200 } });
+    const positions = column.body.data.map((c: { data: { position: number } }) => c.data.position);
+    assert.equal(positions.length, 16);
+    assert.equal(new Set(positions).size, 16, `positions are distinct: ${positions.join(', ')}`);
+    assert.ok(positions.every((p: number, i: number) => i === 0 || p > positions[i - 1]), 'listed in position order');
+
+    const events: Array<{ object_id: string; changes: Record<string, unknown> }> = [];
+    for (;;) {
+      const page = (await request({ url: a }, 'GET', '/xapi2/activity', { token, query: { since, limit: 500 } })).body;
+      events.push(...page.data);
+      since = page.meta.next_cursor;
+      if (!page.meta.has_more) break;
+    }
+    const moved = events.filter((e) => 'position' in e.changes);
+    // 24 requested moves; a move onto a free slot may keep the card's position (no change, no event),
+    // but every position change, moves and respacing alike, is recorded.
+    const finalById = new Map(column.body.data.map((c: { id: string; data: { position: number } }) => [c.id, c.data.position]));
+    for (const [id, position] of finalById) {
+      const last = moved.filter((e) => e.object_id === id).pop();
+      if (last) assert.equal((last.changes.position as number[])[1], position, `the last recorded move of ${id} is its final position`);
+    }
+    assert.ok(moved.length >= 8, `moves are recorded (${moved.length})`);
+  });
+});
+
+describe('prodboard copy', () => {
+  test('moves a SQLite server into an empty PostgreSQL database with every row counted', async () => {
+    const file = join(dir, 'source.db');
+    cli('user', 'create', '--email', 'mover@example.com', '--password', 'moving up now', '--role', 'owner', '--db', file);
+    const pat = cli('token', 'create', '--email', 'mover@example.com', '--name', 'mover', '--db', file).trim().split('\n').pop()!;
+    const sqliteUrl = await serve(`sqlite-placeholder`).catch(() => undefined);
+    assert.equal(sqliteUrl, undefined, 'a non-postgres URL is refused');
+
+    // Fill the SQLite server through its API, then stop it.
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c) => (out += c));
+    const url = await waitFor('the SQLite server', () => /running at (http:\/\/\S+)/.exec(out)?.[1]);
+    const board = (await request({ url }, 'POST', '/xapi2/data/board', { token: pat, body: { name: 'Moving', tags: ['move'] } })).body;
+    const titles = ['Pack the café', 'Label boxes', 'Book the van'];
+    for (const title of titles) await request({ url }, 'POST', '/xapi2/data/card', { token: pat, body: { title, board_id: board.id, priority: 'high' } });
+    const gone = (await request({ url }, 'POST', '/xapi2/data/card', { token: pat, body: { title: 'Trashed', board_id: board.id } })).body;
+    await request({ url }, 'DELETE', `/xapi2/data/card/${gone.id}`, { token: pat });
+    await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
+
+    const target = await freshDatabase();
+    const result = spawnSync(process.execPath, [BIN, 'copy', '--from', file, '--to', target], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /every table matches/);
+    assert.match(result.stdout, /objects\s+5\s+5/);
+    assert.match(result.stderr, /objects .*100%/, 'progress is shown');
+    const again = spawnSync(process.execPath, [BIN, 'copy', '--from', file, '--to', target], { encoding: 'utf8' });
+    assert.equal(again.status, 1, 'copying into a database that holds data is refused');
+    assert.match(again.stderr, /copy into an empty database/);
+
+    // The same token, data, search, trash and activity work on PostgreSQL.
+    const pgUrl = await serve(target);
+    const me = await request({ url: pgUrl }, 'GET', '/xapi2/auth/me', { token: pat });
+    assert.equal(me.status, 200);
+    const cards = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { data__board_id: board.id } });
+    assert.deepEqual(cards.body.data.map((c: { data: { title: string } }) => c.data.title), titles);
+    const search = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { q: 'cafe' } });
+    assert.deepEqual(search.body.data.map((c: { data: { title: string } }) => c.data.title), ['Pack the café']);
+    const trash = await request({ url: pgUrl }, 'GET', '/xapi2/trash', { token: pat });
+    assert.deepEqual(trash.body.data.map((o: { id: string }) => o.id), [gone.id]);
+    const activity = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { limit: 500 } });
+    assert.equal(activity.body.data.length, 6);
+    const created = await request({ url: pgUrl }, 'POST', '/xapi2/data/card', { token: pat, body: { title: 'After the move', board_id: board.id } });
+    assert.equal(created.status, 201);
+    const next = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { since: activity.body.meta.next_cursor } });
+    assert.equal(next.body.data.length, 1, 'activity numbering continues after the copied events');
+  });
+});
