@@ -67,9 +67,10 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
     }
     ({ user_id: userId, workspace_id: workspaceId } = session);
     credential = { kind: 'session', sessionId: session.id };
-    // A session already replaced (its life cut to the grace period) is not renewed again.
-    const replaced = Date.parse(session.expires_at) - now <= ROTATION_GRACE_MS;
-    if (reply && !replaced && now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
+    // A replaced session used during its grace period is renewed again on purpose: the reference
+    // client's login saves the token it was given, not the renewal /auth/me returned, and must not
+    // be signed out when the grace period ends.
+    if (reply && now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
       const renewed = await store.transaction(async (tx) => {
         await tx.expireSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
         return sessionCreator(tx, userId, workspaceId, config.sessionTtlMs);
