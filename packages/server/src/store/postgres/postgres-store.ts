@@ -4,25 +4,17 @@
  * LISTEN/NOTIFY (a NOTIFY sent inside a transaction is delivered only when it commits).
  */
 import pg from 'pg';
-import { modelOf, type Json, type Role } from '@prodboard/shared';
+import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberContext, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
+import { OBJECT_COLUMNS, memberContextSql, objectValues, toMemberContext, toObject, type Row } from '../sql/rows.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
-type Row = Record<string, unknown>;
 
-function toMemberContext(row: Row | undefined): MemberContext | undefined {
-  if (!row) return undefined;
-  return {
-    user: { id: row.user_id as string, email: row.email as string, name: row.user_name as string },
-    workspace: { id: row.workspace_id as string, slug: row.slug as string, name: row.workspace_name as string, created_at: row.created_at as string },
-    role: row.role as Role,
-  };
-}
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -55,36 +47,9 @@ interface Shared {
   closed: boolean;
 }
 
-function toObject(row: Row): ObjectRow {
-  return {
-    id: row.id as string,
-    workspace_id: row.workspace_id as string,
-    type: row.type as string,
-    status: row.status as string,
-    owned_by: row.owned_by as string,
-    created_by: row.created_by as string,
-    updated_by: row.updated_by as string,
-    is_archived: row.is_archived as boolean,
-    is_deleted: row.is_deleted as boolean,
-    created_at: row.created_at as string,
-    updated_at: row.updated_at as string,
-    version: row.version as number,
-    deleted_at: (row.deleted_at as string | null) ?? null,
-    deleted_with: (row.deleted_with as string | null) ?? null,
-    data: row.data as Record<string, Json>,
-  };
-}
 
-const OBJECT_COLUMNS = 'id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted, created_at, updated_at, version, deleted_at, deleted_with, data';
 const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
 
-function objectParams(row: ObjectRow): unknown[] {
-  return [
-    row.id, row.workspace_id, row.type, row.status, row.owned_by, row.created_by, row.updated_by,
-    row.is_archived, row.is_deleted, row.created_at, row.updated_at, row.version, row.deleted_at, row.deleted_with,
-    JSON.stringify(row.data),
-  ];
-}
 
 /** The tsvector of an object, computed by PostgreSQL from the title ($a) and body ($b) parameters. */
 const SEARCH_VECTOR = (a: string, b: string) => `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B')`;
@@ -349,9 +314,7 @@ export class PostgresStore implements Store {
   }
 
   async getMemberContext(workspaceId: string, userId: string) {
-    return toMemberContext(await this.one(`SELECT u.id AS user_id, u.email, u.name AS user_name, w.id AS workspace_id, w.slug, w.name AS workspace_name, w.created_at, m.role
-       FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
-       WHERE m.workspace_id = $1 AND m.user_id = $2`, [workspaceId, userId]));
+    return toMemberContext(await this.one(memberContextSql('$1', '$2'), [workspaceId, userId]));
   }
 
   async listMembers(workspaceId: string) {
@@ -474,12 +437,12 @@ export class PostgresStore implements Store {
     await this.exec(
       `INSERT INTO objects (${OBJECT_COLUMNS}, search)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${SEARCH_VECTOR('$16', '$17')})`,
-      [...objectParams(row), ...searchParams(row)],
+      [...objectValues(row, (b) => b), ...searchParams(row)],
     );
   }
 
   async updateObject(row: ObjectRow, expectedVersion: number) {
-    const params = objectParams(row);
+    const params = objectValues(row, (b) => b);
     const changed = await this.exec(
       `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
          is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14,

@@ -8,25 +8,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { modelOf, type Json, type Role } from '@prodboard/shared';
+import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberContext, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
+import { OBJECT_COLUMNS, memberContextSql, objectValues, toMemberContext, toObject, type Row } from '../sql/rows.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 
-type Row = Record<string, unknown>;
 
-function toMemberContext(row: Row | undefined): MemberContext | undefined {
-  if (!row) return undefined;
-  return {
-    user: { id: row.user_id as string, email: row.email as string, name: row.user_name as string },
-    workspace: { id: row.workspace_id as string, slug: row.slug as string, name: row.workspace_name as string, created_at: row.created_at as string },
-    role: row.role as Role,
-  };
-}
 
 
 interface Shared {
@@ -37,37 +29,11 @@ interface Shared {
   listeners: Set<ActivityListener>;
 }
 
-function toObject(row: Row): ObjectRow {
-  return {
-    id: row.id as string,
-    workspace_id: row.workspace_id as string,
-    type: row.type as string,
-    status: row.status as string,
-    owned_by: row.owned_by as string,
-    created_by: row.created_by as string,
-    updated_by: row.updated_by as string,
-    is_archived: row.is_archived === 1,
-    is_deleted: row.is_deleted === 1,
-    created_at: row.created_at as string,
-    updated_at: row.updated_at as string,
-    version: row.version as number,
-    deleted_at: (row.deleted_at as string | null) ?? null,
-    deleted_with: (row.deleted_with as string | null) ?? null,
-    data: JSON.parse(row.data as string) as Record<string, Json>,
-  };
-}
 
 function toToken(row: Row): AccessTokenRow {
   return { ...(row as unknown as AccessTokenRow), scopes: JSON.parse(row.scopes as string) };
 }
 
-function objectParams(row: ObjectRow): SqlValue[] {
-  return [
-    row.id, row.workspace_id, row.type, row.status, row.owned_by, row.created_by, row.updated_by,
-    row.is_archived ? 1 : 0, row.is_deleted ? 1 : 0, row.created_at, row.updated_at, row.version,
-    row.deleted_at, row.deleted_with, JSON.stringify(row.data),
-  ];
-}
 
 const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
   AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
@@ -260,9 +226,7 @@ export class SqliteStore implements Store {
   }
 
   async getMemberContext(workspaceId: string, userId: string) {
-    return toMemberContext(this.get(`SELECT u.id AS user_id, u.email, u.name AS user_name, w.id AS workspace_id, w.slug, w.name AS workspace_name, w.created_at, m.role
-       FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
-       WHERE m.workspace_id = ? AND m.user_id = ?`, workspaceId, userId));
+    return toMemberContext(this.get(memberContextSql('?', '?'), workspaceId, userId));
   }
 
   async listMembers(workspaceId: string) {
@@ -395,16 +359,15 @@ export class SqliteStore implements Store {
 
   async insertObject(row: ObjectRow) {
     const result = this.run(
-      `INSERT INTO objects (id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted,
-         created_at, updated_at, version, deleted_at, deleted_with, data)
+      `INSERT INTO objects (${OBJECT_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ...objectParams(row),
+      ...(objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]),
     );
     this.indexText(Number(result.lastInsertRowid), row, false);
   }
 
   async updateObject(row: ObjectRow, expectedVersion: number) {
-    const params = objectParams(row).slice(1);
+    const params = (objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]).slice(1);
     const result = this.run(
       `UPDATE objects SET workspace_id = ?, type = ?, status = ?, owned_by = ?, created_by = ?, updated_by = ?,
          is_archived = ?, is_deleted = ?, created_at = ?, updated_at = ?, version = ?, deleted_at = ?, deleted_with = ?, data = ?
