@@ -3,7 +3,6 @@
  * (a temporary file renamed over the old one), so a crash never leaves half a file behind. The file
  * names are the reference client's, so a user moving from it keeps their login and device id.
  */
-import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -58,7 +57,7 @@ export class StateDir {
   write(name: StateFile, data: JsonObject): void {
     this.ensure();
     const target = this.file(name);
-    const temp = `${target}.${randomUUID()}.tmp`;
+    const temp = `${target}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
     try {
       writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(temp, 0o600);

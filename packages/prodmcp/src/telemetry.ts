@@ -6,7 +6,6 @@
  * few counters (model, op, pages, status); never arguments, tokens, ids or server messages.
  * Off with PRODMCP_NO_TELEMETRY=1 or DO_NOT_TRACK=1, which also drops the analytics headers.
  */
-import { randomUUID } from 'node:crypto';
 import { release, type } from 'node:os';
 import type { ApiClient } from './http/api-client.js';
 import { STATE_FILES, type StateDir } from './state.js';
@@ -27,8 +26,7 @@ interface QueuedEvent {
 
 /** The telemetry of one prodmcp process. */
 export class Telemetry {
-  /** One id per process, like the reference client's session id. */
-  readonly sessionId = randomUUID();
+  private sessionIdCache?: string;
   private deviceIdCache?: string;
   private queue: QueuedEvent[] = [];
   private timer?: NodeJS.Timeout;
@@ -42,12 +40,18 @@ export class Telemetry {
     this.api = api;
   }
 
+  /** One id per process, like the reference client's session id. */
+  get sessionId(): string {
+    // globalThis.crypto, not node:crypto: a static import would load crypto at every start-up.
+    return (this.sessionIdCache ??= globalThis.crypto.randomUUID());
+  }
+
   /** The anonymous device id from device.json, created on first use. */
   deviceId(): string {
     if (this.deviceIdCache) return this.deviceIdCache;
     const saved = this.state.read(STATE_FILES.device).device_id;
     if (typeof saved === 'string' && saved.length >= 32) return (this.deviceIdCache = saved);
-    const fresh = randomUUID();
+    const fresh = globalThis.crypto.randomUUID();
     try {
       this.state.write(STATE_FILES.device, { device_id: fresh });
     } catch {

@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime.js';
 import { buildCatalogue } from '../tools/catalogue.js';
 import { fetchServerBuild, isNewer, recordCheck } from '../update/versions.js';
 import { COMMAND_NAME, VERSION } from '../version.js';
-import { updateAdvice } from '../update/installer.js';
+import { updateAdvice } from '../update/location.js';
 
 function describeToken(source: TokenSource | undefined): string {
   if (!source) return 'NOT SET: set PRODMCP_TOKEN=pat_... in the MCP host config, or run `prodmcp login`';

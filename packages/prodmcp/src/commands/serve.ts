@@ -8,7 +8,7 @@ import { loadManifest } from '../manifest-source.js';
 import { Notices } from '../mcp/notices.js';
 import type { Runtime } from '../runtime.js';
 import { buildCatalogue } from '../tools/catalogue.js';
-import { updateAdvice } from '../update/installer.js';
+import { updateAdvice } from '../update/location.js';
 import { dailyCheck } from '../update/versions.js';
 
 /** How long the first connection waits for the server's manifest when there is no fresh copy. */

@@ -5,7 +5,8 @@
 import { ApiError } from '../http/api-error.js';
 import { ok, parseOptions, type Io } from '../cli/io.js';
 import type { Runtime } from '../runtime.js';
-import { UpdateError, downloadVerified, installedFromNpm, npmCommand, replaceScript, runningScriptPath } from '../update/installer.js';
+import { UpdateError, downloadVerified, replaceScript } from '../update/installer.js';
+import { installedFromNpm, npmCommand, runningScriptPath } from '../update/location.js';
 import { fetchServerBuild, isNewer, recordCheck } from '../update/versions.js';
 import { COMMAND_NAME, VERSION } from '../version.js';
 

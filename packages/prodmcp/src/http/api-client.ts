@@ -6,8 +6,8 @@
  * is only ever taken from that origin. Reads are retried on 429 and 503, honouring `Retry-After`,
  * within the call's deadline; every wait and every exchange stops when the caller's signal aborts.
  */
-import { request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { Agent, ClientRequest, IncomingHttpHeaders, RequestOptions } from 'node:http';
+import * as builtins from '../builtins.js';
 import { platform } from 'node:os';
 import { DEFAULT_BASE_URL } from '../settings.js';
 import { signInAgainHint, type TokenSource } from '../credentials.js';
@@ -46,6 +46,11 @@ export interface RawResponse {
   body: Buffer;
   /** The URL that answered (after redirects). */
   url: string;
+}
+
+interface Transport {
+  request: (url: URL, options: RequestOptions) => ClientRequest;
+  agent: Agent;
 }
 
 /** What the client needs from its surroundings. */
@@ -95,8 +100,7 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 export class ApiClient {
   readonly baseUrl: string;
   private readonly origin: string;
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
+  private readonly transports = new Map<string, Transport>();
 
   constructor(private readonly options: ApiClientOptions) {
     this.baseUrl = options.baseUrl;
@@ -167,8 +171,18 @@ export class ApiClient {
 
   /** Closes idle keep-alive connections so the process can exit. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const transport of this.transports.values()) transport.agent.destroy();
+  }
+
+  /** node:http or node:https (loaded on first use, see builtins.ts) with a keep-alive agent. */
+  private transport(protocol: string): Transport {
+    let transport = this.transports.get(protocol);
+    if (!transport) {
+      const mod = protocol === 'https:' ? builtins.https() : builtins.http();
+      transport = { request: mod.request as Transport['request'], agent: new mod.Agent({ keepAlive: true, maxSockets: 16 }) };
+      this.transports.set(protocol, transport);
+    }
+    return transport;
   }
 
   private takeRefreshedToken(response: RawResponse, source: TokenSource | undefined): void {
@@ -229,14 +243,13 @@ export class ApiClient {
   private exchangeOnce(
     method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, deadline: number, signal?: AbortSignal,
   ): Promise<RawResponse> {
+    const { request, agent } = this.transport(url.protocol);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(cancelled());
       const remaining = deadline - Date.now();
       if (remaining <= 0) return reject(this.timeoutError());
-      const https = url.protocol === 'https:';
-      const send = https ? httpsRequest : httpRequest;
       const outgoing = { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) };
-      const req = send(url, { method, headers: outgoing, agent: https ? this.httpsAgent : this.httpAgent });
+      const req = request(url, { method, headers: outgoing, agent });
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;

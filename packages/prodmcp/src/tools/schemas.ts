@@ -72,7 +72,8 @@ export function fieldSchema(field: FieldSpec, options: { nullable?: boolean } = 
       schema = {};
   }
   if (options.nullable && !field.required && schema.type !== undefined) {
-    schema = { ...schema, type: [schema.type as 'string', 'null'], ...(schema.enum && { enum: [...schema.enum, null] }) };
+    // anyOf, not `type: [t, "null"]`: single-type dialects (Gemini's function declarations) reject type arrays.
+    schema = { anyOf: [schema, { type: 'null' }] };
   }
   return description ? { ...schema, description } : schema;
 }

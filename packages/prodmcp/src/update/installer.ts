@@ -4,13 +4,9 @@
  * version that starts, and only then puts it in place of the running file in one rename, keeping
  * the previous file beside it as `<file>.old`. An install from npm is left to npm.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, closeSync, copyFileSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import * as builtins from '../builtins.js';
 import type { ApiClient } from '../http/api-client.js';
-import { COMMAND_NAME, VERSION } from '../version.js';
 import type { ServerBuild } from './versions.js';
 
 /** The version line every build carries near its top (the server reads the same line). */
@@ -19,33 +15,12 @@ export const VERSION_LINE = /PRODMCP_VERSION\s*=\s*["']([^"']+)["']/;
 /** A refused update; the message says why and what to do. */
 export class UpdateError extends Error {}
 
-/** The file this process runs from, symlinks resolved. */
-export function runningScriptPath(): string {
-  return realpathSync(fileURLToPath(import.meta.url));
-}
-
-/** True when the file was installed by npm (it lives under node_modules). */
-export function installedFromNpm(path: string): boolean {
-  return path.split(sep).includes('node_modules');
-}
-
-/** The npm command that installs `version`. */
-export function npmCommand(version: string): string {
-  return `npm install -g ${COMMAND_NAME}@${version}`;
-}
-
-/** What to run to get `latest`, for this installation. */
-export function updateAdvice(latest: string): string {
-  const how = installedFromNpm(runningScriptPath()) ? `run \`${npmCommand(latest)}\`` : `run \`${COMMAND_NAME} update\``;
-  return `${COMMAND_NAME} ${latest} is available (this is ${VERSION}): ${how}, then restart your MCP host.`;
-}
-
 /** Downloads the script and proves it is the announced build; returns its bytes. */
 export async function downloadVerified(api: ApiClient, build: ServerBuild & { version: string; sha256: string }): Promise<Buffer> {
   const response = await api.call('GET', '/xapi2/mcp/script', { auth: false, timeoutMs: 60_000 });
   if (response.status !== 200) throw api.errorFrom(response, { auth: false });
   const body = response.body;
-  const digest = createHash('sha256').update(body).digest('hex');
+  const digest = builtins.crypto().createHash('sha256').update(body).digest('hex');
   if (digest !== build.sha256) {
     throw new UpdateError(`the downloaded file does not match the sha256 the server announced (${build.sha256.slice(0, 12)}…, got ${digest.slice(0, 12)}…); nothing was changed. Try again; if it persists, the download is being altered on the way`);
   }
@@ -78,8 +53,10 @@ function writeFileDurably(path: string, body: Buffer, mode: number): void {
  * prove it starts. The previous file is kept as `<target>.old`.
  */
 export function replaceScript(target: string, body: Buffer, expectedVersion: string): { previous: string } {
+  const { spawnSync } = builtins.childProcess();
   const mode = statSync(target).mode & 0o777;
-  const temp = `${target}.${randomUUID()}.tmp`;
+  // Beside the target (so the rename is atomic) and ending in .mjs (so node runs it as ESM for the probe).
+  const temp = `${target}.next-${process.pid}-${Date.now().toString(36)}.mjs`;
   const previous = `${target}.old`;
   try {
     writeFileDurably(temp, body, mode | 0o100);
