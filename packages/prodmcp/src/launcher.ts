@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 declare const PRODMCP_VERSION: string;
@@ -42,6 +43,10 @@ function writeCodeCache(script: Script, cacheFile: string): void {
 }
 
 function launch(): void {
+  // Start-up allocates a few MB of long-lived objects (the SDK's schemas); growing the young
+  // generation in larger steps turns five scavenges (~13 ms) into two (~4 ms). V8 reads this
+  // factor at each collection, so setting it now takes effect.
+  setFlagsFromString('--semi-space-growth-factor=8');
   const file = fileURLToPath(import.meta.url);
   const text = readFileSync(file, 'utf8');
   // The last one: this launcher's own code contains the marker text too.
