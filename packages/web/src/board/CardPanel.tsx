@@ -1,0 +1,165 @@
+/**
+ * The card panel: every field of a card (from the manifest), saved with the version it was opened
+ * at. When someone else changes the card meanwhile, an untouched form quietly takes their version;
+ * an edited one says so and lets the person keep their edits or take the other version. Nothing is
+ * ever overwritten silently.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, api, errorMessage } from '../api/client.js';
+import type { Board, Card, Page } from '../api/types.js';
+import { formBody, formFields, toFormValues } from '../forms/fields.js';
+import { ModelForm } from '../forms/ModelForm.js';
+import { useForm } from '../forms/useForm.js';
+import { Dialog } from '../ui/Dialog.js';
+import { FormError } from '../ui/Field.js';
+import { timeAgo } from '../ui/format.js';
+import { Icon } from '../ui/icons.js';
+
+interface Props {
+  card: Card;
+  /** The newest copy the board knows (live updates), possibly newer than `card`. */
+  latest?: Card;
+  board: Board;
+  assignees: readonly string[];
+  canWrite: boolean;
+  onClose: () => void;
+  onSaved: (card: Card) => void;
+  onRemoved: (card: Card, how: 'delete' | 'archive') => void;
+}
+
+export function CardPanel({ card, latest, board, assignees, canWrite, onClose, onSaved, onRemoved }: Props) {
+  const fields = useMemo(() => formFields('card', 'update'), []);
+  const names = useMemo(() => fields.map((f) => f.name), [fields]);
+  const [initial, setInitial] = useState(() => toFormValues(fields, card.data));
+  const [version, setVersion] = useState(card.version);
+  const [conflict, setConflict] = useState<Card>();
+  const [boards, setBoards] = useState<Board[]>([board]);
+  const form = useForm(initial, names);
+  const dirty = fields.some((f) => (form.values[f.name] ?? '') !== (initial[f.name] ?? ''));
+
+  useEffect(() => {
+    api
+      .get<Page<Board>>('/data/board', { query: { limit: 50, sort: 'data__name' } })
+      .then((page) => setBoards(page.data.some((b) => b.id === board.id) ? page.data : [board, ...page.data]))
+      .catch(() => {});
+  }, [board]);
+
+  // Someone else changed the card while it is open.
+  useEffect(() => {
+    if (!latest || latest.version <= version) return;
+    if (!dirty) {
+      const values = toFormValues(fields, latest.data);
+      setInitial(values);
+      form.setValues(values);
+      setVersion(latest.version);
+    } else {
+      setConflict(latest);
+    }
+    // Only a newer copy arriving from outside runs this; the form's own edits must not.
+  }, [latest?.version]);
+
+  const selectedBoard = boards.find((b) => b.id === form.values.board_id) ?? board;
+  const context = {
+    columns: selectedBoard.data.columns,
+    refOptions: { board: boards.map((b) => ({ value: b.id, label: b.data.name })) },
+    suggestions: { assignee: assignees },
+  };
+
+  const save = (ifMatch: number) =>
+    form.submit(async () => {
+      const body = formBody(fields, form.values, initial);
+      if (Object.keys(body).length === 0) return onClose();
+      try {
+        const saved = await api.patch<Card>(`/data/card/${card.id}`, body, { ifMatch });
+        setConflict(undefined);
+        onSaved(saved);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 412) {
+          setConflict(await api.get<Card>(`/data/card/${card.id}`));
+          throw new ApiError(412, { detail: 'Someone else changed this card while you were editing it. Choose below which version to keep.', code: 'precondition_failed', errors: [] });
+        }
+        throw err;
+      }
+    });
+
+  const takeTheirs = () => {
+    if (!conflict) return;
+    const values = toFormValues(fields, conflict.data);
+    setInitial(values);
+    form.setValues(values);
+    form.setErrors({});
+    form.setGeneral(undefined);
+    setVersion(conflict.version);
+    setConflict(undefined);
+  };
+
+  const remove = async (how: 'delete' | 'archive') => {
+    try {
+      if (how === 'delete') await api.delete(`/data/card/${card.id}`, { ifMatch: version });
+      else await api.patch(`/data/card/${card.id}`, { is_archived: true }, { ifMatch: version });
+      onRemoved(card, how);
+    } catch (err) {
+      form.setGeneral(errorMessage(err));
+    }
+  };
+
+  return (
+    <Dialog
+      variant="drawer"
+      title={card.data.title}
+      onClose={onClose}
+      footer={
+        canWrite ? (
+          <>
+            <button type="button" className="btn btn-ghost danger" onClick={() => void remove('delete')}>
+              <Icon name="trash" size={16} /> Delete
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => void remove('archive')}>
+              <Icon name="archive" size={16} /> Archive
+            </button>
+            <span className="spacer" />
+            <button type="button" className="btn btn-secondary" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" form="card-form" className="btn btn-primary" disabled={form.busy}>
+              {form.busy ? 'Saving…' : 'Save'}
+            </button>
+          </>
+        ) : undefined
+      }
+    >
+      <form
+        id="card-form"
+        ref={form.formRef}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save(conflict ? conflict.version : version);
+        }}
+      >
+        <FormError message={form.general} />
+        {conflict && (
+          <div className="notice notice-warn" role="alert">
+            <p>
+              <strong>This card changed while you were editing it</strong> (now version {conflict.version}, “{conflict.data.title}”).
+            </p>
+            <div className="notice-actions">
+              <button type="submit" className="btn btn-primary btn-small">
+                Keep my edits and save
+              </button>
+              <button type="button" className="btn btn-secondary btn-small" onClick={takeTheirs}>
+                Use their version
+              </button>
+            </div>
+          </div>
+        )}
+        <fieldset disabled={!canWrite} className="plain">
+          <ModelForm fields={fields} values={form.values} errors={form.errors} onChange={form.onChange} context={context} autoFocus="title" />
+        </fieldset>
+        <p className="meta-line">
+          Created {timeAgo(card.created_at)} · updated {timeAgo((latest ?? card).updated_at)} · version {Math.max(version, latest?.version ?? 0)}
+        </p>
+      </form>
+    </Dialog>
+  );
+}

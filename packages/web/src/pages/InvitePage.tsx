@@ -1,0 +1,79 @@
+/** Accepting an invite link: a new account in the inviting workspace, with the role it offers. */
+import { useEffect, useState } from 'react';
+import { ApiError, api, errorMessage } from '../api/client.js';
+import type { SignedIn } from '../api/types.js';
+import { navigate, useTitle } from '../app/router.js';
+import { useSession } from '../app/session.js';
+import { useForm } from '../forms/useForm.js';
+import { Field, FormError } from '../ui/Field.js';
+import { AuthLayout, fragmentToken } from './AuthLayout.js';
+
+interface Preview {
+  workspace: { name: string };
+  role: string;
+  email: string | null;
+}
+
+export function InvitePage() {
+  useTitle('Join');
+  const { signIn } = useSession();
+  const [token] = useState(fragmentToken);
+  const [preview, setPreview] = useState<Preview>();
+  const [problem, setProblem] = useState<string>();
+  const form = useForm({ name: '', email: '', password: '' });
+
+  useEffect(() => {
+    api
+      .post<Preview>('/invitations/preview', { token }, { anonymous: true })
+      .then((p) => {
+        setPreview(p);
+        if (p.email) form.onChange('email', p.email);
+      })
+      .catch((err) => setProblem(err instanceof ApiError && err.status === 404 ? err.message : errorMessage(err)));
+  }, [token, form.onChange]);
+
+  if (problem) {
+    return (
+      <AuthLayout title="This invite link does not work" subtitle={problem}>
+        <a className="btn btn-secondary btn-block" href="/login" onClick={(e) => (e.preventDefault(), navigate('/login'))}>
+          Go to sign in
+        </a>
+      </AuthLayout>
+    );
+  }
+  if (!preview) return <AuthLayout title="Checking your invitation…">{null}</AuthLayout>;
+
+  return (
+    <AuthLayout title={`Join ${preview.workspace.name}`} subtitle={`You were invited as ${preview.role === 'admin' ? 'an admin' : `a ${preview.role}`}. Create your account to start.`}>
+      <form
+        ref={form.formRef}
+        className="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void form.submit(async () => {
+            const result = await api.post<SignedIn>('/invitations/accept', { token, ...form.values }, { anonymous: true });
+            signIn(result);
+            navigate('/', { replace: true });
+          });
+        }}
+      >
+        <FormError message={form.general} />
+        <Field label="Your name" error={form.errors.name}>
+          {(p) => <input {...p} className="input" autoComplete="name" autoFocus value={form.values.name} onChange={(e) => form.onChange('name', e.target.value)} />}
+        </Field>
+        <Field label="Email" error={form.errors.email} required>
+          {(p) => (
+            <input {...p} className="input" type="email" autoComplete="username" readOnly={!!preview.email} value={form.values.email} onChange={(e) => form.onChange('email', e.target.value)} />
+          )}
+        </Field>
+        <Field label="Password" error={form.errors.password} required>
+          {(p) => <input {...p} className="input" type="password" autoComplete="new-password" value={form.values.password} onChange={(e) => form.onChange('password', e.target.value)} />}
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
+          {form.busy ? 'Joining…' : 'Create account and join'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

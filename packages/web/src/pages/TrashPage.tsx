@@ -1,0 +1,108 @@
+/** What was deleted, newest first, and restoring it (a board brings its cards back). */
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage } from '../api/client.js';
+import type { Trashed } from '../api/types.js';
+import { useTitle } from '../app/router.js';
+import { Link } from '../app/Shell.js';
+import { timeAgo } from '../ui/format.js';
+import { Icon } from '../ui/icons.js';
+import { useToast } from '../ui/Toasts.js';
+
+const PAGE = 50;
+
+function titleOf(item: Trashed): string {
+  const data = item.data as { name?: string; title?: string };
+  return data.name ?? data.title ?? item.id;
+}
+
+export function TrashPage() {
+  useTitle('Trash');
+  const toast = useToast();
+  const [items, setItems] = useState<Trashed[]>();
+  const [hasMore, setHasMore] = useState(false);
+  const [error, setError] = useState<string>();
+  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState<string>();
+
+  const load = useCallback(async (offset: number) => {
+    try {
+      const page = await api.get<{ data: Trashed[]; meta: { has_more: boolean } }>('/trash', { query: { limit: PAGE, offset } });
+      setItems((list) => (offset === 0 ? page.data : [...(list ?? []), ...page.data]));
+      setHasMore(page.meta.has_more);
+      setError(undefined);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => void load(0), [load]);
+
+  const restore = async (item: Trashed) => {
+    setBusy(item.id);
+    try {
+      const result = await api.post<{ restored_with_it: number }>(`/trash/${item.type}/${item.id}/restore`);
+      setItems((list) => list?.filter((i) => i.id !== item.id && i.deleted_with !== item.id));
+      const extra = result.restored_with_it > 0 ? ` with ${result.restored_with_it} card${result.restored_with_it === 1 ? '' : 's'}` : '';
+      toast(`Restored “${titleOf(item)}”${extra}.`, { tone: 'success' });
+    } catch (err) {
+      setRowErrors((e) => ({ ...e, [item.id]: errorMessage(err) }));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <div className="page">
+      <header className="page-head">
+        <div>
+          <h1>Trash</h1>
+          <p className="page-sub">Deleted boards and cards wait here until you restore them.</p>
+        </div>
+      </header>
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+      {!items && !error && <div className="loading">Loading the trash…</div>}
+      {items && items.length === 0 && (
+        <div className="empty">
+          <Icon name="trash" size={40} />
+          <h2>The trash is empty</h2>
+          <p>When you delete a board or a card, it waits here so you can bring it back.</p>
+        </div>
+      )}
+      {items && items.length > 0 && (
+        <ul className="list">
+          {items.map((item) => (
+            <li key={item.id} className="list-row" data-trash-id={item.id}>
+              <span className={`type-badge type-${item.type}`}>{item.type}</span>
+              <div className="list-main">
+                <span className="list-title">{titleOf(item)}</span>
+                <span className="list-sub">
+                  Deleted {timeAgo(item.deleted_at)}
+                  {item.deleted_with && ' with its board'}
+                </span>
+                {rowErrors[item.id] && (
+                  <p className="field-error" role="alert">
+                    {rowErrors[item.id]}
+                  </p>
+                )}
+              </div>
+              <button type="button" className="btn btn-secondary btn-small" disabled={busy === item.id} onClick={() => void restore(item)} aria-label={`Restore ${titleOf(item)}`}>
+                <Icon name="restore" size={16} /> Restore
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {hasMore && (
+        <button type="button" className="btn btn-secondary" onClick={() => void load(items?.length ?? 0)}>
+          Show more
+        </button>
+      )}
+      <p className="page-foot">
+        <Link to="/">Back to boards</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/** The twelve board accent colours (names from the manifest), as the colours people see. */
+import { ACCENTS } from '@prodboard/shared';
+
+const HEX: Record<(typeof ACCENTS)[number], string> = {
+  slate: '#64748b',
+  gray: '#6b7280',
+  blue: '#3b82f6',
+  indigo: '#6366f1',
+  violet: '#8b5cf6',
+  fuchsia: '#d946ef',
+  amber: '#f59e0b',
+  orange: '#f97316',
+  emerald: '#10b981',
+  green: '#22c55e',
+  rose: '#f43f5e',
+  red: '#ef4444',
+};
+
+/** The colour of an accent name; boards without one are indigo, the app's own colour. */
+export function accentColor(accent: string | undefined): string {
+  return HEX[(accent ?? 'indigo') as keyof typeof HEX] ?? HEX.indigo;
+}
+
+/** A few colours for avatars, picked by hashing the name so each person keeps theirs. */
+export function personColor(name: string): string {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  const palette = Object.values(HEX).filter((c) => c !== HEX.slate && c !== HEX.gray);
+  return palette[hash % palette.length];
+}
