@@ -43,6 +43,10 @@ describe('the initialize handshake at earlier protocol versions', () => {
       assert.equal(init.serverInfo.name, 'prodmcp');
       assert.equal(init.serverInfo.version, '1.1.0');
       assert.deepEqual(init.capabilities.tools, { listChanged: false });
+      // Like the reference client: the reads hosts probe answer empty, not "method not found".
+      assert.deepEqual(await host.call('resources/list'), { resources: [] });
+      assert.deepEqual(await host.call('prompts/list'), { prompts: [] });
+      assert.deepEqual(await host.call('ping'), {});
       assert.match(init.instructions, /Call whoami first/);
       const { tools } = await host.call('tools/list');
       assert.equal(tools.length, 11);

@@ -59,7 +59,12 @@ export function serverFactory(deps: ServerDeps): McpServerFactory {
     const tools = await deps.tools();
     const server = new McpServer(
       { name: COMMAND_NAME, title: `${APP_NAME} (MCP)`, version: VERSION },
-      { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: argumentValidator },
+      {
+        // Resources and prompts: none, but hosts that probe them get empty lists, as from the reference client.
+        capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, logging: {} },
+        instructions: INSTRUCTIONS,
+        jsonSchemaValidator: argumentValidator,
+      },
     );
     for (const spec of tools) {
       server.registerTool(
