@@ -1,10 +1,12 @@
 /**
- * The benchmark database: one workspace, one owner with a PAT, 20 boards and 100,000 cards, one
- * column of which (board 0, `todo`) holds exactly 5,000 cards. Built once through the store in a
- * single transaction and cached under bench/results/ keyed by SEED_VERSION; every run works on a
- * fresh copy (creates write to it).
+ * The benchmark database: one workspace, one owner with a PAT, 250 boards and 1,000,000 cards
+ * (BENCH_CARDS), one column of which (board 0, `todo`) holds exactly 5,000 cards; the other 999
+ * columns share the rest (about 1,000 each). Built once through the store, in transactions of
+ * 50,000 cards with progress printed, and cached under bench/results/ keyed by SEED_VERSION, the
+ * card count and the schema version; every run works on a fresh copy (creates write to it).
+ * The PostgreSQL seed (pg-seed.ts) is this database moved with `prodboard copy`'s code.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { DEFAULT_COLUMNS, PRIORITIES, parseScopes, type Json } from '@prodboard/shared';
@@ -16,16 +18,33 @@ import { MIGRATIONS } from '../packages/server/dist/store/sqlite/migrations.js';
 import type { ObjectRow } from '../packages/server/dist/store/types.js';
 
 /** Bump when the seeded data or its layout changes: the cache is keyed by it (and by the schema version). */
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
 const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export const SEED = {
-  boards: 20,
-  cards: 100_000,
+  boards: 250,
+  cards: process.env.BENCH_CARDS ? Number(process.env.BENCH_CARDS) : 1_000_000,
   /** Cards in the measured column (board 0, first column). */
   bigColumn: 5_000,
   sampleIds: 5_000,
 } as const;
+
+/** Cards per seeding transaction (and per progress line). */
+const CHUNK = 50_000;
+
+/** A progress printer: done/total, rate and time left, at most every 10 s and at the end. */
+export function progressLog(what: string, total: number, log: (line: string) => void): (done: number) => void {
+  const started = performance.now();
+  let last = 0;
+  return (done) => {
+    const now = performance.now();
+    if (done === 0 || (done < total && now - last < 10_000)) return;
+    last = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    const left = done < total ? `, about ${Math.ceil((total - done) / rate)} s left` : '';
+    log(`  ${what}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')}/s${left})`);
+  };
+}
 
 /** What the benchmark needs to know about a seeded database. */
 export interface SeedMeta {
@@ -68,7 +87,7 @@ const PEOPLE = ['ada', 'grace', 'linus', 'barbara', 'ken', 'margaret', 'dennis',
 const TAGS = ['bug', 'feature', 'ui', 'api', 'infra', 'docs', 'security', 'perf', 'customer', 'tech-debt'];
 
 export function seedPaths(resultsDir: string) {
-  const base = join(resultsDir, `seed-v${SEED_VERSION}-schema${SCHEMA_VERSION}`);
+  const base = join(resultsDir, `seed-v${SEED_VERSION}-${SEED.cards}cards-schema${SCHEMA_VERSION}`);
   return { db: `${base}.db`, meta: `${base}.json` };
 }
 
@@ -78,7 +97,7 @@ export function cachedSeed(resultsDir: string): SeedMeta | undefined {
   if (!existsSync(paths.db) || !existsSync(paths.meta)) return undefined;
   try {
     const meta = JSON.parse(readFileSync(paths.meta, 'utf8')) as SeedMeta;
-    return meta.seedVersion === SEED_VERSION ? meta : undefined;
+    return meta.seedVersion === SEED_VERSION && meta.cardCount === SEED.cards ? meta : undefined;
   } catch {
     return undefined;
   }
@@ -93,8 +112,11 @@ export async function buildSeed(resultsDir: string, log: (line: string) => void)
   const started = performance.now();
   const store = openSqliteStore(tmp);
   await store.migrate();
-  // A big page cache makes the 11 expression indexes cheap to maintain during the bulk load.
-  store.connection.pragma('cache_size = -262144');
+  // A big page cache keeps the 11 expression indexes in memory during the bulk load, and the
+  // temporary file needs no journal: if the build fails it is thrown away and started again.
+  store.connection.pragma('cache_size = -2097152');
+  store.connection.pragma('journal_mode = OFF');
+  store.connection.pragma('synchronous = OFF');
 
   const email = 'bench@example.com';
   const { user, workspace } = await userCreator(store, { email, password: 'bench password 123', role: 'owner', workspace: 'bench' });
@@ -151,30 +173,36 @@ export async function buildSeed(resultsDir: string, log: (line: string) => void)
       await tx.insertObject(row);
       await tx.insertActivity(activity(row));
     }
-    for (let i = 0; i < SEED.cards; i++) {
-      const col = assignment[i];
-      counts[col] += 1;
-      const ms = firstCardMs + i * spacing;
-      const id = uuidv7({ msecs: ms });
-      cardIds.push(id);
-      const words = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => pick(WORDS));
-      const data: Record<string, Json> = {
-        title: `${words.join(' ')} #${i}`,
-        description: Array.from({ length: 10 + Math.floor(rand() * 30) }, () => pick(WORDS)).join(' '),
-        board_id: columns[col].boardId,
-        status: columns[col].status,
-        // As the server places a card created at the end of its column: steps of POSITION_STEP.
-        position: counts[col] * POSITION_STEP,
-        priority: pick(PRIORITIES),
-        tags: [...new Set([pick(TAGS), pick(TAGS)])],
-      };
-      if (rand() < 0.7) data.assignee = pick(PEOPLE);
-      if (rand() < 0.3) data.due_date = at(ms + Math.floor(rand() * 60) * 86_400_000).slice(0, 10);
-      const row = base(id, 'card', ms, data);
-      await tx.insertObject(row);
-      await tx.insertActivity(activity(row));
-    }
   });
+  const progress = progressLog('cards', SEED.cards, log);
+  for (let from = 0; from < SEED.cards; from += CHUNK) {
+    await store.transaction(async (tx) => {
+      for (let i = from; i < Math.min(SEED.cards, from + CHUNK); i++) {
+        const col = assignment[i];
+        counts[col] += 1;
+        const ms = firstCardMs + i * spacing;
+        const id = uuidv7({ msecs: ms });
+        cardIds.push(id);
+        const words = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => pick(WORDS));
+        const data: Record<string, Json> = {
+          title: `${words.join(' ')} #${i}`,
+          description: Array.from({ length: 10 + Math.floor(rand() * 30) }, () => pick(WORDS)).join(' '),
+          board_id: columns[col].boardId,
+          status: columns[col].status,
+          // As the server places a card created at the end of its column: steps of POSITION_STEP.
+          position: counts[col] * POSITION_STEP,
+          priority: pick(PRIORITIES),
+          tags: [...new Set([pick(TAGS), pick(TAGS)])],
+        };
+        if (rand() < 0.7) data.assignee = pick(PEOPLE);
+        if (rand() < 0.3) data.due_date = at(ms + Math.floor(rand() * 60) * 86_400_000).slice(0, 10);
+        const row = base(id, 'card', ms, data);
+        await tx.insertObject(row);
+        await tx.insertActivity(activity(row));
+      }
+    });
+    progress(Math.min(SEED.cards, from + CHUNK));
+  }
 
   function activity(row: ObjectRow) {
     return {
@@ -184,8 +212,9 @@ export async function buildSeed(resultsDir: string, log: (line: string) => void)
     };
   }
 
+  log('analyzing the seed ...');
   store.analyze();
-  store.connection.pragma('wal_checkpoint(TRUNCATE)');
+  store.connection.pragma('journal_mode = WAL');
   await store.close();
   renameSync(tmp, paths.db);
   for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
@@ -211,8 +240,34 @@ export async function buildSeed(resultsDir: string, log: (line: string) => void)
   return meta;
 }
 
+/**
+ * Removes what earlier runs left in resultsDir: seeds of other versions or schemas (a few GB each
+ * at a million cards), and run copies whose benchmark process is gone. Seeds of other sizes stay.
+ */
+export function removeStaleFiles(resultsDir: string, log: (line: string) => void): void {
+  if (!existsSync(resultsDir)) return;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const file of readdirSync(resultsDir)) {
+    const seed = /^seed-v(\d+)-.*?schema(\d+)\.(db|json)$/.exec(file) ?? (/^seed-/.test(file) ? [] : null);
+    const copy = /^(?:run|pg-source)-(\d+)\.db(?:-wal|-shm)?$/.exec(file);
+    const stale = seed ? Number(seed[1]) !== SEED_VERSION || Number(seed[2]) !== SCHEMA_VERSION : copy ? !alive(Number(copy[1])) : false;
+    if (stale) {
+      log(`removing stale ${file}`);
+      rmSync(join(resultsDir, file), { force: true });
+    }
+  }
+}
+
 /** The cached seed, or a new one. */
 export async function ensureSeed(resultsDir: string, log: (line: string) => void): Promise<{ meta: SeedMeta; cached: boolean }> {
+  removeStaleFiles(resultsDir, log);
   const cached = cachedSeed(resultsDir);
   if (cached) {
     log(`using cached seed v${SEED_VERSION} (${cached.cardCount.toLocaleString('en')} cards, built in ${cached.seedSeconds} s): ${seedPaths(resultsDir).db}`);
