@@ -10,6 +10,7 @@ import { presentObject } from '../packages/server/dist/presenters.js';
 import type { ObjectListQuery } from '../packages/server/dist/store/types.js';
 import type { SeedMeta } from './seed.js';
 
+/** Latencies of one operation timed in a loop (milliseconds). */
 export interface Timing {
   n: number;
   median_ms: number;
@@ -17,21 +18,26 @@ export interface Timing {
   mean_ms: number;
 }
 
+/** One query's plan and whether it is the plan we expect. */
 export interface PlanCheck {
   name: string;
   sql: string;
+  /** The parameters it ran with. */
+  params?: unknown;
   plan: string[];
   ok: boolean;
   note: string;
 }
 
+/** The in-process measurements of one store. */
 export interface InProcessResult {
   column_cards: number;
   plans: PlanCheck[];
   timings: Record<string, Timing>;
 }
 
-async function time(n: number, warmup: number, fn: (i: number) => unknown): Promise<Timing> {
+/** Times `n` calls of `fn` after `warmup` untimed ones. */
+export async function time(n: number, warmup: number, fn: (i: number) => unknown): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const samples = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -89,6 +95,7 @@ function recordCalls(db: { prepare: (sql: string) => unknown }): Call[] {
   return calls;
 }
 
+/** SQLite: EXPLAIN QUERY PLAN of the store's list, get and maxPosition SQL, and the timings. */
 export async function measureInProcess(file: string, meta: SeedMeta, iterations: number): Promise<InProcessResult> {
   const query = listQuery(meta);
   const card = meta.sampleCardIds[0];
@@ -126,17 +133,17 @@ export async function measureInProcess(file: string, meta: SeedMeta, iterations:
         const tempSort = plan.some((d) => d.includes('TEMP B-TREE'));
         let note = usesIndex && !tempSort ? 'uses objects_card_column for the filter and the order (no sort step)' : '';
         if (!usesIndex || tempSort) note = diagnose(list, explain, tempSort);
-        plans.push({ name: 'list: 50 of the 5,000-card column by position', sql: list.sql, plan, ok: usesIndex && !tempSort, note });
+        plans.push({ name: 'list: 50 of the 5,000-card column by position', sql: list.sql, params: list.args, plan, ok: usesIndex && !tempSort, note });
       }
       {
         const plan = explain(get);
         const ok = plan.some((d) => d.includes('sqlite_autoindex_objects_1'));
-        plans.push({ name: 'get-by-id', sql: get.sql, plan, ok, note: ok ? 'unique index on id' : 'does not use the unique index on id' });
+        plans.push({ name: 'get-by-id', sql: get.sql, params: get.args, plan, ok, note: ok ? 'unique index on id' : 'does not use the unique index on id' });
       }
       {
         const plan = explain(max);
         const ok = plan.some((d) => d.includes('INDEX objects_card_column'));
-        plans.push({ name: 'create: end of column (maxPosition)', sql: max.sql, plan, ok, note: ok ? 'uses objects_card_column' : 'does not use objects_card_column' });
+        plans.push({ name: 'create: end of column (maxPosition)', sql: max.sql, params: max.args, plan, ok, note: ok ? 'uses objects_card_column' : 'does not use objects_card_column' });
       }
     } finally {
       await store.close();
@@ -161,13 +168,13 @@ export async function measureInProcess(file: string, meta: SeedMeta, iterations:
     const idsOf = (rows: unknown[]) => (rows as Array<{ id: string }>).map((r) => r.id).join();
     if (idsOf(inlined.all()) !== idsOf(rawList.all(...list.args))) throw new Error('the list SQL with inlined values returns other rows');
     timings['list: same SQL, values inlined (no binding)'] = await time(iterations, 50, () => inlined.all());
-    timings['list: store.listObjects (SQL + JSON.parse of rows)'] = await time(iterations, 50, () => store.listObjects(query));
+    timings['list: store.listObjects (SQL + row decoding)'] = await time(iterations, 50, () => store.listObjects(query));
     timings['list: listObjects + present + JSON.stringify'] = await time(iterations, 50, async () => {
       const page = await store.listObjects(query);
       return JSON.stringify({ data: page.rows.map(presentObject), meta: { count: page.rows.length, has_more: page.hasMore } });
     });
     timings['get: store.getObject (random card)'] = await time(iterations * 4, 200, (i) => store.getObject(meta.workspaceId, 'card', ids[i % ids.length]));
-    timings['auth: authenticate(PAT) (4 queries + sha256)'] = await time(iterations * 4, 200, () => authenticate(store, config, request, reply));
+    timings['auth: authenticate(PAT) (2 queries + sha256)'] = await time(iterations * 4, 200, () => authenticate(store, config, request, reply));
     return { column_cards: columnCards, plans, timings };
   } finally {
     await store.close();
