@@ -14,10 +14,8 @@ export interface Runtime {
   state: StateDir;
   api: ApiClient;
   telemetry: Telemetry;
-  /** The token in use (PRODMCP_TOKEN, else the saved one), re-read after `forgetToken()`. */
+  /** The token in use: PRODMCP_TOKEN, else the one saved for this server (read once, then kept current). */
   token(): TokenSource | undefined;
-  /** Drops the cached token so the next call reads credentials.json again. */
-  forgetToken(): void;
   /** Sends queued telemetry (bounded) and closes idle connections. */
   close(): Promise<void>;
 }
@@ -62,9 +60,6 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     api,
     telemetry,
     token,
-    forgetToken: () => {
-      cached = null;
-    },
     async close() {
       await telemetry.flush();
       api.close();

@@ -21,8 +21,8 @@ export const STATE_FILES = {
 /** The name of one state file. */
 export type StateFile = (typeof STATE_FILES)[keyof typeof STATE_FILES];
 
-/** A JSON object read from a state file. */
-export type JsonObject = Record<string, unknown>;
+/** The content of a state file: a JSON object. */
+export type StateData = Record<string, unknown>;
 
 /** The state directory. Reads never throw: a missing or corrupt file reads as `{}`. */
 export class StateDir {
@@ -44,17 +44,17 @@ export class StateDir {
   }
 
   /** The file's JSON object, or `{}` when it is missing, unreadable or not an object. */
-  read(name: StateFile): JsonObject {
+  read(name: StateFile): StateData {
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file(name), 'utf8') || '{}');
-      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {};
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as StateData) : {};
     } catch {
       return {};
     }
   }
 
   /** Writes the file atomically with mode 0600. */
-  write(name: StateFile, data: JsonObject): void {
+  write(name: StateFile, data: StateData): void {
     this.ensure();
     const target = this.file(name);
     const temp = `${target}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;

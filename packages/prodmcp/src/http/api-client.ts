@@ -126,7 +126,7 @@ export class ApiClient {
 
   /**
    * Calls the API and returns the response whatever its status; throws ApiError only when no
-   * response came (network, timeout, cancellation).
+   * response came (network, timeout, cancellation) or when the call needs a token and none is set.
    */
   async call(method: string, path: string, options: CallOptions = {}): Promise<RawResponse> {
     const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);

@@ -59,7 +59,12 @@ export function replaceScript(target: string, body: Buffer, expectedVersion: str
   const temp = `${target}.next-${process.pid}-${Date.now().toString(36)}.mjs`;
   const previous = `${target}.old`;
   try {
-    writeFileDurably(temp, body, mode | 0o100);
+    try {
+      writeFileDurably(temp, body, mode | 0o100);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UpdateError(`cannot write next to ${target} (${code}); run the update as the user who owns that file, or reinstall prodmcp there. Nothing was changed`);
+    }
     const probe = spawnSync(process.execPath, [temp, '--version'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, PRODMCP_NO_AUTOUPDATE: '1', PRODMCP_NO_TELEMETRY: '1' } });
     if (probe.status !== 0 || !probe.stdout.includes(expectedVersion)) {
       throw new UpdateError(`the new build did not start (${(probe.stderr || probe.stdout || String(probe.error ?? '')).trim().slice(0, 200)}); nothing was changed`);
