@@ -26,6 +26,8 @@ const DEFAULT_TTL_SECONDS = 3600;
 const MIN_TTL_SECONDS = 60;
 const MAX_TTL_SECONDS = 86_400;
 const FETCH_TIMEOUT_MS = 5000;
+/** With a stale copy at hand, how long to wait for a fresh one before using the stale one. */
+const STALE_WAIT_MS = 200;
 const MODEL_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 const OPS = new Set(['list', 'read', 'create', 'update', 'delete']);
 
@@ -110,8 +112,9 @@ async function fetchManifest(runtime: Runtime): Promise<CachedManifest> {
 
 /**
  * The manifest to build tools from. A fresh cache is used without touching the network; otherwise
- * the server is asked, waiting at most `waitMs` before settling for the stale cache or the
- * built-in manifest (the fetch still completes in the background and refreshes the cache).
+ * the server is asked, waiting at most `waitMs` (200 ms when a stale copy is at hand) before
+ * settling for the stale cache or the built-in manifest. The fetch still completes in the
+ * background and refreshes the cache for the next start.
  */
 export async function loadManifest(runtime: Runtime, options: { waitMs: number }): Promise<LoadedManifest> {
   const cached = readCache(runtime);
@@ -127,7 +130,7 @@ export async function loadManifest(runtime: Runtime, options: { waitMs: number }
     },
   );
   // An unref'd timer: a command that has its answer must not wait for it to exit.
-  const deadline = delay(options.waitMs, undefined, { ref: false });
+  const deadline = delay(cached ? Math.min(options.waitMs, STALE_WAIT_MS) : options.waitMs, undefined, { ref: false });
   const fetched = await Promise.race([fetching, deadline]);
   if (fetched) return { models: fetched.models, origin: 'server', fetchedAt: fetched.fetchedAt };
   if (cached) return { models: cached.models, origin: 'cache', fetchedAt: cached.fetchedAt, note: `stale cache: ${failure}` };

@@ -315,6 +315,21 @@ describe('the manifest', () => {
     assert.equal(server.requests.filter((r) => r.url === '/xapi2/mcp/manifest').length, 1, 'the second start used the cache');
   });
 
+  test('a stale cached manifest serves at once when the server is slow to send a fresh one', async () => {
+    const slow = await startFakeServer(() => undefined);
+    fakes.push(slow);
+    const home = freshHome();
+    mkdirSync(join(home, '.prodmcp'), { mode: 0o700 });
+    const stale = { base_url: slow.url, fetched_at: Date.now() - 2 * 3600_000, ttl_seconds: 300, models: withEstimate };
+    writeFileSync(join(home, '.prodmcp', 'manifest.json'), JSON.stringify(stale), { mode: 0o600 });
+    const started = Date.now();
+    const h = await host(slow.url, { PRODMCP_TOKEN: 'pat_x' }, home);
+    assert.ok(Date.now() - started < 1200, `initialize took ${Date.now() - started} ms (it waits 200 ms for a fresh manifest)`);
+    const create = (await h.call('tools/list')).tools.find((t: any) => t.name === 'card_create');
+    assert.ok(create.inputSchema.properties.estimate, 'the stale manifest\'s tools');
+    assert.ok(slow.requests.some((r) => r.url === '/xapi2/mcp/manifest'), 'a fresh one was asked for');
+  });
+
   test('without a manifest from the server, the built-in one serves, and the host is told why', async () => {
     const server = await fake((_req, res) => sendJson(res, 404, { detail: 'no' }));
     const h = await host(server.url, { PRODMCP_TOKEN: 'pat_x' });
