@@ -82,7 +82,7 @@ export class Telemetry {
   }
 
   /** Sends what is queued and waits for the batches in flight, at most `budgetMs`. */
-  async flush(budgetMs = 1500): Promise<void> {
+  async flush(budgetMs = 1000): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.send();
