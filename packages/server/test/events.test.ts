@@ -195,6 +195,23 @@ describe('GET /xapi2/events', () => {
     assert.deepEqual(change.data.changes.priority, [null, 'high']);
   });
 
+  test('replay_seconds starts a fresh stream a few seconds back, so data read while it opened misses nothing', async () => {
+    const fresh = await signUp(server);
+    const before = (await fresh.api.post('/xapi2/data/board', { body: { name: 'Just before the stream' } })).body;
+    const events = await stream({ token: fresh.session, query: { replay_seconds: '10' } });
+    const ready = await events.next();
+    assert.equal(ready.event, 'ready');
+    assert.equal(ready.data.replayed, 1);
+    const replayed = await events.next();
+    assert.equal(replayed.data.object_id, before.id);
+    assert.equal(Number(ready.id) < Number(replayed.id), true);
+    await fresh.api.post('/xapi2/data/board', { body: { name: 'After' } });
+    assert.equal((await events.next()).data.object.data.name, 'After');
+    const bad = await openEvents(server, { token: fresh.session, query: { replay_seconds: '600' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors[0].field, 'replay_seconds');
+  });
+
   test('a client too far behind is told to reload instead of being replayed to', async () => {
     const fresh = await signUp(server);
     const ws = fresh.workspace.id;
@@ -251,7 +268,7 @@ describe('GET /xapi2/events', () => {
     assert.equal(badId.status, 400);
     const unknown = await openEvents(server, { token: owner.session, query: { since: '3' } });
     assert.equal(unknown.status, 400);
-    assert.match(unknown.body.detail, /access_token and last_event_id/);
+    assert.match(unknown.body.detail, /access_token, last_event_id and replay_seconds/);
     // The token query parameter is for this route only.
     const elsewhere = await request(server, 'GET', `/xapi2/auth/me?access_token=${owner.session}`);
     assert.equal(elsewhere.status, 401);

@@ -24,6 +24,8 @@ export interface FeedOptions {
   actor: Actor;
   /** The seq the client saw last (Last-Event-ID), or undefined for a fresh client. */
   resumeFrom: number | undefined;
+  /** A fresh stream first replays the events of the last this many seconds (0: starts at now). */
+  replaySeconds?: number;
   heartbeatMs: number;
   /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
   reauthenticate: () => Promise<Actor>;
@@ -90,9 +92,20 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
   try {
     const latest = await store.latestActivitySeq(workspaceId);
     const from = options.resumeFrom;
-    if (from === undefined) {
+    if (from === undefined && !options.replaySeconds) {
       cursor = latest;
       await stream.send({ id: cursor, event: 'ready', data: { seq: cursor, resumed: false } });
+    } else if (from === undefined) {
+      // Events committed in the last few seconds, which the client's data reads may not have seen.
+      cursor = await store.activitySeqAt(workspaceId, new Date(Date.now() - options.replaySeconds! * 1000).toISOString());
+      const recent = await store.listActivity(workspaceId, cursor, types, REPLAY_LIMIT + 1);
+      if (recent.length > REPLAY_LIMIT) {
+        cursor = latest;
+        await stream.send({ id: cursor, event: 'reset', data: { seq: cursor, detail: 'too many recent changes to replay; reload the data' } });
+      } else {
+        await stream.send({ id: cursor, event: 'ready', data: { seq: cursor, resumed: false, replayed: recent.length } });
+        for (const row of recent) if (!(await sendRow(row))) return;
+      }
     } else {
       const missed = from <= latest ? await store.listActivity(workspaceId, from, types, REPLAY_LIMIT + 1) : [];
       if (from > latest || missed.length > REPLAY_LIMIT) {

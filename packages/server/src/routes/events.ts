@@ -2,6 +2,8 @@
  * /xapi2/events: the workspace's changes as server-sent events, resumable with Last-Event-ID (or
  * `last_event_id`). EventSource cannot send headers, so this route alone also takes the token as
  * the `access_token` query parameter (request logging is off, and errors never echo the URL's query).
+ * A fresh stream may start `replay_seconds` back, so a client that reads its data while the stream
+ * opens (rather than after) still misses nothing.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import { AppError } from '@prodboard/shared';
@@ -14,6 +16,8 @@ import { runActivityFeed } from '../live/activity-feed.js';
 
 /** How long a disconnected EventSource waits before it reconnects. */
 const RETRY_MS = 2000;
+/** The most a fresh stream may look back (`replay_seconds`). */
+const MAX_REPLAY_SECONDS = 60;
 
 function single(value: string | string[] | undefined, name: string): string | undefined {
   if (Array.isArray(value)) throw new AppError('invalid_query', `${name} may be given only once`, { errors: [{ field: name, message: 'given twice' }] });
@@ -39,9 +43,13 @@ export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
     });
 
     app.get('/events', async (request, reply) => {
-      const { access_token: accessToken, last_event_id: lastEventId, ...rest } = queryParams(request);
+      const { access_token: accessToken, last_event_id: lastEventId, replay_seconds: replayRaw, ...rest } = queryParams(request);
       const unknown = Object.keys(rest);
-      if (unknown.length > 0) throw new AppError('invalid_query', `unknown parameter ${unknown.join(', ')}; events take access_token and last_event_id`);
+      if (unknown.length > 0) throw new AppError('invalid_query', `unknown parameter ${unknown.join(', ')}; events take access_token, last_event_id and replay_seconds`);
+      const replay = single(replayRaw, 'replay_seconds');
+      if (replay !== undefined && !(/^\d{1,2}$/.test(replay) && Number(replay) <= MAX_REPLAY_SECONDS)) {
+        throw new AppError('invalid_query', `replay_seconds must be a whole number from 0 to ${MAX_REPLAY_SECONDS}`, { errors: [{ field: 'replay_seconds', message: `0-${MAX_REPLAY_SECONDS}` }] });
+      }
       const queryToken = request.headers.authorization ? undefined : single(accessToken, 'access_token');
       // A header-authenticated client can read x-auth-refresh-token; a query-token one cannot, so it is never renewed here.
       const actor = queryToken ? await authenticateToken(store, config, queryToken) : await authenticate(store, config, request, reply);
@@ -59,6 +67,7 @@ export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         stream,
         actor,
         resumeFrom,
+        replaySeconds: Number(replay ?? 0),
         heartbeatMs: config.eventsHeartbeatMs,
         reauthenticate: () => authenticateToken(store, config, currentToken),
       });
