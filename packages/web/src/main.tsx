@@ -1,4 +1,4 @@
-/** Entry: mounts the app. */
+/** Entry: mounts the app (boot.ts has already started what the first screen needs). */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';

@@ -1,20 +1,22 @@
 /** The app: signed-out pages, or the shell with the page the path names. */
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { onSignedOut } from '../api/client.js';
-import { AccountPage } from '../pages/AccountPage.js';
 import { BoardPage } from '../pages/BoardPage.js';
 import { BoardsPage } from '../pages/BoardsPage.js';
-import { IntegrationsPage } from '../pages/IntegrationsPage.js';
-import { InvitePage } from '../pages/InvitePage.js';
 import { LoginPage } from '../pages/LoginPage.js';
-import { MembersPage } from '../pages/MembersPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
-import { SetupPage } from '../pages/SetupPage.js';
-import { TrashPage } from '../pages/TrashPage.js';
 import { ToastProvider } from '../ui/Toasts.js';
 import { matchPath, navigate, useLocation } from './router.js';
 import { SessionProvider, useSession } from './session.js';
 import { Shell } from './Shell.js';
+
+// Pages away from the boards load on first use, so opening a board compiles less script.
+const AccountPage = lazy(() => import('../pages/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+const IntegrationsPage = lazy(() => import('../pages/IntegrationsPage.js').then((m) => ({ default: m.IntegrationsPage })));
+const InvitePage = lazy(() => import('../pages/InvitePage.js').then((m) => ({ default: m.InvitePage })));
+const MembersPage = lazy(() => import('../pages/MembersPage.js').then((m) => ({ default: m.MembersPage })));
+const SetupPage = lazy(() => import('../pages/SetupPage.js').then((m) => ({ default: m.SetupPage })));
+const TrashPage = lazy(() => import('../pages/TrashPage.js').then((m) => ({ default: m.TrashPage })));
 
 /** Goes elsewhere once rendered (navigation is a side effect, so not during render). */
 function Redirect({ to }: { to: string }) {
@@ -27,9 +29,14 @@ function Pages() {
   const { token, refresh } = useSession();
   const [notice, setNotice] = useState<string>();
 
-  // Each page starts from the caller as the server knows it now (a role may have changed).
+  // Each page after the first starts from the caller as the server knows it now (a role may have
+  // changed); the first is covered by the session's own read.
+  const firstPath = useRef(path);
   useEffect(() => {
-    if (token) refresh();
+    if (token && path !== firstPath.current) {
+      firstPath.current = '';
+      refresh();
+    }
   }, [path, token, refresh]);
 
   useEffect(
@@ -42,8 +49,7 @@ function Pages() {
     [],
   );
 
-  if (path === '/setup') return <SetupPage />;
-  if (path === '/invite') return <InvitePage />;
+  if (path === '/setup' || path === '/invite') return <Suspense fallback={null}>{path === '/setup' ? <SetupPage /> : <InvitePage />}</Suspense>;
   if (!token) return <LoginPage next={query.get('next') ?? (path !== '/login' ? path : undefined)} notice={notice} />;
   if (path === '/login') return <Redirect to={query.get('next') ?? '/'} />;
 
@@ -56,7 +62,11 @@ function Pages() {
   else if (path === '/members') page = <MembersPage />;
   else if (path === '/account') page = <AccountPage />;
   else page = <NotFoundPage />;
-  return <Shell>{page}</Shell>;
+  return (
+    <Shell>
+      <Suspense fallback={<div className="page loading">Loading…</div>}>{page}</Suspense>
+    </Shell>
+  );
 }
 
 export function App() {

@@ -1,21 +1,19 @@
 /**
  * A board and its cards, loaded in a few queries and kept live.
  *
- * Loading waits for the live stream to say where it starts, then reads the board and each column in
- * pages of 200 (following `after` cursors), all columns at once: the first page of every column is
- * enough to paint. Every copy that arrives (a page, a write's response, a live event) is kept only
- * if its version is newer, and removals leave a tombstone so a page read just before a delete
- * cannot bring the card back.
+ * Loading (loading.ts) reads the board and the first page of every column at once, which is enough
+ * to paint; the rest of each column follows in pages of 200 (after `after` cursors) once the first
+ * frame is on screen, and is shown at most once a frame. Every copy that arrives (a page, a write's
+ * response, a live event) is kept only if its version is newer, and removals leave a tombstone so a
+ * page read just before a delete cannot bring the card back.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api/client.js';
-import type { Board, Card, Page } from '../api/types.js';
+import { ApiError, errorMessage } from '../api/client.js';
+import type { Board, Card } from '../api/types.js';
 import { live } from '../live/live.js';
+import { afterPaint, columnPage, loadFirstPages, peekPreloaded, takePreloaded, type FirstPages } from './loading.js';
 import { isNewer } from './objects.js';
 import { byPosition } from './positions.js';
-
-/** Cards per request: the card model's largest page. */
-const PAGE_SIZE = 200;
 
 export interface BoardData {
   board?: Board;
@@ -38,25 +36,38 @@ export interface BoardData {
 }
 
 export function useBoard(boardId: string): BoardData {
-  const cards = useRef(new Map<string, Card>());
+  // When boot.ts's first pages have already arrived, the very first render shows them.
+  const [preloaded] = useState(() => peekPreloaded(boardId));
+  const cards = useRef<Map<string, Card>>(undefined as never);
+  cards.current ??= new Map(preloaded ? [...preloaded.pages.values()].flatMap((p) => p.data.map((c) => [c.id, c] as const)) : []);
   const tombstones = useRef(new Map<string, number>());
-  const [board, setBoard] = useState<Board>();
+  const [board, setBoard] = useState<Board | undefined>(preloaded?.board);
   const [tick, setTick] = useState(0);
-  const [painted, setPainted] = useState(false);
+  const [painted, setPainted] = useState(!!preloaded);
   const [complete, setComplete] = useState(false);
   const [error, setError] = useState<string>();
   const [missing, setMissing] = useState(false);
   const [generation, setGeneration] = useState(0);
   const bump = useCallback(() => setTick((t) => t + 1), []);
+  // Pages loading in the background are shown at most once a frame, so the page stays responsive.
+  const frame = useRef(0);
+  const bumpSoon = useCallback(() => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      setTick((t) => t + 1);
+    });
+  }, []);
 
-  const applyCard = useCallback(
-    (card: Card, force = false) => {
+  /** Keeps a copy if it is newer than what is known; true when the card map changed. */
+  const keep = useCallback(
+    (card: Card, force: boolean): boolean => {
       const map = cards.current;
       const current = map.get(card.id);
       if (!force) {
-        if (current && !isNewer(card, current)) return;
+        if (current && !isNewer(card, current)) return false;
         const tomb = tombstones.current.get(card.id);
-        if (tomb !== undefined && card.version <= tomb) return;
+        if (tomb !== undefined && card.version <= tomb) return false;
       }
       const belongs = !card.is_deleted && !card.is_archived && card.data.board_id === boardId;
       if (belongs) {
@@ -66,9 +77,16 @@ export function useBoard(boardId: string): BoardData {
         map.delete(card.id);
         tombstones.current.set(card.id, card.version);
       }
-      bump();
+      return true;
     },
-    [boardId, bump],
+    [boardId],
+  );
+
+  const applyCard = useCallback(
+    (card: Card, force = false) => {
+      if (keep(card, force)) bump();
+    },
+    [keep, bump],
   );
 
   const previewCard = useCallback(
@@ -86,37 +104,40 @@ export function useBoard(boardId: string): BoardData {
 
   useEffect(() => {
     let cancelled = false;
-    cards.current = new Map();
-    tombstones.current = new Map();
-    setPainted(false);
+    const shown = generation === 0 ? preloaded : undefined;
+    const taken = generation === 0 ? takePreloaded(boardId) : undefined;
+    if (!shown) {
+      cards.current = new Map();
+      tombstones.current = new Map();
+      setPainted(false);
+    }
     setComplete(false);
     setError(undefined);
 
     (async () => {
-      await live.whenReady();
-      const loaded = await api.get<Board>(`/data/board/${boardId}`);
+      const first: FirstPages = shown ?? (await (taken ?? loadFirstPages(boardId)));
       if (cancelled) return;
-      applyBoard(loaded, true);
-      const columns = loaded.data.columns ?? [];
-      let firstPages = 0;
+      if (!shown) {
+        applyBoard(first.board, true);
+        for (const page of first.pages.values()) for (const card of page.data) keep(card, false);
+        bump();
+        setPainted(true);
+      }
+      // The rest waits for the first frame, so it never competes with it.
+      await afterPaint();
       await Promise.all(
-        columns.map(async (column) => {
-          let after: string | undefined;
-          let first = true;
-          do {
-            const page = await api.get<Page<Card>>('/data/card', {
-              query: { data__board_id: boardId, data__status: column.key, sort: 'data__position', limit: PAGE_SIZE, after },
-            });
+        [...first.pages].map(async ([status, page]) => {
+          let after = page.meta.has_more ? (page.meta.next_cursor ?? undefined) : undefined;
+          while (after && !cancelled) {
+            const next = await columnPage(boardId, status, after);
             if (cancelled) return;
-            for (const card of page.data) applyCard(card);
-            if (first && ++firstPages === columns.length) setPainted(true);
-            first = false;
-            after = page.meta.has_more ? (page.meta.next_cursor ?? undefined) : undefined;
-          } while (after);
+            for (const card of next.data) keep(card, false);
+            bumpSoon();
+            after = next.meta.has_more ? (next.meta.next_cursor ?? undefined) : undefined;
+          }
         }),
       );
       if (cancelled) return;
-      if (columns.length === 0) setPainted(true);
       setComplete(true);
     })().catch((err: unknown) => {
       if (cancelled) return;
@@ -128,7 +149,7 @@ export function useBoard(boardId: string): BoardData {
     return () => {
       cancelled = true;
     };
-  }, [boardId, generation, applyBoard, applyCard]);
+  }, [boardId, generation, preloaded, applyBoard, keep, bump, bumpSoon]);
 
   useEffect(
     () =>

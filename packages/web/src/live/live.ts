@@ -1,7 +1,8 @@
 /**
  * The live connection: one EventSource per tab on /xapi2/events. It remembers the last event id so
  * every reconnect resumes where it left off (the browser sends Last-Event-ID on its own retries; a
- * fresh EventSource, after a new token or a refused retry, passes it as last_event_id).
+ * fresh EventSource, after a new token or a refused retry, passes it as last_event_id). Events are
+ * applied by version, so one that arrives twice (or describes a copy already loaded) changes nothing.
  */
 import { reportLive } from '../api/connectivity.js';
 import type { ActivityEvent } from '../api/types.js';
@@ -11,6 +12,8 @@ export type LiveMessage = { kind: 'activity'; event: ActivityEvent } | { kind: '
 type Listener = (message: LiveMessage) => void;
 
 const MAX_BACKOFF_MS = 10_000;
+/** How far back a fresh stream starts: far more than the time between opening it and reading data. */
+const FRESH_REPLAY_SECONDS = 10;
 
 /** The app's single live connection. */
 class LiveConnection {
@@ -18,8 +21,6 @@ class LiveConnection {
   private token: string | null = null;
   private lastEventId: string | undefined;
   private readonly listeners = new Set<Listener>();
-  private ready = false;
-  private readyWaiters: Array<() => void> = [];
   private retryTimer?: ReturnType<typeof setTimeout>;
   private backoff = 1000;
   private downTimer?: ReturnType<typeof setTimeout>;
@@ -39,34 +40,20 @@ class LiveConnection {
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * Resolves once the stream has told us where it starts, so data loaded afterwards cannot miss a
-   * change; gives up after `timeoutMs` (the data still loads, and the stream catches up later).
-   */
-  whenReady(timeoutMs = 1500): Promise<void> {
-    if (this.ready || !this.token) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.readyWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
   private open(): void {
     const params = new URLSearchParams({ access_token: this.token! });
+    // Resuming names the last event seen; a fresh stream looks a few seconds back instead, because
+    // the page reads its data while the stream opens, and whatever changed meanwhile must still arrive.
     if (this.lastEventId) params.set('last_event_id', this.lastEventId);
+    else params.set('replay_seconds', String(FRESH_REPLAY_SECONDS));
     const source = new EventSource(`/xapi2/events?${params}`);
     this.source = source;
 
     source.addEventListener('open', () => this.markUp());
     source.addEventListener('ready', (e) => {
       this.lastEventId = (e as MessageEvent).lastEventId || this.lastEventId;
-      this.ready = true;
       this.backoff = 1000;
       this.markUp();
-      for (const waiter of this.readyWaiters.splice(0)) waiter();
     });
     source.addEventListener('activity', (e) => {
       const message = e as MessageEvent<string>;
@@ -75,9 +62,7 @@ class LiveConnection {
     });
     source.addEventListener('reset', (e) => {
       this.lastEventId = (e as MessageEvent).lastEventId || this.lastEventId;
-      this.ready = true;
       this.markUp();
-      for (const waiter of this.readyWaiters.splice(0)) waiter();
       this.emit({ kind: 'reset' });
     });
     source.addEventListener('unauthorized', () => {
@@ -107,7 +92,6 @@ class LiveConnection {
     clearTimeout(this.retryTimer);
     this.source?.close();
     this.source = undefined;
-    this.ready = false;
   }
 
   private markUp(): void {
