@@ -5,12 +5,8 @@
  */
 import { PRIORITIES, type Json } from '@prodboard/shared';
 import { newId } from '../../server/src/context.js';
+import type { ObjectRow, Store } from '../../server/src/store/types.js';
 
-/** The part of the Store the seeding needs (both the src and the dist store fit). */
-interface SeedStore {
-  transaction<T>(fn: (tx: SeedStore) => Promise<T>): Promise<T>;
-  insertObject(row: Record<string, unknown>): Promise<void>;
-}
 
 const WORDS = 'deploy review migrate refactor login billing invoice export search cache queue retry webhook onboarding dashboard report mobile layout drag column token scope audit upload avatar email filter archive restore import chart alert latency'.split(' ');
 const PEOPLE = ['ada', 'grace', 'linus', 'barbara', 'ken', 'margaret'];
@@ -32,7 +28,7 @@ function prng(seed: number): () => number {
 
 /** Creates a board with `cards` cards for the user in the workspace; returns its id and the cards per column. */
 export async function seedBoard(
-  store: SeedStore,
+  store: Store,
   owner: { userId: string; workspaceId: string },
   cards: number,
   name = `Big board (${cards.toLocaleString('en-US')} cards)`,
@@ -40,7 +36,7 @@ export async function seedBoard(
   const random = prng(cards);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const now = new Date().toISOString();
-  const base = (type: string, data: Record<string, Json>) => ({
+  const base = (type: string, data: Record<string, Json>): ObjectRow => ({
     id: newId(), workspace_id: owner.workspaceId, type, status: 'active', owned_by: owner.userId, created_by: owner.userId, updated_by: owner.userId,
     is_archived: false, is_deleted: false, created_at: now, updated_at: now, version: 1, deleted_at: null, deleted_with: null, data,
   });
