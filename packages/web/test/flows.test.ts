@@ -189,7 +189,8 @@ describe('a board with columns and cards', () => {
     await panel.locator('.field-error', { hasText: 'title must not be empty' }).waitFor();
     assert.equal(await panel.getByLabel('Due date', { exact: true }).inputValue(), 'next tuesday');
     assert.equal(await panel.getByLabel('Priority', { exact: true }).inputValue(), 'high');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')), 'true', 'focus moves to the first problem');
+    // Focus moves to the first problem (a frame after the messages appear).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
     await screenshot(page, 'card-panel-errors');
 
     await panel.getByLabel('Title', { exact: true }).fill('Write the landing copy');

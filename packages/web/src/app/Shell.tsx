@@ -1,5 +1,5 @@
 /** The signed-in frame: navigation (a sidebar, a top bar on phones), the connection banner and the page. */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Brand } from '../pages/AuthLayout.js';
 import { Avatar } from '../ui/Avatar.js';
 import { Icon, type IconName } from '../ui/icons.js';
@@ -37,7 +37,14 @@ export function Shell({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const { me, signOut } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => setMenuOpen(false), [path]);
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(path);
+  useEffect(() => {
+    setMenuOpen(false);
+    // After moving to another page, focus starts at its content (screen readers read it from there).
+    if (shownPath.current !== path) main.current?.focus({ preventScroll: true });
+    shownPath.current = path;
+  }, [path]);
 
   const current = (to: string) => (to === '/' ? path === '/' || path.startsWith('/boards/') : path.startsWith(to));
 
@@ -86,7 +93,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </nav>
       <div className="main-wrap">
         <ConnectionBanner />
-        <main id="main" className="main" tabIndex={-1}>
+        <main id="main" ref={main} className="main" tabIndex={-1}>
           {children}
         </main>
       </div>
