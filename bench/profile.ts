@@ -1,7 +1,8 @@
 /**
  * Summarises a V8 .cpuprofile (node --cpu-prof): self time per function, and per area of the code
  * (native frames such as better-sqlite3's statement calls or JSON.parse are charged to the nearest
- * JavaScript caller's area, so "prodboard store" includes the SQLite time it asks for).
+ * JavaScript caller's area, so "prodboard store" includes the SQLite time it asks for; PostgreSQL's
+ * own time is in its server processes, not here: see the cpu column of the results).
  *
  * Usage: node --import tsx bench/profile.ts FILE.cpuprofile [TOP]
  */
@@ -21,11 +22,12 @@ interface Profile {
 }
 
 const AREAS: Array<[RegExp, string]> = [
-  [/packages\/server\/dist\/store\//, 'prodboard store (SQL via better-sqlite3)'],
+  [/packages\/server\/dist\/store\//, 'prodboard store (with the native SQLite calls it makes)'],
   [/packages\/server\/dist\/http\/authenticate/, 'prodboard authenticate'],
   [/packages\/server\/dist\//, 'prodboard server (routes, commands, presenters)'],
   [/packages\/shared\/dist\//, 'prodboard shared (validation, query parsing)'],
   [/node_modules\/better-sqlite3\//, 'better-sqlite3 (JS side)'],
+  [/node_modules\/(pg|pg-pool|pg-protocol|pg-types|postgres-array|postgres-date|postgres-interval|postgres-bytea|pg-int8)\//, 'pg driver (protocol, parsing rows)'],
   [/node_modules\/zod\//, 'zod'],
   [/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream)\//, 'pino logger'],
   [/node_modules\/(fast-json-stringify|fast-querystring|find-my-way|fast-uri|ajv)/, 'fastify helpers (router, querystring, serializer)'],
@@ -90,6 +92,37 @@ export function summarizeProfile(file: string, topN = 25) {
     fns.set(key, entry);
     areas.set(a, (areas.get(a) ?? 0) + us);
   }
+  // Inclusive time (self + callees) of prodboard's own functions: where a request's time goes by
+  // step (authenticate, getObject, listObjects, presenting). A recursive call counts once.
+  const inclusive = new Map<string, { fn: string; where: string; us: number }>();
+  const totalOf = new Map<number, number>();
+  const total_ = (id: number): number => {
+    const known = totalOf.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const t = (self.get(id) ?? 0) + (node.children ?? []).reduce((sum, c) => sum + total_(c), 0);
+    totalOf.set(id, t);
+    return t;
+  };
+  const walk = (id: number, open: Set<string>) => {
+    const node = byId.get(id)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    let key: string | undefined;
+    if (/packages\/(server|shared)\/dist\//.test(url)) {
+      key = `${functionName}|${url}:${lineNumber}`;
+      if (!open.has(key)) {
+        const entry = inclusive.get(key) ?? { fn: functionName || '(anonymous)', where: `${short(url)}:${lineNumber + 1}`, us: 0 };
+        entry.us += total_(id);
+        inclusive.set(key, entry);
+      } else key = undefined;
+    }
+    if (key) open.add(key);
+    for (const c of node.children ?? []) walk(c, open);
+    if (key) open.delete(key);
+  };
+  const root = profile.nodes.find((n) => !parent.has(n.id));
+  if (root) walk(root.id, new Set());
+
   const top = [...fns.values()]
     .sort((x, y) => y.us - x.us)
     .slice(0, topN)
@@ -99,6 +132,10 @@ export function summarizeProfile(file: string, topN = 25) {
     total_ms: total / 1000,
     idle_ms: idle / 1000,
     top,
+    inclusive: [...inclusive.values()]
+      .sort((x, y) => y.us - x.us)
+      .slice(0, topN)
+      .map((f) => ({ fn: f.fn, where: f.where, total_ms: f.us / 1000, total_pct: (100 * f.us) / total })),
     areas: [...areas.entries()].sort((x, y) => y[1] - x[1]).map(([name, us]) => ({ area: name, ms: us / 1000, pct: (100 * us) / total })),
   };
 }
@@ -112,6 +149,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const s = summarizeProfile(file, Number(process.argv[3] ?? 30));
   console.log(`${s.file}: ${s.total_ms.toFixed(0)} ms busy, ${s.idle_ms.toFixed(0)} ms idle`);
   for (const f of s.top) console.log(`${f.self_pct.toFixed(1).padStart(5)} % ${f.self_ms.toFixed(0).padStart(6)} ms  ${f.fn}  ${f.where}`);
+  console.log('inclusive time of prodboard functions:');
+  for (const f of s.inclusive) console.log(`${f.total_pct.toFixed(1).padStart(5)} % ${f.total_ms.toFixed(0).padStart(6)} ms  ${f.fn}  ${f.where}`);
   console.log('by area:');
   for (const a of s.areas) console.log(`${a.pct.toFixed(1).padStart(5)} % ${a.ms.toFixed(0).padStart(6)} ms  ${a.area}`);
 }
