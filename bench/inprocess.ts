@@ -160,7 +160,7 @@ export async function measureInProcess(file: string, meta: SeedMeta, iterations:
     const ids = meta.sampleCardIds;
     const rawList = db.prepare(list.sql);
     const timings: Record<string, Timing> = {};
-    timings['list: SQL only (stmt.all, raw rows)'] = await time(iterations, 50, () => rawList.all(...list.args));
+    timings['list: SQL only (driver call, raw rows)'] = await time(iterations, 50, () => rawList.all(...list.args));
     // The same SQL with its values written in: no bound parameters, so SQLite never recompiles it.
     // (A statement whose plan may depend on a bound value is recompiled at every execution after a
     // bind: partial-index conditions such as is_deleted = 0, and index columns with sqlite_stat4 samples.)
