@@ -8,7 +8,10 @@
  * request id when it can be read from the start of the line). The connection keeps serving.
  */
 import type { Readable, Writable } from 'node:stream';
-import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import {
+  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
+  type JSONRPCMessage, type Transport,
+} from '@modelcontextprotocol/server';
 
 /** Longest accepted message, in bytes. The prodboard API takes 1 MiB bodies; this leaves room. */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -161,16 +164,14 @@ export class LineTransport implements Transport {
       this.reply(errorResponse(null, -32700, `parse error: the line is not valid JSON (${(err as Error).message})`));
       return;
     }
-    let message: JSONRPCMessage;
-    try {
-      message = parseJSONRPCMessage(parsed);
-    } catch {
+    // The SDK's own guards, in the order serveStdio asks them next (so the check costs nothing extra).
+    if (!(isJSONRPCRequest(parsed) || isJSONRPCNotification(parsed) || isJSONRPCResultResponse(parsed) || isJSONRPCErrorResponse(parsed))) {
       const id = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { id?: unknown }).id : undefined;
       const what = Array.isArray(parsed) ? 'batches are not supported; send one JSON-RPC message per line' : 'expected a JSON-RPC 2.0 request, notification or response object';
       this.reply(errorResponse(typeof id === 'string' || typeof id === 'number' ? id : null, -32600, `invalid request: ${what}`));
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(parsed as JSONRPCMessage);
   }
 
   private reply(message: JSONRPCMessage): void {
