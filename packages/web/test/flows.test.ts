@@ -86,6 +86,34 @@ describe('first run and signing in', () => {
   });
 });
 
+describe('the boards list', () => {
+  test('a board is archived, found again under Show archived, unarchived; a deleted one comes back with Undo', async () => {
+    await api().post('/xapi2/data/board', { body: { name: 'Old launch', accent: 'slate', description: 'Last year’s site.', tags: ['2025'] } });
+    await page.goto(url('/'));
+    const tile = page.locator('.board-tile', { hasText: 'Old launch' });
+    await tile.getByRole('button', { name: 'Actions for Old launch' }).click();
+    await page.getByRole('menuitem', { name: 'Archive' }).click();
+    await tile.waitFor({ state: 'detached' });
+    await page.getByLabel('Show archived').check();
+    await tile.waitFor();
+    await page.getByRole('heading', { name: 'Archived boards' }).waitFor();
+    await tile.getByRole('button', { name: 'Actions for Old launch' }).click();
+    await page.getByRole('menuitem', { name: 'Unarchive' }).click();
+    await tile.waitFor({ state: 'detached' });
+    await page.getByLabel('Show archived').uncheck();
+    await tile.waitFor();
+
+    await tile.getByRole('button', { name: 'Actions for Old launch' }).click();
+    await page.getByRole('menuitem', { name: 'Move to trash' }).click();
+    await tile.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await tile.waitFor();
+    const stored = (await api().get('/xapi2/data/board', { query: { q: 'Old launch' } })).body.data[0];
+    assert.equal(stored.is_archived, false);
+    assert.equal(stored.is_deleted, false);
+  });
+});
+
 describe('a board with columns and cards', () => {
   test('a new board is created from the dialog, with an accent and tags, and opens', async () => {
     await page.goto(url('/'));
@@ -262,6 +290,11 @@ describe('a board with columns and cards', () => {
       [['in_progress', 'Doing', 2], ['todo', 'To do', null], ['review', 'Review', null], ['done', 'Done', null], ['blocked', 'Blocked', null]],
     );
     await screenshot(page, 'board-columns');
+    await page.getByRole('link', { name: 'Boards' }).click();
+    await page.locator('.board-tile', { hasText: 'Website launch' }).waitFor();
+    await screenshot(page, 'boards');
+    await page.goBack();
+    await waitForBoard(page);
   });
 
   test('quick filters and search narrow the cards and live in the address', async () => {
