@@ -172,6 +172,9 @@ describe('Members', () => {
     await role.waitFor();
     await role.selectOption('viewer');
     await page.getByRole('status').filter({ hasText: 'Grace Hopper is now a viewer' }).waitFor();
+    await invitee.reload();
+    await invitee.getByRole('link', { name: /Roadmap/ }).waitFor();
+    assert.equal(await invitee.getByRole('button', { name: 'New board' }).count(), 0, 'a viewer creates no boards');
     await invitee.getByRole('link', { name: /Roadmap/ }).click();
     await waitForBoard(invitee);
     assert.equal(await invitee.getByRole('button', { name: 'Add card' }).count(), 0, 'a viewer gets no write controls');

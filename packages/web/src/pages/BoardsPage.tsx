@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api/client.js';
 import type { Board, Page } from '../api/types.js';
 import { navigate, setQuery, useLocation, useTitle } from '../app/router.js';
 import { Link } from '../app/Shell.js';
+import { useSession } from '../app/session.js';
 import { BoardFormDialog } from '../board/BoardFormDialog.js';
 import { isNewer } from '../board/objects.js';
 import { live } from '../live/live.js';
@@ -28,6 +29,8 @@ async function loadBoards(q: string, archived: boolean): Promise<Board[]> {
 export function BoardsPage() {
   useTitle('Boards');
   const toast = useToast();
+  const { me } = useSession();
+  const canWrite = me ? me.role !== 'viewer' : true;
   const { query } = useLocation();
   const q = query.get('q') ?? '';
   const archived = query.get('archived') === '1';
@@ -115,10 +118,12 @@ export function BoardsPage() {
           <h1>{archived ? 'Archived boards' : 'Boards'}</h1>
           <p className="page-sub">{archived ? 'Boards set aside. Unarchive one to bring it back.' : 'Everything your team is working on.'}</p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setDialog({})}>
-          <Icon name="plus" />
-          New board
-        </button>
+        {canWrite && (
+          <button type="button" className="btn btn-primary" onClick={() => setDialog({})}>
+            <Icon name="plus" />
+            New board
+          </button>
+        )}
       </header>
 
       <div className="toolbar">
@@ -147,7 +152,7 @@ export function BoardsPage() {
           <Icon name="boards" size={40} />
           <h2>{q ? 'No boards match your search' : archived ? 'No archived boards' : 'No boards yet'}</h2>
           {!q && !archived && <p>Create a board for a project, a team or a release, and add its columns.</p>}
-          {!q && !archived && (
+          {!q && !archived && canWrite && (
             <button type="button" className="btn btn-primary" onClick={() => setDialog({})}>
               <Icon name="plus" />
               Create your first board
@@ -174,17 +179,19 @@ export function BoardsPage() {
                 </span>
               )}
             </Link>
-            <Menu
-              label={`Actions for ${board.data.name}`}
-              className="board-tile-menu"
-              items={[
-                { label: 'Edit', icon: 'edit', onSelect: () => setDialog({ board }) },
-                archived
-                  ? { label: 'Unarchive', icon: 'restore', onSelect: () => void archive(board, false) }
-                  : { label: 'Archive', icon: 'archive', onSelect: () => void archive(board, true) },
-                { label: 'Move to trash', icon: 'trash', danger: true, onSelect: () => void remove(board) },
-              ]}
-            />
+            {canWrite && (
+              <Menu
+                label={`Actions for ${board.data.name}`}
+                className="board-tile-menu"
+                items={[
+                  { label: 'Edit', icon: 'edit', onSelect: () => setDialog({ board }) },
+                  archived
+                    ? { label: 'Unarchive', icon: 'restore', onSelect: () => void archive(board, false) }
+                    : { label: 'Archive', icon: 'archive', onSelect: () => void archive(board, true) },
+                  { label: 'Move to trash', icon: 'trash', danger: true, onSelect: () => void remove(board) },
+                ]}
+              />
+            )}
           </li>
         ))}
       </ul>
