@@ -95,6 +95,27 @@ describe('live updates', () => {
     await screenshot(bob, 'board-conflict');
   });
 
+  test('tabs of one browser share one stream; when the tab holding it closes, another takes over', async () => {
+    const context = await newContext(env.browser);
+    const streams: string[] = [];
+    context.on('request', (r) => r.url().includes('/xapi2/events') && streams.push(r.url()));
+    const first = await openSignedIn(context, env.server, env.owner.session, `/boards/${boardId}`);
+    await waitForBoard(first);
+    const second = await first.context().newPage();
+    await second.goto(new URL(`/boards/${boardId}`, env.server.url).href);
+    await waitForBoard(second);
+    await env.owner.api.patch(`/xapi2/data/card/${ids.Delta}`, { body: { title: 'Delta, seen by both tabs' } });
+    await Promise.all([card(first, 'Delta, seen by both tabs').waitFor(), card(second, 'Delta, seen by both tabs').waitFor()]);
+    assert.equal(streams.length, 1, `one stream for both tabs, got ${streams.length}`);
+
+    await first.close();
+    await env.owner.api.patch(`/xapi2/data/card/${ids.Delta}`, { body: { title: 'Delta, after the hand-over' } });
+    await card(second, 'Delta, after the hand-over').waitFor();
+    assert.equal(streams.length, 2);
+    assert.match(streams[1], /last_event_id=\d+/, 'the new leader resumes from the last event it relayed');
+    await context.close();
+  });
+
   test('a lost connection shows a banner; when it returns the board catches up on what it missed', async () => {
     const { server } = env;
     const port = Number(new URL(server.url).port);

@@ -1,8 +1,12 @@
 /**
- * The live connection: one EventSource per tab on /xapi2/events. It remembers the last event id so
- * every reconnect resumes where it left off (the browser sends Last-Event-ID on its own retries; a
- * fresh EventSource, after a new token or a refused retry, passes it as last_event_id). Events are
- * applied by version, so one that arrives twice (or describes a copy already loaded) changes nothing.
+ * The live connection: one EventSource on /xapi2/events per browser, not per tab. Over HTTP/1.1 a
+ * browser keeps at most six connections to a server, and every open stream holds one, so the tabs
+ * elect a leader (Web Locks): it holds the stream and relays every event to the other tabs
+ * (BroadcastChannel); when it closes or is frozen, another tab takes over from the last event id.
+ *
+ * The last event id makes every reconnect resume where it left off (the browser sends Last-Event-ID
+ * on its own retries; a fresh EventSource, after a new token or a refused retry, passes it as
+ * last_event_id). Events are applied by version, so one that arrives twice changes nothing.
  */
 import { reportLive } from '../api/connectivity.js';
 import type { ActivityEvent } from '../api/types.js';
@@ -11,11 +15,20 @@ import type { ActivityEvent } from '../api/types.js';
 export type LiveMessage = { kind: 'activity'; event: ActivityEvent } | { kind: 'reset' };
 type Listener = (message: LiveMessage) => void;
 
+/** What the leading tab relays to the others. */
+type Relay =
+  | { kind: 'activity'; event: ActivityEvent; id: string }
+  | { kind: 'reset'; id: string }
+  | { kind: 'position'; id: string }
+  | { kind: 'status'; open: boolean };
+
 const MAX_BACKOFF_MS = 10_000;
 /** How far back a fresh stream starts: far more than the time between opening it and reading data. */
 const FRESH_REPLAY_SECONDS = 10;
+const LOCK = 'prodboard.live';
+const CHANNEL = 'prodboard.live';
 
-/** The app's single live connection. */
+/** The app's live connection. */
 class LiveConnection {
   private source?: EventSource;
   private token: string | null = null;
@@ -24,20 +37,68 @@ class LiveConnection {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private backoff = 1000;
   private downTimer?: ReturnType<typeof setTimeout>;
+  private readonly channel?: BroadcastChannel;
+  /** This tab holds the stream for every tab of the browser. */
+  private leading = false;
+  private campaigning = false;
+  private releaseLead?: () => void;
+
+  constructor() {
+    if (typeof BroadcastChannel === 'undefined' || typeof document === 'undefined') return;
+    this.channel = new BroadcastChannel(CHANNEL);
+    this.channel.onmessage = (e: MessageEvent<Relay>) => this.relayed(e.data);
+    // A frozen tab (a background tab the browser suspends) cannot relay: it hands the stream on.
+    document.addEventListener('freeze', () => this.resign());
+    document.addEventListener('resume', () => this.token && this.campaign());
+  }
 
   /** Connects with this token (reconnecting when it changed); null disconnects. */
   setToken(token: string | null): void {
     if (token === this.token) return;
     this.token = token;
-    this.close();
-    if (token) this.open();
-    else this.markUp();
+    if (!token) {
+      this.resign();
+      this.setStatus(true);
+    } else if (this.leading) {
+      this.close();
+      this.open();
+    } else {
+      this.campaign();
+    }
   }
 
   /** Calls `listener` with every message; returns the unsubscribe function. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Asks to lead; without Web Locks (or BroadcastChannel) every tab leads for itself. */
+  private campaign(): void {
+    if (this.leading || this.campaigning) return;
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!locks || !this.channel) return this.lead(() => {});
+    this.campaigning = true;
+    // The lock is held for as long as the returned promise is pending, i.e. until resign().
+    void locks.request(LOCK, () => new Promise<void>((release) => this.lead(release)));
+  }
+
+  private lead(release: () => void): void {
+    this.campaigning = false;
+    if (!this.token) return release();
+    this.leading = true;
+    this.releaseLead = release;
+    this.open();
+  }
+
+  private resign(): void {
+    this.close();
+    clearTimeout(this.downTimer);
+    this.downTimer = undefined;
+    if (!this.leading) return;
+    this.leading = false;
+    this.releaseLead?.();
+    this.releaseLead = undefined;
   }
 
   private open(): void {
@@ -48,22 +109,26 @@ class LiveConnection {
     else params.set('replay_seconds', String(FRESH_REPLAY_SECONDS));
     const source = new EventSource(`/xapi2/events?${params}`);
     this.source = source;
+    const idOf = (e: Event) => ((e as MessageEvent).lastEventId || this.lastEventId) ?? '';
 
     source.addEventListener('open', () => this.markUp());
     source.addEventListener('ready', (e) => {
-      this.lastEventId = (e as MessageEvent).lastEventId || this.lastEventId;
+      this.lastEventId = idOf(e);
       this.backoff = 1000;
       this.markUp();
+      this.relay({ kind: 'position', id: this.lastEventId });
     });
     source.addEventListener('activity', (e) => {
-      const message = e as MessageEvent<string>;
-      this.lastEventId = message.lastEventId || this.lastEventId;
-      this.emit({ kind: 'activity', event: JSON.parse(message.data) as ActivityEvent });
+      this.lastEventId = idOf(e);
+      const event = JSON.parse((e as MessageEvent<string>).data) as ActivityEvent;
+      this.emit({ kind: 'activity', event });
+      this.relay({ kind: 'activity', event, id: this.lastEventId });
     });
     source.addEventListener('reset', (e) => {
-      this.lastEventId = (e as MessageEvent).lastEventId || this.lastEventId;
+      this.lastEventId = idOf(e);
       this.markUp();
       this.emit({ kind: 'reset' });
+      this.relay({ kind: 'reset', id: this.lastEventId });
     });
     source.addEventListener('unauthorized', () => {
       // The token stopped working (signed out elsewhere, or renewed): start over with the current one.
@@ -80,10 +145,23 @@ class LiveConnection {
     });
   }
 
+  /** What another tab's stream brought. */
+  private relayed(message: Relay): void {
+    if (this.leading) return;
+    if (message.kind === 'status') return reportLive(message.open);
+    if (message.id) this.lastEventId = message.id;
+    if (message.kind === 'activity') this.emit({ kind: 'activity', event: message.event });
+    else if (message.kind === 'reset') this.emit({ kind: 'reset' });
+  }
+
+  private relay(message: Relay): void {
+    this.channel?.postMessage(message);
+  }
+
   private scheduleReopen(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      if (this.token && !this.source) this.open();
+      if (this.token && this.leading && !this.source) this.open();
     }, this.backoff);
     this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
   }
@@ -94,16 +172,21 @@ class LiveConnection {
     this.source = undefined;
   }
 
+  private setStatus(open: boolean): void {
+    reportLive(open);
+    if (this.leading) this.relay({ kind: 'status', open });
+  }
+
   private markUp(): void {
     clearTimeout(this.downTimer);
     this.downTimer = undefined;
-    reportLive(true);
+    this.setStatus(true);
   }
 
   private markDown(): void {
     // A blip shorter than a second (a proxy recycling the stream) is not worth a banner.
     if (this.downTimer) return;
-    this.downTimer = setTimeout(() => reportLive(false), 1000);
+    this.downTimer = setTimeout(() => this.setStatus(false), 1000);
   }
 
   private emit(message: LiveMessage): void {
