@@ -1,8 +1,9 @@
 /**
  * Where the machine's CPU goes during a measurement, read from /proc (Linux): the server under test,
- * the PostgreSQL backends serving it, this process (autocannon, the load generator) and everything
- * else on the machine (other people's jobs included: the machine may be shared). In cores: 1.0 is one
- * core busy for the whole measurement. Elsewhere it reports nothing.
+ * the PostgreSQL backends serving it, this process (autocannon, the load generator), the kernel's
+ * interrupt work (loopback TCP is mostly softirq time, charged to no process) and everything else
+ * on the machine (other people's jobs and the hypervisor's steal: the machine may be shared). In
+ * cores: 1.0 is one core busy for the whole measurement. Elsewhere it reports nothing.
  */
 import { readFileSync } from 'node:fs';
 
@@ -14,7 +15,9 @@ export interface CpuShare {
   server: number;
   postgres: number;
   loadgen: number;
-  /** Other processes on the machine (other users' jobs, the other idle servers, the kernel). */
+  /** Interrupt and softirq time (the network stack's receive side), which no process is charged. */
+  kernel: number;
+  /** Other processes on the machine (others' jobs, the idle servers) and time stolen by the hypervisor. */
   other: number;
   /** All cores' busy time. */
   total: number;
@@ -27,6 +30,7 @@ interface Snapshot {
   postgres: Map<number, number>;
   loadgen: number;
   busy: number;
+  interrupts: number;
 }
 
 const ticksOf = (stat: string) => {
@@ -44,12 +48,12 @@ function processTicks(pid: number | undefined): number {
   }
 }
 
-/** Busy ticks of all cores, and the number of cores, from /proc/stat. */
-function machine(): { busy: number; cores: number } {
+/** Busy ticks of all cores (interrupt work among them), and the number of cores, from /proc/stat. */
+function machine(): { busy: number; interrupts: number; cores: number } {
   const lines = readFileSync('/proc/stat', 'utf8').split('\n');
   const [, ...fields] = lines[0].trim().split(/\s+/).map(Number);
   const [user, nice, system, , , irq, softirq, steal] = fields;
-  return { busy: user + nice + system + irq + softirq + steal, cores: lines.filter((l) => /^cpu\d/.test(l)).length };
+  return { busy: user + nice + system + irq + softirq + steal, interrupts: irq + softirq, cores: lines.filter((l) => /^cpu\d/.test(l)).length };
 }
 
 const supported = (() => {
@@ -62,12 +66,14 @@ const supported = (() => {
 })();
 
 function snapshot(serverPid: number | undefined, postgresPids: number[]): Snapshot {
+  const { busy, interrupts } = machine();
   return {
     at: performance.now(),
     server: processTicks(serverPid),
     postgres: new Map(postgresPids.map((pid) => [pid, processTicks(pid)])),
     loadgen: processTicks(process.pid),
-    busy: machine().busy,
+    busy,
+    interrupts,
   };
 }
 
@@ -86,8 +92,10 @@ export function cpuMeter(serverPid: number | undefined, postgresPids: number[] =
     // A backend that ended meanwhile reads 0 at the end: count only those still there.
     const postgres = cores([...end.postgres].reduce((sum, [pid, t]) => sum + (t > 0 ? t - start.postgres.get(pid)! : 0), 0));
     const loadgen = cores(end.loadgen - start.loadgen);
+    const kernel = cores(end.interrupts - start.interrupts);
     const total = cores(end.busy - start.busy);
-    return { server, postgres, loadgen, other: Number(Math.max(0, total - server - postgres - loadgen).toFixed(2)), total, cores: machine().cores };
+    const other = Number(Math.max(0, total - server - postgres - loadgen - kernel).toFixed(2));
+    return { server, postgres, loadgen, kernel, other, total, cores: machine().cores };
   };
 }
 

@@ -194,7 +194,7 @@ async function measureStores() {
         throw new Error(`${endpoint} (${server.name}): ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts`);
       }
       runs.push({ endpoint, store, round, connections, ...r, cpu });
-      const cpuText = cpu ? `  cpu: server ${cpu.server}, postgres ${cpu.postgres}, autocannon ${cpu.loadgen}, other ${cpu.other} (of ${cpu.cores} cores)` : '';
+      const cpuText = cpu ? `  cpu: server ${cpu.server}, postgres ${cpu.postgres}, autocannon ${cpu.loadgen}, kernel ${cpu.kernel}, other ${cpu.other} (of ${cpu.cores} cores)` : '';
       log(`${`${endpoint}${store ? ` ${STORES[store].label}` : ''}`.padEnd(36)} r${round}: ${String(r.rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2).padStart(6)} ms  p99 ${r.p99_ms.toFixed(2).padStart(6)} ms  (${connections} conn)${cpuText}`);
     };
 
@@ -313,6 +313,7 @@ function summarize(runs: Run[]) {
       server: Number(median(rs.map((r) => r.cpu?.server ?? 0)).toFixed(2)),
       postgres: Number(median(rs.map((r) => r.cpu?.postgres ?? 0)).toFixed(2)),
       loadgen: Number(median(rs.map((r) => r.cpu?.loadgen ?? 0)).toFixed(2)),
+      kernel: Number(median(rs.map((r) => r.cpu?.kernel ?? 0)).toFixed(2)),
       other: Number(median(rs.map((r) => r.cpu?.other ?? 0)).toFixed(2)),
     },
   });
@@ -384,19 +385,20 @@ function printInProcess(results: Partial<Record<StoreKey, InProcessResult>>, met
 }
 
 function printSummary(s: Summary) {
-  const head = `${'endpoint'.padEnd(26)}${'store'.padEnd(12)}${'conn'.padStart(5)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'÷ hello'.padStart(9)}${'paired'.padStart(8)}   cpu: server/pg/autocannon/other   cpu ms/req: server+pg   req/s per run`;
+  const head = `${'endpoint'.padEnd(26)}${'store'.padEnd(12)}${'conn'.padStart(5)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'÷ hello'.padStart(9)}${'paired'.padStart(8)}   cpu: server/pg/autocannon/kernel/other   cpu ms/req: server+pg   req/s per run`;
   console.log(`\nResults at ${CONNECTIONS} connections unless stated (medians over runs; hello-world measured ${s.hello.samples}× in this run, interleaved):\n`);
   console.log(head);
   console.log('-'.repeat(head.length));
   const line = (name: string, store: string, r: Summary['hello'], ratio: string, pairedRatio: string) => {
-    const cpu = r.cpu ? `${r.cpu.server.toFixed(2)}/${r.cpu.postgres.toFixed(2)}/${r.cpu.loadgen.toFixed(2)}/${r.cpu.other.toFixed(2)}` : '';
+    const cpu = r.cpu ? `${r.cpu.server.toFixed(2)}/${r.cpu.postgres.toFixed(2)}/${r.cpu.loadgen.toFixed(2)}/${r.cpu.kernel.toFixed(2)}/${r.cpu.other.toFixed(2)}` : '';
     const perRequest = r.cpu ? `${((1000 * r.cpu.server) / r.rps).toFixed(3)}+${((1000 * r.cpu.postgres) / r.rps).toFixed(3)}` : '';
-    console.log(`${name.padEnd(26)}${store.padEnd(12)}${String(r.connections).padStart(5)}${String(r.rps).padStart(9)}${r.p50_ms.toFixed(2).padStart(9)}${r.p99_ms.toFixed(2).padStart(9)}${ratio.padStart(9)}${pairedRatio.padStart(8)}   ${cpu.padEnd(34)}${perRequest.padEnd(24)}${r.rps_all.join(', ')}`);
+    console.log(`${name.padEnd(26)}${store.padEnd(12)}${String(r.connections).padStart(5)}${String(r.rps).padStart(9)}${r.p50_ms.toFixed(2).padStart(9)}${r.p99_ms.toFixed(2).padStart(9)}${ratio.padStart(9)}${pairedRatio.padStart(8)}   ${cpu.padEnd(41)}${perRequest.padEnd(24)}${r.rps_all.join(', ')}`);
   };
   line('hello-world (Fastify)', '', s.hello, '1.000', '');
   for (const r of s.rows) line(r.endpoint, STORES[r.store].label, r, r.ratio_to_hello.toFixed(3), r.paired_ratio.toFixed(3));
   console.log('\n÷ hello: median req/s over the median hello-world req/s. paired: median over rounds of req/s ÷ the hello-world run just before.');
-  console.log('cpu: cores busy during the measurement (median over runs): the server under test, the PostgreSQL backends serving it, autocannon (this process), everything else on the machine.');
+  console.log('cpu: cores busy during the measurement (median over runs): the server under test, the PostgreSQL backends serving it, autocannon (this process),');
+  console.log('     the kernel\'s interrupt work (loopback TCP), and everything else on the machine (others\' jobs, hypervisor steal).');
   console.log('cpu ms/req: CPU time per request in the server process and in PostgreSQL (cores ÷ req/s).');
   console.log('\nTargets:');
   for (const t of s.targets) console.log(`  ${verdictLine(t)}`);
@@ -424,8 +426,8 @@ function printNotes(s: Summary, inproc: Partial<Record<StoreKey, InProcessResult
     }
     const inlined = t('list: same SQL, values inlined');
     if (sql && inlined && sql.median_ms - inlined.median_ms > 0.05) {
-      notes.push(`${label}: the list SQL costs ${sql.median_ms} ms with bound parameters but ${inlined.median_ms} ms with the same values inlined: ` +
-        'SQLite recompiles a statement at every execution when its plan may depend on a bound value');
+      notes.push(`${label}: the list SQL costs ${sql.median_ms} ms with bound parameters but ${inlined.median_ms} ms with the same values inlined ` +
+        '(SQLite re-plans a statement at each run when its plan may depend on a bound value; the difference is small beside the rest)');
     }
     if (list) {
       const little = (1000 * (list.connections ?? 1)) / list.rps;
@@ -434,7 +436,8 @@ function printNotes(s: Summary, inproc: Partial<Record<StoreKey, InProcessResult
         `${little.toFixed(1)} ms in the server (p50 measured ${list.p50_ms} ms)` +
         (list1 ? `; alone (1 connection) it takes ${list1.p50_ms} ms, so ${queueing ? `the p50 at ${list.connections} connections is mostly queueing behind the other ${(list.connections ?? 1) - 1} requests` : 'queueing is not the main part'}` : '') +
         `. p50 ≤ ${TARGET_LIST_P50_MS} ms at ${list.connections} connections needs ≥ ${Math.round(((list.connections ?? 1) * 1000) / TARGET_LIST_P50_MS)} req/s` +
-        (list.cpu ? `; during it the server used ${list.cpu.server} cores, PostgreSQL ${list.cpu.postgres}, autocannon ${list.cpu.loadgen}, other ${list.cpu.other}` : ''));
+        (list.cpu ? `. Each list request cost ${cpuPerRequest(list)}; during it the server used ${list.cpu.server} cores, PostgreSQL ${list.cpu.postgres}, ` +
+          `autocannon ${list.cpu.loadgen}, the kernel ${list.cpu.kernel}, others ${list.cpu.other}` : ''));
     }
     const get = row('get-by-id');
     const getT = t('get: store.getObject');
@@ -443,8 +446,9 @@ function printNotes(s: Summary, inproc: Partial<Record<StoreKey, InProcessResult
     if (get && getT && auth) {
       notes.push(`${label} get-by-id in-process: getObject ${getT.median_ms} ms + authenticate ${auth.median_ms} ms` +
         (trip ? ` (one PostgreSQL round trip alone: ${trip.median_ms} ms; a request makes 3: token, member, card)` : '') +
-        `; over HTTP ${get.rps} req/s ≈ ${(1000 / get.rps).toFixed(3)} ms of server time per request on one core` +
-        (get.cpu ? ` (server ${get.cpu.server} cores, PostgreSQL ${get.cpu.postgres}, autocannon ${get.cpu.loadgen}, other ${get.cpu.other})` : ''));
+        `; over HTTP ${get.rps} req/s` +
+        (get.cpu ? `, each costing ${cpuPerRequest(get)} (server ${get.cpu.server} cores, PostgreSQL ${get.cpu.postgres}, autocannon ${get.cpu.loadgen}, ` +
+          `the kernel ${get.cpu.kernel}, others ${get.cpu.other}; hello-world costs ${cpuPerRequest(s.hello)})` : ''));
     }
   }
   if (notes.length > 0) {
@@ -452,6 +456,13 @@ function printNotes(s: Summary, inproc: Partial<Record<StoreKey, InProcessResult
     for (const n of notes) console.log(`  - ${n}`);
   }
   return notes;
+}
+
+/** CPU per request from a row's shares: "0.250 ms of server CPU + 0.300 ms of PostgreSQL CPU". */
+function cpuPerRequest(r: { rps: number; cpu?: { server: number; postgres: number } }): string {
+  if (!r.cpu) return '?';
+  const ms = (cores: number) => ((1000 * cores) / r.rps).toFixed(3);
+  return `${ms(r.cpu.server)} ms of server CPU${r.cpu.postgres > 0 ? ` + ${ms(r.cpu.postgres)} ms of PostgreSQL CPU` : ''}`;
 }
 
 /** Each prodboard child's CPU profile (BENCH_PROFILE=1), summarised. */
