@@ -117,8 +117,58 @@ export async function measurePgInProcess(url: string, meta: SeedMeta, iterations
     });
     timings['get: store.getObject (random card)'] = await time(iterations * 4, 200, (i) => store.getObject(meta.workspaceId, 'card', ids[i % ids.length]));
     timings['auth: authenticate(PAT) (2 queries + sha256)'] = await time(iterations * 4, 200, () => authenticate(store, config, request, reply));
+    timings['get request: authenticate + getObject (3 round trips)'] = await time(iterations * 4, 200, async (i) => {
+      await authenticate(store, config, request, reply);
+      return store.getObject(meta.workspaceId, 'card', ids[i % ids.length]);
+    });
+    Object.assign(timings, await whatIf(url, meta, list, iterations, () => authenticate(store, config, request, reply)));
     return { column_cards: columnCards, plans, timings, settings };
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * What the changes proposed for the misses would save, measured on this database without touching
+ * the server: the statements of one get request (captured from authenticate and getObject) replayed
+ * as they are sent today (unnamed: parsed and planned at every run) and as named prepared
+ * statements (planned once per connection); the same for the list; and the whole get request as
+ * one statement (token, member and card in one round trip). Timed on a connection of our own.
+ */
+async function whatIf(url: string, meta: SeedMeta, list: Call, iterations: number, auth: () => Promise<unknown>): Promise<Record<string, Timing>> {
+  const calls = (await recordQueries(auth)).filter((c) => /^\s*SELECT/i.test(c.sql));
+  const client = new pg.Client({ connectionString: url, application_name: 'prodboard-bench' });
+  await client.connect();
+  try {
+    const ids = meta.sampleCardIds;
+    const get = (await recordQueries(async () => {
+      const store = openPostgresStore(url);
+      try {
+        await store.getObject(meta.workspaceId, 'card', ids[0]);
+      } finally {
+        await store.close();
+      }
+    }))[0];
+    const getRequest = [...calls, get];
+    const replay = (named: boolean) => async (i: number) => {
+      for (const [n, c] of getRequest.entries()) {
+        const values = c === get ? [ids[i % ids.length], ...c.params.slice(1)] : c.params;
+        await client.query(named ? { name: `bench_get_${n}`, text: c.sql, values } : { text: c.sql, values });
+      }
+    };
+    const timings: Record<string, Timing> = {};
+    timings['what if: the same 3 statements, unnamed (as today)'] = await time(iterations * 4, 200, replay(false));
+    timings['what if: the same 3 statements, named prepared'] = await time(iterations * 4, 200, replay(true));
+    // Token, member context and card in one statement: one round trip per get request.
+    const [token, member] = calls;
+    const oneTrip = `WITH t AS (${token.sql.replace(/\$1\b/g, '$4')}), m AS (${member.sql.replace(/\$1\b/g, '(SELECT workspace_id FROM t)').replace(/\$2\b/g, '(SELECT user_id FROM t)')})
+      SELECT (SELECT row_to_json(t) FROM t) AS token, (SELECT row_to_json(m) FROM m) AS member, o.* FROM (${get.sql}) o`;
+    timings['what if: the get request in 1 statement, named'] = await time(iterations * 4, 200, (i) =>
+      client.query({ name: 'bench_get_one', text: oneTrip, values: [ids[i % ids.length], meta.workspaceId, 'card', token.params[0]] }),
+    );
+    timings['what if: list SQL, named prepared'] = await time(iterations, 50, () => client.query({ name: 'bench_list', text: list.sql, values: list.params }));
+    return timings;
+  } finally {
+    await client.end();
   }
 }
