@@ -84,7 +84,6 @@ interface Target {
   key: StoreKey;
   label: string;
   server: Server;
-  inproc: InProcessResult;
   /** PostgreSQL: the run's database, whose backends' CPU is counted. */
   database?: string;
 }
@@ -173,7 +172,7 @@ async function measureStores() {
       const where = key === 'sqlite' ? ['--db', sqliteFile] : ['--database-url', pgUrl!];
       const server = await spawnServer(`prodboard (${STORES[key].label})`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, {}, nodeFlags);
       servers.push(server);
-      targets.push({ key, label: STORES[key].label, server, inproc: inproc[key]!, database: key === 'postgres' ? pgDatabase : undefined });
+      targets.push({ key, label: STORES[key].label, server, database: key === 'postgres' ? pgDatabase : undefined });
     }
     log(`servers up: ${servers.map((s) => `${s.name} ${s.url} (pid ${s.child.pid})`).join(', ')}${PROFILE ? '; CPU-profiled' : ''}`);
 
