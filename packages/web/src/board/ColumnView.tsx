@@ -52,7 +52,8 @@ interface Props {
 export const ColumnView = memo(function ColumnView(props: Props) {
   const { column, cards, total, focusCardId, draggingId, dropIndex, pending, handlers, canWrite } = props;
   const body = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState({ start: 0, end: 24 });
+  // Until the column is measured, assume it is as tall as the window: the first render draws no more than fits.
+  const [range, setRange] = useState(() => ({ start: 0, end: Math.ceil(window.innerHeight / CARD_SLOT) + OVERSCAN }));
   const frame = useRef(0);
 
   const measure = useCallback(() => {
