@@ -104,6 +104,8 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): P
 /** The PostgreSQL implementation of the store. */
 export class PostgresStore implements Store {
   private readonly pending: Array<[string, number]> = [];
+  /** Workspaces whose activity lock this transaction holds. */
+  private readonly activityLocked = new Set<string>();
 
   constructor(
     private readonly shared: Shared,
@@ -521,6 +523,14 @@ export class PostgresStore implements Store {
   // Activity
 
   async insertActivity(row: NewActivity) {
+    // Seqs must become visible in commit order, or a live feed reading "seq > cursor" could skip an
+    // event whose transaction committed after a later seq's. Holding a per-workspace lock from the
+    // seq's allocation to the commit makes allocation order the commit order (deadlocks this may
+    // cause with row locks are retried by transaction()).
+    if (this.inTransaction && !this.activityLocked.has(row.workspace_id)) {
+      await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`activity:${row.workspace_id}`]);
+      this.activityLocked.add(row.workspace_id);
+    }
     const inserted = await this.one<{ seq: number }>(
       `INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
