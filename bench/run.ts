@@ -16,7 +16,7 @@
  * ≥ 30 % on PostgreSQL (issue 5).
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10),
- * BENCH_ROUNDS (2), BENCH_INPROCESS_N (500), BENCH_CARDS (1000000), BENCH_STORES (sqlite,postgres),
+ * BENCH_ROUNDS (3), BENCH_INPROCESS_N (500), BENCH_CARDS (1000000), BENCH_STORES (sqlite,postgres),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres: the server the bench databases go on),
  * BENCH_QUIET_WAIT (s, 60: before each round, wait up to this long for other jobs on the machine to
  * leave it idle; 0 never waits),
@@ -43,7 +43,7 @@ const env = (name: string, fallback: number) => (process.env[name] ? Number(proc
 const DURATION = env('BENCH_DURATION', 10);
 const WARMUP = env('BENCH_WARMUP', 2);
 const CONNECTIONS = env('BENCH_CONNECTIONS', 10);
-const ROUNDS = env('BENCH_ROUNDS', 2);
+const ROUNDS = env('BENCH_ROUNDS', 3);
 const INPROCESS_N = env('BENCH_INPROCESS_N', 500);
 const QUIET_WAIT = env('BENCH_QUIET_WAIT', 60);
 const PROFILE = process.env.BENCH_PROFILE === '1';
@@ -207,10 +207,10 @@ async function measureStores() {
       for (const t of targets) {
         if (wanted('get')) await measure('get-by-id', t.server, specs.get, round, t);
         if (wanted('list')) await measure('list 50 of 5,000', t.server, specs.list, round, t);
+        if (wanted('list1')) await measure('list 50 of 5,000 @1conn', t.server, specs.list, round, t, 1);
       }
     }
-    if (wanted('list1') || wanted('create')) await quiet();
-    for (const t of targets) if (wanted('list1')) await measure('list 50 of 5,000 @1conn', t.server, specs.list, 1, t, 1);
+    if (wanted('create')) await quiet();
     for (const t of targets) if (wanted('create')) await measure('create', t.server, specs.create, 1, t);
     await measure('hello-world', hello, specs.hello, ROUNDS + 1);
 
@@ -319,7 +319,14 @@ function summarize(runs: Run[]) {
   const hello = agg(runs.filter((r) => r.endpoint === 'hello-world'));
   const rows = ENDPOINTS.flatMap((endpoint) => STORE_KEYS.map((store) => ({ endpoint, store, ...agg(runs.filter((r) => r.endpoint === endpoint && r.store === store)) })))
     .filter((a) => a.samples > 0)
-    .map((a) => ({ ...a, ratio_to_hello: Number((a.rps / hello.rps).toFixed(3)), paired_ratio: Number(median(a.paired_ratios).toFixed(3)) }));
+    .map((a) => ({
+      ...a,
+      ratio_to_hello: Number((a.rps / hello.rps).toFixed(3)),
+      paired_ratio: Number(median(a.paired_ratios).toFixed(3)),
+      // Hello-world's CPU per request over this one's (server + PostgreSQL): what the throughput
+      // ratio would be if every request could use the whole machine; others' load barely moves it.
+      cpu_ratio: a.cpu && hello.cpu ? Number((hello.cpu.server / hello.rps / ((a.cpu.server + a.cpu.postgres) / a.rps)).toFixed(3)) : undefined,
+    }));
   const row = (endpoint: Endpoint, store: StoreKey) => rows.find((r) => r.endpoint === endpoint && r.store === store);
 
   const targets: Array<{ target: string; value: string; pass: boolean; informative?: boolean }> = [];
@@ -332,6 +339,14 @@ function summarize(runs: Run[]) {
         value: `${(get.paired_ratio * 100).toFixed(1)} %`,
         pass: get.paired_ratio >= getTarget,
       });
+      if (get.cpu_ratio !== undefined) {
+        targets.push({
+          target: `${label}: get-by-id's CPU per request (server${store === 'postgres' ? ' + PostgreSQL' : ''}) against hello-world's, the same ratio by cost (robust to others' load; informative)`,
+          value: `${(get.cpu_ratio * 100).toFixed(1)} %`,
+          pass: get.cpu_ratio >= getTarget,
+          informative: true,
+        });
+      }
     }
     const list = row('list 50 of 5,000', store);
     if (list) {
@@ -384,18 +399,19 @@ function printInProcess(results: Partial<Record<StoreKey, InProcessResult>>, met
 }
 
 function printSummary(s: Summary) {
-  const head = `${'endpoint'.padEnd(26)}${'store'.padEnd(12)}${'conn'.padStart(5)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'÷ hello'.padStart(9)}${'paired'.padStart(8)}   cpu: server/pg/autocannon/kernel/other   cpu ms/req: server+pg   req/s per run`;
+  const head = `${'endpoint'.padEnd(26)}${'store'.padEnd(12)}${'conn'.padStart(5)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'÷ hello'.padStart(9)}${'paired'.padStart(8)}${'by cpu'.padStart(8)}   cpu: server/pg/autocannon/kernel/other   cpu ms/req: server+pg   req/s per run`;
   console.log(`\nResults at ${CONNECTIONS} connections unless stated (medians over runs; hello-world measured ${s.hello.samples}× in this run, interleaved):\n`);
   console.log(head);
   console.log('-'.repeat(head.length));
-  const line = (name: string, store: string, r: Summary['hello'], ratio: string, pairedRatio: string) => {
+  const line = (name: string, store: string, r: Summary['hello'], ratio: string, pairedRatio: string, cpuRatio: string) => {
     const cpu = r.cpu ? `${r.cpu.server.toFixed(2)}/${r.cpu.postgres.toFixed(2)}/${r.cpu.loadgen.toFixed(2)}/${r.cpu.kernel.toFixed(2)}/${r.cpu.other.toFixed(2)}` : '';
     const perRequest = r.cpu ? `${((1000 * r.cpu.server) / r.rps).toFixed(3)}+${((1000 * r.cpu.postgres) / r.rps).toFixed(3)}` : '';
-    console.log(`${name.padEnd(26)}${store.padEnd(12)}${String(r.connections).padStart(5)}${String(r.rps).padStart(9)}${r.p50_ms.toFixed(2).padStart(9)}${r.p99_ms.toFixed(2).padStart(9)}${ratio.padStart(9)}${pairedRatio.padStart(8)}   ${cpu.padEnd(41)}${perRequest.padEnd(24)}${r.rps_all.join(', ')}`);
+    console.log(`${name.padEnd(26)}${store.padEnd(12)}${String(r.connections).padStart(5)}${String(r.rps).padStart(9)}${r.p50_ms.toFixed(2).padStart(9)}${r.p99_ms.toFixed(2).padStart(9)}${ratio.padStart(9)}${pairedRatio.padStart(8)}${cpuRatio.padStart(8)}   ${cpu.padEnd(41)}${perRequest.padEnd(24)}${r.rps_all.join(', ')}`);
   };
-  line('hello-world (Fastify)', '', s.hello, '1.000', '');
-  for (const r of s.rows) line(r.endpoint, STORES[r.store].label, r, r.ratio_to_hello.toFixed(3), r.paired_ratio.toFixed(3));
+  line('hello-world (Fastify)', '', s.hello, '1.000', '', '');
+  for (const r of s.rows) line(r.endpoint, STORES[r.store].label, r, r.ratio_to_hello.toFixed(3), r.paired_ratio.toFixed(3), r.cpu_ratio?.toFixed(3) ?? '');
   console.log('\n÷ hello: median req/s over the median hello-world req/s. paired: median over rounds of req/s ÷ the hello-world run just before.');
+  console.log('by cpu: hello-world\'s CPU per request ÷ this one\'s (server + PostgreSQL), the throughput ratio if CPU were the only limit.');
   console.log('cpu: cores busy during the measurement (median over runs): the server under test, the PostgreSQL backends serving it, autocannon (this process),');
   console.log('     the kernel\'s interrupt work (loopback TCP), and everything else on the machine (others\' jobs, hypervisor steal).');
   console.log('cpu ms/req: CPU time per request in the server process and in PostgreSQL (cores ÷ req/s).');
