@@ -73,8 +73,11 @@ async function listBoardsThroughProdmcp(pat: string): Promise<any> {
     send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'board_list', arguments: {} } });
     return (await reply(2)).result;
   } finally {
+    // Wait for the process to exit before removing its home: it may still be writing its cache there.
+    const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     child.kill();
-    rmSync(home, { recursive: true, force: true });
+    await exited;
+    rmSync(home, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
