@@ -419,9 +419,9 @@ function printSummary(s: Summary) {
   for (const t of s.targets) console.log(`  ${verdictLine(t)}`);
 }
 
-/** A target and its verdict; informative ones say ok/over, not PASS/MISS. */
+/** A target and its verdict; informative ones say ok/miss in lower case, not PASS/MISS. */
 function verdictLine(t: Summary['targets'][number]): string {
-  return `${t.informative ? (t.pass ? 'ok  ' : 'over') : t.pass ? 'PASS' : 'MISS'}  ${t.target}: ${t.value}`;
+  return `${t.informative ? (t.pass ? 'ok  ' : 'miss') : t.pass ? 'PASS' : 'MISS'}  ${t.target}: ${t.value}`;
 }
 
 /** What the figures mean together: SQL versus HTTP cost, and latency versus concurrency. */
