@@ -145,8 +145,8 @@ async function measureStores() {
   const usePg = STORE_KEYS.includes('postgres');
   const pgSeed = usePg ? await ensurePgSeed(RESULTS, meta, log) : undefined;
 
-  const sqliteFile = freshCopy(RESULTS, `run-${process.pid}.db`);
-  log(`fresh SQLite copy for this run: ${sqliteFile}`);
+  const sqliteFile = STORE_KEYS.includes('sqlite') ? freshCopy(RESULTS, `run-${process.pid}.db`) : undefined;
+  if (sqliteFile) log(`fresh SQLite copy for this run: ${sqliteFile}`);
   let pgDatabase: string | undefined;
   let servers: Server[] = [];
   try {
@@ -158,7 +158,7 @@ async function measureStores() {
 
     const inproc: Partial<Record<StoreKey, InProcessResult>> = {};
     log(`in-process: ${INPROCESS_N}+ calls of each store operation, no HTTP ...`);
-    if (STORE_KEYS.includes('sqlite')) inproc.sqlite = await measureInProcess(sqliteFile, meta, INPROCESS_N);
+    if (sqliteFile) inproc.sqlite = await measureInProcess(sqliteFile, meta, INPROCESS_N);
     if (pgUrl) inproc.postgres = await measurePgInProcess(pgUrl, meta, INPROCESS_N);
     printInProcess(inproc, meta);
 
@@ -169,7 +169,7 @@ async function measureStores() {
     servers.push(hello);
     const targets: Target[] = [];
     for (const key of STORE_KEYS) {
-      const where = key === 'sqlite' ? ['--db', sqliteFile] : ['--database-url', pgUrl!];
+      const where = key === 'sqlite' ? ['--db', sqliteFile!] : ['--database-url', pgUrl!];
       const server = await spawnServer(`prodboard (${STORES[key].label})`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, {}, nodeFlags);
       servers.push(server);
       targets.push({ key, label: STORES[key].label, server, database: key === 'postgres' ? pgDatabase : undefined });
@@ -237,7 +237,7 @@ async function measureStores() {
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
-    removeCopy(sqliteFile);
+    if (sqliteFile) removeCopy(sqliteFile);
     if (pgDatabase) await dropRunDatabase(pgDatabase);
   }
 }
