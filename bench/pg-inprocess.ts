@@ -27,8 +27,13 @@ async function recordQueries(fn: () => Promise<unknown>): Promise<Call[]> {
   const original = proto.query;
   const calls: Call[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
-    const [text, values] = args;
-    if (typeof text === 'string') calls.push({ sql: text, params: Array.isArray(values) ? values : [] });
+    const [first, values] = args;
+    // The store sends named query configs ({name, text, values}); plain (text, values) calls also count.
+    if (typeof first === 'string') calls.push({ sql: first, params: Array.isArray(values) ? values : [] });
+    else if (first && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string') {
+      const config = first as { text: string; values?: unknown[] };
+      calls.push({ sql: config.text, params: config.values ?? [] });
+    }
     return original.apply(this, args);
   };
   try {
