@@ -16,6 +16,7 @@ import { accessTokenCreator } from '../packages/server/dist/commands/access-toke
 import { POSITION_STEP } from '../packages/server/dist/commands/card-placement.js';
 import { MIGRATIONS } from '../packages/server/dist/store/sqlite/migrations.js';
 import type { ObjectRow } from '../packages/server/dist/store/types.js';
+import { prng } from '../packages/web/test/seed-board.js';
 
 /** Bump when the seeded data or its layout changes: the cache is keyed by it (and by the schema version). */
 export const SEED_VERSION = 2;
@@ -66,17 +67,6 @@ export interface SeedMeta {
   sampleCardIds: string[];
 }
 
-/** A small deterministic PRNG (mulberry32), so every seed is the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'deploy review migrate refactor login billing invoice export search cache queue retry timeout webhook ' +

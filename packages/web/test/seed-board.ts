@@ -15,7 +15,8 @@ const TAGS = ['bug', 'feature', 'ui', 'api', 'infra', 'docs', 'perf'];
 /** How the cards spread over the default columns: a long first column, as real backlogs have. */
 export const SPREAD = { todo: 0.6, in_progress: 0.2, review: 0.12, done: 0.08 } as const;
 
-function prng(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32), so every seed is the same data (also used by bench/seed.ts). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

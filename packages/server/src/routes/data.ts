@@ -56,7 +56,8 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       requireModel(type);
       const key = idempotencyKey(request);
       authorizeModel(actor, type, 'write');
-      const requestHash = createHash('sha256').update(`${type}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+      // Only a create that carries a key needs its body fingerprinted.
+      const requestHash = key ? createHash('sha256').update(`${type}\n${JSON.stringify(request.body ?? null)}`).digest('hex') : '';
       const result = await store.transaction(async (tx) => {
         if (key) {
           // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
