@@ -3,6 +3,7 @@
  * error, and a submit that keeps the values on failure and moves focus to the first problem.
  */
 import { useCallback, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { focusFirstError } from '../ui/Field.js';
 import { splitErrors, type FormValues } from './fields.js';
 
@@ -33,8 +34,12 @@ export function useForm(initial: FormValues, fieldNames: readonly string[] = Obj
         setErrors({});
       } catch (err) {
         const split = splitErrors(err, fieldNames);
-        setErrors(split.byField);
-        setGeneral(split.general);
+        // Commit the messages now: focus must find the invalid control, and a busy page could
+        // otherwise render them after the frame in which focusFirstError looks.
+        flushSync(() => {
+          setErrors(split.byField);
+          setGeneral(split.general);
+        });
         focusFirstError(formRef.current);
       } finally {
         setBusy(false);
