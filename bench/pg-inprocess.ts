@@ -4,11 +4,12 @@
  * listObjects, getObject and authenticate timed directly (each includes its round trips to the
  * server over TCP, which is what a request pays too).
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { openPostgresStore, type PostgresStore } from '../packages/server/dist/store/postgres/postgres-store.js';
 import { authenticate } from '../packages/server/dist/http/authenticate.js';
+import { credentialSql } from '../packages/server/dist/store/sql/rows.js';
 import { configFromEnv } from '../packages/server/dist/config.js';
-import { presentObject } from '../packages/server/dist/presenters.js';
 import { listQuery, time, type InProcessResult, type PlanCheck, type Timing } from './inprocess.js';
 import type { SeedMeta } from './seed.js';
 
@@ -69,7 +70,7 @@ export async function measurePgInProcess(url: string, meta: SeedMeta, iterations
     const [list] = await recordQueries(async () => (page = await store.listObjects(query)));
     const [get] = await recordQueries(() => store.getObject(meta.workspaceId, 'card', card));
     const [max] = await recordQueries(() => store.maxPosition(column, undefined));
-    if (page?.rows.length !== 50 || !page.hasMore) throw new Error(`the list returned ${page?.rows.length} rows; expected 50 and more`);
+    if (page?.items.length !== 50 || !page.hasMore) throw new Error(`the list returned ${page?.items.length} rows; expected 50 and more`);
 
     const plans: PlanCheck[] = [];
     {
@@ -115,65 +116,21 @@ export async function measurePgInProcess(url: string, meta: SeedMeta, iterations
     timings['round trip: SELECT 1 (one query, no rows)'] = await time(iterations * 4, 200, () => store.rawQuery('SELECT 1'));
     // Same label as SQLite's so the two line up; pg's rows come with jsonb already JSON.parsed.
     timings['list: SQL only (driver call, raw rows)'] = await time(iterations, 50, () => store.rawQuery(list.sql, list.params));
-    timings['list: store.listObjects (SQL + row decoding)'] = await time(iterations, 50, () => store.listObjects(query));
-    timings['list: listObjects + present + JSON.stringify'] = await time(iterations, 50, async () => {
+    timings['list: store.listObjects (seq check, then the cached page)'] = await time(iterations, 50, () => store.listObjects(query));
+    timings['list: listObjects + the response body'] = await time(iterations, 50, async () => {
       const p = await store.listObjects(query);
-      return JSON.stringify({ data: p.rows.map(presentObject), meta: { count: p.rows.length, has_more: p.hasMore } });
+      return `{"data":[${p.items.join(',')}],"meta":${JSON.stringify({ count: p.items.length, has_more: p.hasMore })}}`;
     });
     timings['get: store.getObject (random card)'] = await time(iterations * 4, 200, (i) => store.getObject(meta.workspaceId, 'card', ids[i % ids.length]));
-    timings['auth: authenticate(PAT) (2 queries + sha256)'] = await time(iterations * 4, 200, () => authenticate(store, config, request, reply));
-    timings['get request: authenticate + getObject (3 round trips)'] = await time(iterations * 4, 200, async (i) => {
+    const tokenHash = createHash('sha256').update(meta.token).digest('hex');
+    timings['auth: credential read, uncached (1 query)'] = await time(iterations * 4, 200, () => store.rawQuery(credentialSql('pat', '$1'), [tokenHash]));
+    timings['auth: authenticate(PAT) (cached credential + sha256)'] = await time(iterations * 4, 200, () => authenticate(store, config, request, reply));
+    timings['get request: authenticate + getObject (1 round trip)'] = await time(iterations * 4, 200, async (i) => {
       await authenticate(store, config, request, reply);
       return store.getObject(meta.workspaceId, 'card', ids[i % ids.length]);
     });
-    Object.assign(timings, await whatIf(url, meta, list, iterations, () => authenticate(store, config, request, reply)));
     return { column_cards: columnCards, plans, timings, settings };
   } finally {
     await store.close();
-  }
-}
-
-/**
- * What the changes proposed for the misses would save, measured on this database without touching
- * the server: the statements of one get request (captured from authenticate and getObject) replayed
- * as they are sent today (unnamed: parsed and planned at every run) and as named prepared
- * statements (planned once per connection); the same for the list; and the whole get request as
- * one statement (token, member and card in one round trip). Timed on a connection of our own.
- */
-async function whatIf(url: string, meta: SeedMeta, list: Call, iterations: number, auth: () => Promise<unknown>): Promise<Record<string, Timing>> {
-  const calls = (await recordQueries(auth)).filter((c) => /^\s*SELECT/i.test(c.sql));
-  const client = new pg.Client({ connectionString: url, application_name: 'prodboard-bench' });
-  await client.connect();
-  try {
-    const ids = meta.sampleCardIds;
-    const get = (await recordQueries(async () => {
-      const store = openPostgresStore(url);
-      try {
-        await store.getObject(meta.workspaceId, 'card', ids[0]);
-      } finally {
-        await store.close();
-      }
-    }))[0];
-    const getRequest = [...calls, get];
-    const replay = (named: boolean) => async (i: number) => {
-      for (const [n, c] of getRequest.entries()) {
-        const values = c === get ? [ids[i % ids.length], ...c.params.slice(1)] : c.params;
-        await client.query(named ? { name: `bench_get_${n}`, text: c.sql, values } : { text: c.sql, values });
-      }
-    };
-    const timings: Record<string, Timing> = {};
-    timings['what if: the same 3 statements, unnamed (as today)'] = await time(iterations * 4, 200, replay(false));
-    timings['what if: the same 3 statements, named prepared'] = await time(iterations * 4, 200, replay(true));
-    // Token, member context and card in one statement: one round trip per get request.
-    const [token, member] = calls;
-    const oneTrip = `WITH t AS (${token.sql.replace(/\$1\b/g, '$4')}), m AS (${member.sql.replace(/\$1\b/g, '(SELECT workspace_id FROM t)').replace(/\$2\b/g, '(SELECT user_id FROM t)')})
-      SELECT (SELECT row_to_json(t) FROM t) AS token, (SELECT row_to_json(m) FROM m) AS member, o.* FROM (${get.sql}) o`;
-    timings['what if: the get request in 1 statement, named'] = await time(iterations * 4, 200, (i) =>
-      client.query({ name: 'bench_get_one', text: oneTrip, values: [ids[i % ids.length], meta.workspaceId, 'card', token.params[0]] }),
-    );
-    timings['what if: list SQL, named prepared'] = await time(iterations, 50, () => client.query({ name: 'bench_list', text: list.sql, values: list.params }));
-    return timings;
-  } finally {
-    await client.end();
   }
 }

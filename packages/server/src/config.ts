@@ -30,6 +30,8 @@ export interface ServerConfig {
   webRoot: string;
   /** Live event streams send a heartbeat, and re-check their token, this often. */
   eventsHeartbeatMs: number;
+  /** Memory for cached list pages (see store/page-cache.ts); 0 turns the cache off. */
+  pageCacheBytes: number;
   logLevel: string;
 }
 
@@ -61,6 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url).pathname,
     webRoot: env.PRODBOARD_WEB_ROOT || new URL('../../web/dist', import.meta.url).pathname,
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
+    pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
   };
 }

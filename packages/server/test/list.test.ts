@@ -911,3 +911,57 @@ describe('workspaces never mix', () => {
     await listError(carol.api, 'card', { after: mine.id }, 'after');
   });
 });
+
+describe('pages are written by the database', () => {
+  // A list page's objects are built as JSON in SQL; they must be exactly what GET by id presents
+  // (presentObject), whatever the strings, numbers and flags hold.
+  test('every listed object equals its GET, with hostile strings, floats, arrays and both flags', async () => {
+    const tag = uniqueTag('json');
+    const board = await create(api, 'board', { name: `json "quoted" \\ board ${tag}`, tags: [tag] });
+    const hostile = [
+      'quote " backslash \\ slash / tab \t newline \n return \r',
+      'control \u0001\u001f and del \u007f',
+      'emoji 🧪🚀, accents café naïve, CJK 看板, RTL עברית',
+      '</script><script>alert(1)</script> & <b>',
+      'separators \u2028 \u2029 and a BOM \ufeff',
+    ];
+    const cards: Obj[] = [];
+    for (const [i, title] of hostile.entries()) {
+      cards.push(await create(api, 'card', {
+        title,
+        description: `${title}\n\n**markdown** ${'long '.repeat(200)}`,
+        board_id: board.id,
+        status: 'todo',
+        priority: ['low', 'medium', 'high', 'critical', 'low'][i],
+        tags: [tag, `t "${i}"`, '🏷️'],
+        assignee: i % 2 ? null : 'ada',
+        due_date: i % 2 ? '2027-02-28' : null,
+      }));
+    }
+    // Positions that are not integers, and one archived card.
+    const middle = (cards[0].data.position + cards[1].data.position) / 2 + 0.123456789;
+    await patch(api, 'card', cards[4].id, { position: middle });
+    await patch(api, 'card', cards[3].id, { is_archived: true });
+
+    const seen = new Map<string, Obj>();
+    for (const query of [{ data__tags: tag }, { data__tags: tag, is_archived: true }, { data__board_id: board.id, sort: 'data__position' }, { q: 'emoji' }]) {
+      const res = await api.get('/xapi2/data/card', { query });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      assert.ok((res.body as ListBody).data.length > 0, `${JSON.stringify(query)} lists something`);
+      for (const listed of (res.body as ListBody).data) seen.set(listed.id, listed);
+    }
+    assert.deepEqual(sorted([...seen.keys()]), sorted(ids(cards)), 'every card was listed by one of the queries');
+    for (const [id, listed] of seen) {
+      const got = await api.get(`/xapi2/data/card/${id}`);
+      assert.equal(got.status, 200);
+      assert.deepEqual(listed, got.body, `card ${id} is listed exactly as GET presents it`);
+    }
+    assert.equal(seen.get(cards[3].id)!.is_archived, true);
+    assert.equal(seen.get(cards[4].id)!.data.position, middle);
+    assert.deepEqual(seen.get(cards[0].id)!.data.tags, [tag, 't "0"', '🏷️']);
+
+    const boards = await list(api, 'board', { data__tags: tag });
+    assert.deepEqual(boards.data, [(await api.get(`/xapi2/data/board/${board.id}`)).body]);
+  });
+});

@@ -87,10 +87,10 @@ function openEvents(url: string, token: string) {
   return { events, ready, close: () => controller.abort() };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -131,6 +131,55 @@ describe('two instances on one PostgreSQL database', () => {
     assert.equal(event.data.action, 'create');
     assert.equal(event.data.object_type, 'board');
     stream.close();
+  });
+
+  test('a token revoked or a password changed through one instance stops working on the other at once', async () => {
+    // Each instance caches credential lookups; a change on one must reach the other's cache.
+    const login = await request({ url: a }, 'POST', '/xapi2/auth/login', { body: { email: 'multi@example.com', password: 'two instances' } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const session: string = login.body.access_token;
+    const created = await request({ url: a }, 'POST', '/xapi2/tokens', { token: session, body: { name: 'short-lived', scopes: 'board:read' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const pat: string = created.body.token;
+    // Both credentials are read (and so cached) on b, several times.
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat })).status, 200);
+      assert.equal((await request({ url: b }, 'GET', '/xapi2/auth/me', { token: session })).status, 200);
+    }
+
+    assert.equal((await request({ url: a }, 'DELETE', `/xapi2/tokens/${created.body.id}`, { token: session })).status, 200);
+    const revokedAt = Date.now();
+    const refused = await waitFor('b to refuse the revoked token', async () => {
+      const res = await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat });
+      return res.status === 401 ? res : undefined;
+    }, 2_000);
+    assert.equal(refused.body.code, 'unauthenticated');
+    assert.ok(Date.now() - revokedAt < 1_000, `b refused the token ${Date.now() - revokedAt} ms after the revoke (NOTIFY, not the cache's expiry)`);
+
+    const changed = await request({ url: a }, 'POST', '/xapi2/auth/password', { token: session, body: { current_password: 'two instances', new_password: 'two instances again' } });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    await waitFor('b to refuse the signed-out session', async () => ((await request({ url: b }, 'GET', '/xapi2/auth/me', { token: session })).status === 401 ? true : undefined), 1_000);
+    // The token made with the CLI is untouched by either change.
+    assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token })).status, 200);
+  });
+
+  test('a list page cached by one instance shows a write made through the other at once', async () => {
+    const board = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Cached pages' } })).body;
+    const card = (await request({ url: a }, 'POST', '/xapi2/data/card', { token, body: { title: 'first draft', board_id: board.id } })).body;
+    const titles = async () => {
+      const res = await request({ url: b }, 'GET', '/xapi2/data/card', { token, query: { data__board_id: board.id, sort: 'data__position' } });
+      assert.equal(res.status, 200);
+      return res.body.data.map((c: { data: { title: string } }) => c.data.title);
+    };
+    assert.deepEqual(await titles(), ['first draft']);
+    assert.deepEqual(await titles(), ['first draft'], 'the same page again (now from b\'s cache)');
+
+    assert.equal((await request({ url: a }, 'PATCH', `/xapi2/data/card/${card.id}`, { token, body: { title: 'final' } })).status, 200);
+    assert.deepEqual(await titles(), ['final'], 'an update through a is listed by b on the next request');
+    const second = (await request({ url: a }, 'POST', '/xapi2/data/card', { token, body: { title: 'second', board_id: board.id } })).body;
+    assert.deepEqual(await titles(), ['final', 'second']);
+    assert.equal((await request({ url: a }, 'DELETE', `/xapi2/data/card/${second.id}`, { token })).status, 200);
+    assert.deepEqual(await titles(), ['final']);
   });
 
   test('8 concurrent clients moving cards in one column end with distinct positions and every move recorded', async () => {

@@ -42,30 +42,26 @@ export async function authenticate(store: Store, config: ServerConfig, request: 
 export async function authenticateToken(store: Store, config: ServerConfig, token: string, reply?: FastifyReply): Promise<Actor> {
   const kind = tokenKind(token);
   if (!kind) throw invalid();
-  const hash = hashToken(token);
+  const record = await store.getCredential(kind, hashToken(token));
+  if (!record) throw invalid();
   const now = Date.now();
-  let userId: string;
-  let workspaceId: string;
   let credential: Credential;
 
-  if (kind === 'pat') {
-    const pat = await store.getAccessTokenByHash(hash);
-    if (!pat || pat.revoked_at) throw invalid();
+  if (record.kind === 'pat') {
+    const pat = record.token;
+    if (pat.revoked_at) throw invalid();
     if (pat.expires_at && Date.parse(pat.expires_at) <= now) {
       throw new AppError('token_expired', `this personal access token expired at ${pat.expires_at}; create a new one on the Integrations page and update your MCP host's PRODMCP_TOKEN`);
     }
     if (!pat.last_used_at || now - Date.parse(pat.last_used_at) >= TOUCH_INTERVAL_MS) {
       await store.touchAccessToken(pat.id, new Date(now).toISOString());
     }
-    ({ user_id: userId, workspace_id: workspaceId } = pat);
     credential = { kind: 'pat', tokenId: pat.id, scopes: pat.scopes };
   } else {
-    const session = await store.getSessionByHash(hash);
-    if (!session) throw invalid();
+    const session = record.token;
     if (Date.parse(session.expires_at) <= now) {
       throw new AppError('token_expired', 'your session has expired; log in again (prodmcp login, or the web app)');
     }
-    ({ user_id: userId, workspace_id: workspaceId } = session);
     credential = { kind: 'session', sessionId: session.id };
     // A replaced session used during its grace period is renewed again on purpose: the reference
     // client's login saves the token it was given, not the renewal /auth/me returned, and must not
@@ -73,14 +69,14 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
     if (reply && now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
       const renewed = await store.transaction(async (tx) => {
         await tx.expireSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
-        return sessionCreator(tx, userId, workspaceId, config.sessionTtlMs);
+        return sessionCreator(tx, session.user_id, session.workspace_id, config.sessionTtlMs);
       });
       reply.header(REFRESH_HEADER, renewed.token);
       credential = { kind: 'session', sessionId: renewed.row.id };
     }
   }
 
-  const member = await store.getMemberContext(workspaceId, userId);
+  const member = record.member;
   if (!member) {
     throw new AppError('unauthenticated', `this token's user is no longer a member of its workspace; ${HOW_TO_SIGN_IN}`);
   }

@@ -103,6 +103,14 @@ export interface AccessTokenRow {
   revoked_at: string | null;
 }
 
+/**
+ * A bearer token as authentication reads it: the token's row and, in the same read, the member it
+ * acts as (undefined when the user is no longer a member of the token's workspace).
+ */
+export type CredentialRecord =
+  | { kind: 'pat'; token: AccessTokenRow; member: MemberContext | undefined }
+  | { kind: 'session'; token: SessionRow; member: MemberContext | undefined };
+
 /** One recorded write: the audit trail and the outbox for live updates. */
 export interface ActivityRow {
   seq: number;
@@ -132,6 +140,14 @@ export interface IdempotencyRow {
 /** One page of a list: `hasMore` is exact (the store reads one row past the page). */
 export interface ListPage {
   rows: ObjectRow[];
+  hasMore: boolean;
+}
+
+/** One page of a list as JSON: each object's presented JSON text, built by the database. */
+export interface JsonPage {
+  items: string[];
+  /** The last object's id (the next page's `after`), or null for an empty page. */
+  lastId: string | null;
   hasMore: boolean;
 }
 
@@ -175,8 +191,6 @@ export interface Store {
   getMembership(workspaceId: string, userId: string): Promise<MembershipRow | undefined>;
   /** The user's memberships, oldest first (the first is the default workspace at login). */
   listMemberships(userId: string): Promise<MembershipRow[]>;
-  /** The user, workspace and role of a membership in one read (every authenticated request needs it). */
-  getMemberContext(workspaceId: string, userId: string): Promise<MemberContext | undefined>;
   /** The workspace's members with name and email, oldest membership first. */
   listMembers(workspaceId: string): Promise<MemberRow[]>;
 
@@ -193,14 +207,18 @@ export interface Store {
 
   // Sessions and personal access tokens.
   insertSession(row: SessionRow): Promise<void>;
-  getSessionByHash(tokenHash: string): Promise<SessionRow | undefined>;
   /** Shortens a session's life (after rotation, for requests already in flight). */
   expireSession(id: string, expiresAt: string): Promise<void>;
   deleteSessions(userId: string): Promise<void>;
   insertAccessToken(row: AccessTokenRow): Promise<void>;
-  getAccessTokenByHash(tokenHash: string): Promise<AccessTokenRow | undefined>;
   getAccessToken(id: string): Promise<AccessTokenRow | undefined>;
   listAccessTokens(userId: string, workspaceId: string): Promise<AccessTokenRow[]>;
+  /**
+   * A token and its member in one read, for authentication. May be served from the store's credential
+   * cache, which every change to tokens, sessions, users or memberships invalidates (on PostgreSQL,
+   * on every instance through NOTIFY).
+   */
+  getCredential(kind: 'pat' | 'session', tokenHash: string): Promise<CredentialRecord | undefined>;
   touchAccessToken(id: string, at: string): Promise<void>;
   revokeAccessToken(id: string, at: string): Promise<void>;
 
@@ -214,7 +232,12 @@ export interface Store {
   getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   /** Like getObject, and holds the row against other writers until the transaction ends. */
   getObjectForUpdate(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
-  listObjects(query: ObjectListQuery): Promise<ListPage>;
+  /**
+   * A page of objects, each already presented as JSON (see presentObject). Outside a transaction it
+   * may come from a cache that the workspace's latest activity seq validates (see PageCache), which
+   * is why every write to an object must record activity in the same transaction.
+   */
+  listObjects(query: ObjectListQuery): Promise<JsonPage>;
   insertObject(row: ObjectRow): Promise<void>;
   /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */
   updateObject(row: ObjectRow, expectedVersion: number): Promise<boolean>;
@@ -238,7 +261,10 @@ export interface Store {
   countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]): Promise<number>;
 
   // Activity (audit trail and outbox).
-  /** Records an event; listeners hear of it once its transaction commits. */
+  /**
+   * Records an event; listeners hear of it once its transaction commits. Every write to an object
+   * records one: list pages are cached for as long as a workspace's latest seq stays the same.
+   */
   insertActivity(row: NewActivity): Promise<number>;
   /**
    * Calls `listener` after each commit that recorded activity in a workspace (on PostgreSQL, for

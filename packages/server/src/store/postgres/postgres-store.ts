@@ -7,10 +7,12 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
-import { OBJECT_COLUMNS, memberContextSql, objectValues, toMemberContext, toObject, type Row } from '../sql/rows.js';
+import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
+import { CredentialCache } from '../credential-cache.js';
+import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
@@ -21,6 +23,8 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 /** The NOTIFY channel activity is announced on. */
 const CHANNEL = 'prodboard_activity';
+/** The NOTIFY channel on which a change to tokens, sessions, users or memberships is announced. */
+const CREDENTIALS_CHANNEL = 'prodboard_credentials';
 /** Serialisation failures and deadlocks are retried this many times before they surface. */
 const MAX_TX_ATTEMPTS = 5;
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -37,6 +41,8 @@ export interface PostgresOptions {
   connectionTimeoutMs?: number;
   /** A schema to create and use (tests isolate themselves this way). */
   schema?: string;
+  /** Memory for cached list pages (default 32 MiB; 0: off). */
+  pageCacheBytes?: number;
 }
 
 interface Shared {
@@ -45,8 +51,27 @@ interface Shared {
   schema?: string;
   listeners: Set<ActivityListener>;
   listener?: pg.Client;
+  /** The LISTEN connection is up: other instances' changes reach the credential cache. */
+  listening: boolean;
+  credentials: CredentialCache;
+  pages: PageCache;
+  /** getObject calls outside transactions, batched (see getObject). */
+  objectReads: { waiting: ObjectRead[]; scheduled: boolean; inFlight: number };
   closed: boolean;
 }
+
+interface ObjectRead {
+  workspaceId: string;
+  type: string;
+  id: string;
+  resolve: (row: ObjectRow | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Ids per batched read query. */
+const MAX_BATCHED_READS = 500;
+/** Batched read queries in flight at once; more reads wait for one to return and go in the next. */
+const MAX_READ_BATCHES_IN_FLIGHT = 2;
 
 
 const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
@@ -115,7 +140,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): P
   });
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), closed: false }, pool, `postgres:${redactUrl(url)}`);
+  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), listening: false, credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes), objectReads: { waiting: [], scheduled: false, inFlight: 0 }, closed: false }, pool, `postgres:${redactUrl(url)}`);
 }
 
 /** The PostgreSQL implementation of the store. */
@@ -123,6 +148,8 @@ export class PostgresStore implements Store {
   private readonly pending: Array<[string, number]> = [];
   /** Workspaces whose activity lock this transaction holds. */
   private readonly activityLocked = new Set<string>();
+  /** This transaction changed a token, session, user or membership (and has announced it). */
+  private credentialsChanged = false;
 
   constructor(
     private readonly shared: Shared,
@@ -155,6 +182,7 @@ export class PostgresStore implements Store {
         const tx = new PostgresStore(this.shared, client, this.description);
         const result = await fn(tx);
         await client.query('COMMIT');
+        if (tx.credentialsChanged) this.shared.credentials.invalidate();
         this.announce(tx.pending);
         return result;
       } catch (err) {
@@ -189,26 +217,55 @@ export class PostgresStore implements Store {
     return () => this.shared.listeners.delete(listener);
   }
 
-  /** One dedicated connection LISTENs for every instance's activity; it reconnects when dropped. */
+  /**
+   * One dedicated connection LISTENs for every instance's activity and credential changes; it
+   * reconnects when dropped. While it is down the credential cache is bypassed, and once it is back
+   * the cache starts empty (announcements sent meanwhile were missed).
+   */
   private async listen(): Promise<void> {
     if (this.shared.closed) return;
-    const client = new pg.Client({ connectionString: this.shared.url, options: this.shared.schema ? `-c search_path=${this.shared.schema}` : undefined });
+    const client = new pg.Client({
+      connectionString: this.shared.url,
+      options: this.shared.schema ? `-c search_path=${this.shared.schema}` : undefined,
+      keepAlive: true,
+    });
     this.shared.listener = client;
     const retry = () => {
-      if (this.shared.listener === client) this.shared.listener = undefined;
+      if (this.shared.listener !== client) return;
+      this.shared.listener = undefined;
+      this.shared.listening = false;
       client.end().catch(() => undefined);
-      if (!this.shared.closed && this.shared.listeners.size > 0) setTimeout(() => void this.listen(), 1000).unref();
+      if (!this.shared.closed) setTimeout(() => void this.listen(), 1000).unref();
     };
     client.on('error', retry);
+    client.on('end', retry);
     client.on('notification', (msg) => {
-      const [schema, workspaceId, seq] = (msg.payload ?? '').split('|');
+      const payload = msg.payload ?? '';
+      if (msg.channel === CREDENTIALS_CHANNEL) {
+        if (payload === (this.shared.schema ?? '')) this.shared.credentials.invalidate();
+        return;
+      }
+      const [schema, workspaceId, seq] = payload.split('|');
       if (schema === (this.shared.schema ?? '') && workspaceId && seq) this.emit(workspaceId, Number(seq));
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${CHANNEL}; LISTEN ${CREDENTIALS_CHANNEL}`);
+      if (this.shared.listener !== client) return;
+      this.shared.credentials.invalidate();
+      this.shared.listening = true;
     } catch {
       retry();
+    }
+  }
+
+  /** A write to tokens, sessions, users or memberships: every instance's credential cache forgets it once it commits. */
+  private async credentialWrite(sql: string, params: unknown[]): Promise<void> {
+    if (!this.inTransaction) return this.transaction((tx) => (tx as PostgresStore).credentialWrite(sql, params));
+    await this.exec(sql, params);
+    if (!this.credentialsChanged) {
+      this.credentialsChanged = true;
+      await this.exec('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, this.shared.schema ?? '']);
     }
   }
 
@@ -313,11 +370,11 @@ export class PostgresStore implements Store {
   }
 
   async updateUserPassword(id: string, passwordHash: string, at: string) {
-    await this.exec('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, id]);
+    await this.credentialWrite('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, id]);
   }
 
   async upsertMembership(row: MembershipRow) {
-    await this.exec(
+    await this.credentialWrite(
       `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
       [row.workspace_id, row.user_id, row.role, row.created_at],
@@ -332,9 +389,6 @@ export class PostgresStore implements Store {
     return this.rows<MembershipRow>('SELECT * FROM memberships WHERE user_id = $1 ORDER BY created_at, workspace_id', [userId]);
   }
 
-  async getMemberContext(workspaceId: string, userId: string) {
-    return toMemberContext(await this.one(memberContextSql('$1', '$2'), [workspaceId, userId]));
-  }
 
   async listMembers(workspaceId: string) {
     return this.rows<MemberRow>(
@@ -387,16 +441,13 @@ export class PostgresStore implements Store {
     );
   }
 
-  async getSessionByHash(tokenHash: string) {
-    return this.one<SessionRow>('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
-  }
 
   async expireSession(id: string, expiresAt: string) {
-    await this.exec('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = $2', [expiresAt, id]);
+    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = $2', [expiresAt, id]);
   }
 
   async deleteSessions(userId: string) {
-    await this.exec('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    await this.credentialWrite('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 
   async insertAccessToken(row: AccessTokenRow) {
@@ -407,9 +458,6 @@ export class PostgresStore implements Store {
     );
   }
 
-  async getAccessTokenByHash(tokenHash: string) {
-    return this.one<AccessTokenRow>('SELECT * FROM access_tokens WHERE token_hash = $1', [tokenHash]);
-  }
 
   async getAccessToken(id: string) {
     return this.one<AccessTokenRow>('SELECT * FROM access_tokens WHERE id = $1', [id]);
@@ -419,19 +467,80 @@ export class PostgresStore implements Store {
     return this.rows<AccessTokenRow>('SELECT * FROM access_tokens WHERE user_id = $1 AND workspace_id = $2 ORDER BY created_at DESC, id DESC', [userId, workspaceId]);
   }
 
+  async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
+    if (!this.shared.listener && !this.shared.closed) void this.listen();
+    const usable = this.shared.listening && !this.inTransaction;
+    return this.shared.credentials.get(tokenHash, usable, async () => toCredential(kind, await this.one(credentialSql(kind, '$1'), [tokenHash])));
+  }
+
   async touchAccessToken(id: string, at: string) {
     await this.exec('UPDATE access_tokens SET last_used_at = $1 WHERE id = $2', [at, id]);
+    this.shared.credentials.touched(id, at);
   }
 
   async revokeAccessToken(id: string, at: string) {
-    await this.exec('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2', [at, id]);
+    await this.credentialWrite('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2', [at, id]);
   }
 
   // Objects
 
-  async getObject(workspaceId: string, type: string, id: string) {
-    const row = await this.one(`${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3`, [id, workspaceId, type]);
-    return row && toObject(row);
+  /**
+   * Outside a transaction, reads are batched: every getObject made in one turn of the event loop
+   * (the requests whose bytes arrived together) goes out as one query when the turn ends, so ten
+   * concurrent reads cost PostgreSQL and the driver one statement instead of ten. A read still sees
+   * every write committed before it was asked for.
+   */
+  async getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined> {
+    if (this.inTransaction) {
+      const row = await this.one(`${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3`, [id, workspaceId, type]);
+      return row && toObject(row);
+    }
+    return new Promise((resolve, reject) => {
+      const reads = this.shared.objectReads;
+      reads.waiting.push({ workspaceId, type, id, resolve, reject });
+      if (!reads.scheduled) {
+        reads.scheduled = true;
+        setImmediate(() => void this.readObjects());
+      }
+    });
+  }
+
+  /** Sends the waiting reads as one query (see getObject); each caller gets its own copy of its row. */
+  private async readObjects(): Promise<void> {
+    const reads = this.shared.objectReads;
+    reads.scheduled = false;
+    // While enough batches are in flight, reads keep gathering: the next batch leaves when one returns.
+    if (reads.inFlight >= MAX_READ_BATCHES_IN_FLIGHT || reads.waiting.length === 0) return;
+    const batch = reads.waiting;
+    reads.waiting = [];
+    reads.inFlight++;
+    try {
+      const ids = [...new Set(batch.map((read) => read.id))];
+      const rows = new Map<string, Row>();
+      for (let i = 0; i < ids.length; i += MAX_BATCHED_READS) {
+        const chunk = ids.slice(i, i + MAX_BATCHED_READS);
+        const found = chunk.length === 1
+          ? await this.rows(`${OBJECT_SELECT} WHERE id = $1`, chunk)
+          : await this.rows(`${OBJECT_SELECT} WHERE id = ANY($1::text[])`, [chunk]);
+        for (const row of found) rows.set(row.id as string, row);
+      }
+      const handedOut = new Set<string>();
+      for (const read of batch) {
+        const row = rows.get(read.id);
+        if (!row || row.workspace_id !== read.workspaceId || row.type !== read.type) {
+          read.resolve(undefined);
+          continue;
+        }
+        // Two reads of one object in a batch must not share its (mutable) data.
+        read.resolve(toObject(handedOut.has(read.id) ? { ...row, data: structuredClone(row.data) } : row));
+        handedOut.add(read.id);
+      }
+    } catch (err) {
+      for (const read of batch) read.reject(err);
+    } finally {
+      reads.inFlight--;
+      if (reads.waiting.length > 0 && !reads.scheduled) void this.readObjects();
+    }
   }
 
   async getObjectForUpdate(workspaceId: string, type: string, id: string) {
@@ -439,7 +548,14 @@ export class PostgresStore implements Store {
     return row && toObject(row);
   }
 
-  async listObjects(query: ObjectListQuery): Promise<ListPage> {
+  async listObjects(query: ObjectListQuery): Promise<JsonPage> {
+    if (this.inTransaction || !this.shared.pages.enabled) return this.readPage(query);
+    // The seq first, then the page: a cached page is never older than its seq (see PageCache).
+    const seq = await this.latestActivitySeq(query.workspaceId);
+    return this.shared.pages.get(query, seq, () => this.readPage(query));
+  }
+
+  private async readPage(query: ObjectListQuery): Promise<JsonPage> {
     let cursor: { value: SqlValue; id: string } | undefined;
     if (query.after !== undefined) {
       const c = cursorSql(pgDialect, query, query.after);
@@ -448,8 +564,7 @@ export class PostgresStore implements Store {
       cursor = { value: found.v, id: found.id };
     }
     const { sql, params } = pageSql(pgDialect, query, cursor);
-    const rows = await this.rows(sql.replace('SELECT objects.*', `SELECT ${OBJECT_COLUMNS}`), params);
-    return { rows: rows.slice(0, query.limit).map(toObject), hasMore: rows.length > query.limit };
+    return jsonPage(await this.rows<{ id: string; json: string }>(sql, params), query.limit);
   }
 
   async insertObject(row: ObjectRow) {
@@ -544,7 +659,8 @@ export class PostgresStore implements Store {
     // event whose transaction committed after a later seq's. Holding a per-workspace lock from the
     // seq's allocation to the commit makes allocation order the commit order (deadlocks this may
     // cause with row locks are retried by transaction()).
-    if (this.inTransaction && !this.activityLocked.has(row.workspace_id)) {
+    if (!this.inTransaction) return this.transaction((tx) => tx.insertActivity(row));
+    if (!this.activityLocked.has(row.workspace_id)) {
       await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`activity:${row.workspace_id}`]);
       this.activityLocked.add(row.workspace_id);
     }
@@ -556,8 +672,7 @@ export class PostgresStore implements Store {
     const seq = Number(inserted!.seq);
     // Delivered to every instance's LISTEN at commit, never for a rolled-back write.
     await this.exec('SELECT pg_notify($1, $2)', [CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|${seq}`]);
-    if (this.inTransaction) this.pending.push([row.workspace_id, seq]);
-    else this.emit(row.workspace_id, seq);
+    this.pending.push([row.workspace_id, seq]);
     return seq;
   }
 

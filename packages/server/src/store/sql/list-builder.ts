@@ -4,6 +4,7 @@
  * between SQLite and PostgreSQL is behind `Dialect`; the logic (and so the results) is shared.
  */
 import { AppError, foldForSearch, type FieldSpec } from '@prodboard/shared';
+import { PRESENTED_OBJECT_FIELDS, type PresentedKind } from '../../presenters.js';
 import type { ObjectListQuery } from '../types.js';
 
 /** A value bound to a placeholder. */
@@ -21,6 +22,8 @@ export interface Dialect {
   tagsContain(field: string, placeholders: string[]): string;
   /** A boolean as an SQL literal: written inline so SQLite can match its partial indexes at prepare time. */
   boolLiteral(value: boolean): string;
+  /** A JSON object as text, built from [key, column, kind] (see PRESENTED_OBJECT_FIELDS). */
+  jsonObject(fields: ReadonlyArray<readonly [string, string, PresentedKind]>): string;
   /** NULL placement spelled out so both stores put NULLs first ascending and last descending. */
   nulls(desc: boolean): string;
   /** Full-text search: the FROM for ranked search, the WHERE for filtering only, the rank (lower is better). */
@@ -83,6 +86,10 @@ function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
 }
 
 /** The SQL of one page, given the cursor row's sort value and id (looked up with `cursorSql`). */
+/**
+ * The page's SQL: each row is `id` and `json`, the object exactly as presentObject presents it,
+ * written by the database. One row past the page is read, for an exact `has_more`.
+ */
 export function pageSql(d: Dialect, q: ObjectListQuery, cursor?: { value: SqlValue; id: string }): { sql: string; params: SqlValue[] } {
   const params = new Params(d);
   const where = filters(d, q, params);
@@ -112,7 +119,8 @@ export function pageSql(d: Dialect, q: ObjectListQuery, cursor?: { value: SqlVal
   const dir = desc ? 'DESC' : 'ASC';
   const limit = params.add(q.limit + 1);
   const offset = params.add(q.offset);
-  const sql = `SELECT objects.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${expr} ${dir} ${d.nulls(desc)}, ${id} ${dir} LIMIT ${limit} OFFSET ${offset}`;
+  const json = d.jsonObject(PRESENTED_OBJECT_FIELDS.map(([key, kind]) => [key, `objects.${key}`, kind] as const));
+  const sql = `SELECT objects.id, ${json} AS json FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${expr} ${dir} ${d.nulls(desc)}, ${id} ${dir} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: params.values };
 }
 

@@ -2,8 +2,8 @@
  * Row mapping shared by both stores: database rows → the store's row types and back. SQLite hands
  * back booleans as 0/1 and JSON as text; PostgreSQL as booleans and parsed jsonb; both are accepted.
  */
-import type { Json, Role } from '@prodboard/shared';
-import type { MemberContext, ObjectRow } from '../types.js';
+import type { Json, Role, Scopes } from '@prodboard/shared';
+import type { AccessTokenRow, CredentialRecord, JsonPage, MemberContext, ObjectRow, SessionRow } from '../types.js';
 
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;
@@ -32,6 +32,12 @@ export function toObject(row: Row): ObjectRow {
   };
 }
 
+/** A page from `pageSql` rows (`id`, `json`), which hold one row past the page. */
+export function jsonPage(rows: Array<{ id: string; json: string }>, limit: number): JsonPage {
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
+  return { items: page.map((r) => r.json), lastId: page.length > 0 ? page[page.length - 1].id : null, hasMore: rows.length > limit };
+}
+
 /** The object's columns in insert order (`objects` column list of both schemas), booleans as given. */
 export function objectValues(row: ObjectRow, bool: (v: boolean) => unknown): unknown[] {
   return [
@@ -45,19 +51,37 @@ export function objectValues(row: ObjectRow, bool: (v: boolean) => unknown): unk
 export const OBJECT_COLUMNS =
   'id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted, created_at, updated_at, version, deleted_at, deleted_with, data';
 
-/** The JOIN every authenticated request reads (placeholders given by the dialect). */
-export function memberContextSql(workspaceParam: string, userParam: string): string {
-  return `SELECT u.id AS user_id, u.email, u.name AS user_name, w.id AS workspace_id, w.slug, w.name AS workspace_name, w.created_at, m.role
-    FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
-    WHERE m.workspace_id = ${workspaceParam} AND m.user_id = ${userParam}`;
+/** The member context's columns, prefixed so they sit beside a token row's own. */
+const MEMBER_COLUMNS = `u.id AS m_user_id, u.email AS m_email, u.name AS m_user_name, w.id AS m_workspace_id, w.slug AS m_slug,
+  w.name AS m_workspace_name, w.created_at AS m_workspace_created_at, m.role AS m_role`;
+
+/** A member context from a row holding MEMBER_COLUMNS (undefined when the membership is missing). */
+function toMemberContext(row: Row | undefined): MemberContext | undefined {
+  if (!row || row.m_role === null || row.m_role === undefined) return undefined;
+  return {
+    user: { id: row.m_user_id as string, email: row.m_email as string, name: row.m_user_name as string },
+    workspace: { id: row.m_workspace_id as string, slug: row.m_slug as string, name: row.m_workspace_name as string, created_at: row.m_workspace_created_at as string },
+    role: row.m_role as Role,
+  };
 }
 
-/** A member context from a `memberContextSql` row. */
-export function toMemberContext(row: Row | undefined): MemberContext | undefined {
+/** Every authenticated request's read: a token by hash, with the member it acts as, in one statement. */
+export function credentialSql(kind: CredentialRecord['kind'], hashParam: string): string {
+  const table = kind === 'pat' ? 'access_tokens' : 'sessions';
+  return `SELECT t.*, ${MEMBER_COLUMNS}
+    FROM ${table} t
+    LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
+    LEFT JOIN users u ON u.id = m.user_id
+    LEFT JOIN workspaces w ON w.id = m.workspace_id
+    WHERE t.token_hash = ${hashParam}`;
+}
+
+/** A credential record from a `credentialSql` row. */
+export function toCredential(kind: CredentialRecord['kind'], row: Row | undefined): CredentialRecord | undefined {
   if (!row) return undefined;
-  return {
-    user: { id: row.user_id as string, email: row.email as string, name: row.user_name as string },
-    workspace: { id: row.workspace_id as string, slug: row.slug as string, name: row.workspace_name as string, created_at: row.created_at as string },
-    role: row.role as Role,
-  };
+  const member = toMemberContext(row);
+  const token: Row = {};
+  for (const [key, value] of Object.entries(row)) if (!key.startsWith('m_')) token[key] = value;
+  if (kind === 'pat') return { kind, token: { ...(token as unknown as AccessTokenRow), scopes: json<Scopes>(token.scopes) }, member };
+  return { kind, token: token as unknown as SessionRow, member };
 }

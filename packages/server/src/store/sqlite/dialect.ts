@@ -13,6 +13,11 @@ export const sqliteDialect: Dialect = {
   bytewise: (expr) => expr,
   tagsContain: (field, placeholders) => `EXISTS (SELECT 1 FROM json_each(data, '$.${field}') WHERE json_each.value IN (${placeholders.join(', ')}))`,
   boolLiteral: (value) => (value ? '1' : '0'),
+  // Booleans are stored as 0/1 and JSON as text: both are turned into JSON values explicitly.
+  jsonObject: (fields) =>
+    `json_object(${fields
+      .map(([key, column, kind]) => `'${key}', ${kind === 'bool' ? `json(CASE WHEN ${column} THEN 'true' ELSE 'false' END)` : kind === 'json' ? `json(${column})` : column}`)
+      .join(', ')})`,
   nulls: () => '', // SQLite's own order: NULLs first ascending, last descending.
   search: {
     rankedFrom: 'objects JOIN objects_fts ON objects_fts.rowid = objects.seq',

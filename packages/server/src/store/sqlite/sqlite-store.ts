@@ -10,10 +10,12 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, IdempotencyRow, InvitationRow, ListPage, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
-import { OBJECT_COLUMNS, memberContextSql, objectValues, toMemberContext, toObject, type Row } from '../sql/rows.js';
+import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
+import { CredentialCache } from '../credential-cache.js';
+import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
@@ -27,6 +29,8 @@ interface Shared {
   /** Tail of the queue of transactions waiting for the connection. */
   lock: Promise<void>;
   listeners: Set<ActivityListener>;
+  credentials: CredentialCache;
+  pages: PageCache;
 }
 
 
@@ -39,7 +43,7 @@ const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
   AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
 
 /** Opens (creating if needed) the SQLite database file and returns the store. */
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, options: { pageCacheBytes?: number } = {}): SqliteStore {
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -50,13 +54,15 @@ export function openSqliteStore(file: string): SqliteStore {
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set() }, false, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
 export class SqliteStore implements Store {
   /** Activity recorded in this transaction, announced after COMMIT. */
   private readonly pending: Array<[string, number]> = [];
+  /** This transaction changed a token, session, user or membership: cached credentials go at commit. */
+  private credentialsChanged = false;
 
   constructor(
     private readonly shared: Shared,
@@ -79,6 +85,12 @@ export class SqliteStore implements Store {
   subscribeActivity(listener: ActivityListener): () => void {
     this.shared.listeners.add(listener);
     return () => this.shared.listeners.delete(listener);
+  }
+
+  /** Called after any write to credentials or memberships (after commit when outside a transaction). */
+  private credentialWrite(): void {
+    if (this.inTransaction) this.credentialsChanged = true;
+    else this.shared.credentials.invalidate();
   }
 
   private stmt(sql: string): Database.Statement {
@@ -115,6 +127,7 @@ export class SqliteStore implements Store {
         const tx = new SqliteStore(this.shared, true, this.description);
         const result = await fn(tx);
         db.exec('COMMIT');
+        if (tx.credentialsChanged) this.shared.credentials.invalidate();
         this.announce(tx.pending);
         return result;
       } catch (err) {
@@ -210,6 +223,7 @@ export class SqliteStore implements Store {
 
   async updateUserPassword(id: string, passwordHash: string, at: string) {
     this.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', passwordHash, at, id);
+    this.credentialWrite();
   }
 
   async upsertMembership(row: MembershipRow) {
@@ -218,6 +232,7 @@ export class SqliteStore implements Store {
        ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
       row.workspace_id, row.user_id, row.role, row.created_at,
     );
+    this.credentialWrite();
   }
 
   async getMembership(workspaceId: string, userId: string) {
@@ -228,9 +243,6 @@ export class SqliteStore implements Store {
     return this.all<MembershipRow>('SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id', userId);
   }
 
-  async getMemberContext(workspaceId: string, userId: string) {
-    return toMemberContext(this.get(memberContextSql('?', '?'), workspaceId, userId));
-  }
 
   async listMembers(workspaceId: string) {
     return this.all<MemberRow>(
@@ -288,16 +300,15 @@ export class SqliteStore implements Store {
     );
   }
 
-  async getSessionByHash(tokenHash: string) {
-    return this.get<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
-  }
 
   async expireSession(id: string, expiresAt: string) {
     this.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE id = ?', expiresAt, id);
+    this.credentialWrite();
   }
 
   async deleteSessions(userId: string) {
     this.run('DELETE FROM sessions WHERE user_id = ?', userId);
+    this.credentialWrite();
   }
 
   async insertAccessToken(row: AccessTokenRow) {
@@ -309,10 +320,6 @@ export class SqliteStore implements Store {
     );
   }
 
-  async getAccessTokenByHash(tokenHash: string) {
-    const row = this.get('SELECT * FROM access_tokens WHERE token_hash = ?', tokenHash);
-    return row && toToken(row);
-  }
 
   async getAccessToken(id: string) {
     const row = this.get('SELECT * FROM access_tokens WHERE id = ?', id);
@@ -323,12 +330,19 @@ export class SqliteStore implements Store {
     return this.all('SELECT * FROM access_tokens WHERE user_id = ? AND workspace_id = ? ORDER BY created_at DESC, id DESC', userId, workspaceId).map(toToken);
   }
 
+  async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
+    // One process owns the file, so the cache can always vouch for its generation.
+    return this.shared.credentials.get(tokenHash, true, async () => toCredential(kind, this.get(credentialSql(kind, '?'), tokenHash)));
+  }
+
   async touchAccessToken(id: string, at: string) {
     this.run('UPDATE access_tokens SET last_used_at = ? WHERE id = ?', at, id);
+    this.shared.credentials.touched(id, at);
   }
 
   async revokeAccessToken(id: string, at: string) {
     this.run('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', at, id);
+    this.credentialWrite();
   }
 
   async lockKey(_name: string) {
@@ -346,7 +360,14 @@ export class SqliteStore implements Store {
     return row && toObject(row);
   }
 
-  async listObjects(query: ObjectListQuery): Promise<ListPage> {
+  async listObjects(query: ObjectListQuery): Promise<JsonPage> {
+    if (this.inTransaction || !this.shared.pages.enabled) return this.readPage(query);
+    // The seq first, then the page: a cached page is never older than its seq (see PageCache).
+    const seq = await this.latestActivitySeq(query.workspaceId);
+    return this.shared.pages.get(query, seq, () => this.readPage(query));
+  }
+
+  private async readPage(query: ObjectListQuery): Promise<JsonPage> {
     let cursor: { value: SqlValue; id: string } | undefined;
     if (query.after !== undefined) {
       const c = cursorSql(sqliteDialect, query, query.after);
@@ -355,9 +376,7 @@ export class SqliteStore implements Store {
       cursor = { value: found.v, id: found.id };
     }
     const { sql, params } = pageSql(sqliteDialect, query, cursor);
-    const rows = this.stmt(sql).all(named(params)) as Row[];
-    const hasMore = rows.length > query.limit;
-    return { rows: rows.slice(0, query.limit).map(toObject), hasMore };
+    return jsonPage(this.stmt(sql).all(named(params)) as Array<{ id: string; json: string }>, query.limit);
   }
 
   async insertObject(row: ObjectRow) {

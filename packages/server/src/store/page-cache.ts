@@ -1,0 +1,62 @@
+/**
+ * A cache of list pages, keyed by the query and checked against the workspace's latest activity seq.
+ *
+ * Every write to an object records activity in the same transaction, and activity seqs become
+ * visible in commit order (PostgreSQL allocates them under a per-workspace lock; SQLite writes one
+ * transaction at a time). So while a workspace's latest seq is unchanged, no object of it has
+ * changed, and a page read when that seq was current is still exact. The store reads the seq first
+ * and the page after, so a cached page is never older than its seq. Each request still asks the
+ * database for the seq (one index lookup), which keeps several instances exact without messages.
+ */
+import type { JsonPage, ObjectListQuery } from './types.js';
+
+interface Entry {
+  seq: number;
+  page: JsonPage;
+  bytes: number;
+}
+
+export class PageCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  /** `maxBytes`: the pages' JSON held at most (UTF-16 code units × 2, roughly what V8 keeps); 0 turns caching off. */
+  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
+
+  /** False when caching is off: the store then reads every page (and no seq). */
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /** The page of `query` as of `seq`: cached when it was read at that seq, else loaded and kept. */
+  async get(query: ObjectListQuery, seq: number, load: () => Promise<JsonPage>): Promise<JsonPage> {
+    const key = JSON.stringify(query);
+    const hit = this.entries.get(key);
+    if (hit && hit.seq === seq) {
+      // Most recently used goes last; eviction takes from the front.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.page;
+    }
+    const page = await load();
+    const current = this.entries.get(key);
+    if (!current || current.seq <= seq) this.put(key, { seq, page, bytes: 2 * page.items.reduce((n, item) => n + item.length, 64) });
+    return page;
+  }
+
+  private put(key: string, entry: Entry): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.bytes;
+      this.entries.delete(key);
+    }
+    if (entry.bytes > this.maxBytes / 4) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+}
