@@ -913,9 +913,9 @@ describe('workspaces never mix', () => {
 });
 
 describe('pages are written by the database', () => {
-  // A list page's objects are built as JSON in SQL; they must be exactly what GET by id presents
-  // (presentObject), whatever the strings, numbers and flags hold.
-  test('every listed object equals its GET, with hostile strings, floats, arrays and both flags', async () => {
+  // List pages and GET responses are built as JSON in SQL; they must be exactly what presentObject
+  // makes of the same row (as the responses to writes are), whatever the strings, numbers and flags hold.
+  test('every listed object equals its GET and its last write response, with hostile strings, floats, arrays and both flags', async () => {
     const tag = uniqueTag('json');
     const board = await create(api, 'board', { name: `json "quoted" \\ board ${tag}`, tags: [tag] });
     const hostile = [
@@ -940,8 +940,9 @@ describe('pages are written by the database', () => {
     }
     // Positions that are not integers, and one archived card.
     const middle = (cards[0].data.position + cards[1].data.position) / 2 + 0.123456789;
-    await patch(api, 'card', cards[4].id, { position: middle });
-    await patch(api, 'card', cards[3].id, { is_archived: true });
+    cards[4] = await patch(api, 'card', cards[4].id, { position: middle });
+    cards[3] = await patch(api, 'card', cards[3].id, { is_archived: true });
+    const written = new Map(cards.map((c) => [c.id, c]));
 
     const seen = new Map<string, Obj>();
     for (const query of [{ data__tags: tag }, { data__tags: tag, is_archived: true }, { data__board_id: board.id, sort: 'data__position' }, { q: 'emoji' }]) {
@@ -956,6 +957,7 @@ describe('pages are written by the database', () => {
       const got = await api.get(`/xapi2/data/card/${id}`);
       assert.equal(got.status, 200);
       assert.deepEqual(listed, got.body, `card ${id} is listed exactly as GET presents it`);
+      assert.deepEqual(got.body, written.get(id), `card ${id}'s GET equals the presenter's response to its last write`);
     }
     assert.equal(seen.get(cards[3].id)!.is_archived, true);
     assert.equal(seen.get(cards[4].id)!.data.position, middle);
@@ -963,5 +965,6 @@ describe('pages are written by the database', () => {
 
     const boards = await list(api, 'board', { data__tags: tag });
     assert.deepEqual(boards.data, [(await api.get(`/xapi2/data/board/${board.id}`)).body]);
+    assert.deepEqual(boards.data, [board]);
   });
 });

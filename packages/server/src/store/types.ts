@@ -143,6 +143,13 @@ export interface ListPage {
   hasMore: boolean;
 }
 
+/** An object as its GET presents it (JSON written by the database), with what the route checks. */
+export interface ObjectJson {
+  json: string;
+  version: number;
+  is_deleted: boolean;
+}
+
 /** One page of a list as JSON: each object's presented JSON text, built by the database. */
 export interface JsonPage {
   items: string[];
@@ -230,6 +237,8 @@ export interface Store {
 
   // Objects.
   getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
+  /** An object already presented as JSON (see presentObject), for GET responses. */
+  getObjectJson(workspaceId: string, type: string, id: string): Promise<ObjectJson | undefined>;
   /** Like getObject, and holds the row against other writers until the transaction ends. */
   getObjectForUpdate(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   /**

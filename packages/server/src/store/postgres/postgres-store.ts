@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { PageCache } from '../page-cache.js';
-import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -61,10 +61,12 @@ interface Shared {
 }
 
 interface ObjectRead {
+  /** A row to work with, or the presented JSON for a response. */
+  shape: 'row' | 'json';
   workspaceId: string;
   type: string;
   id: string;
-  resolve: (row: ObjectRow | undefined) => void;
+  resolve: (value: ObjectRow | ObjectJson | undefined) => void;
   reject: (err: unknown) => void;
 }
 
@@ -75,6 +77,7 @@ const MAX_READ_BATCHES_IN_FLIGHT = 2;
 
 
 const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
+const OBJECT_JSON_SELECT = `SELECT id, workspace_id, type, version, is_deleted, ${presentedJsonSql(pgDialect)} AS json FROM objects`;
 
 
 /** The tsvector of an object, computed by PostgreSQL from the title ($a) and body ($b) parameters. */
@@ -495,9 +498,21 @@ export class PostgresStore implements Store {
       const row = await this.one(`${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3`, [id, workspaceId, type]);
       return row && toObject(row);
     }
+    return this.batchRead<ObjectRow>('row', workspaceId, type, id);
+  }
+
+  async getObjectJson(workspaceId: string, type: string, id: string): Promise<ObjectJson | undefined> {
+    if (this.inTransaction) {
+      const row = await this.one<ObjectJson>(`${OBJECT_JSON_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = $3`, [id, workspaceId, type]);
+      return row && { json: row.json, version: row.version, is_deleted: row.is_deleted };
+    }
+    return this.batchRead<ObjectJson>('json', workspaceId, type, id);
+  }
+
+  private batchRead<T>(shape: ObjectRead['shape'], workspaceId: string, type: string, id: string): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
       const reads = this.shared.objectReads;
-      reads.waiting.push({ workspaceId, type, id, resolve, reject });
+      reads.waiting.push({ shape, workspaceId, type, id, resolve: resolve as ObjectRead['resolve'], reject });
       if (!reads.scheduled) {
         reads.scheduled = true;
         setImmediate(() => void this.readObjects());
@@ -515,25 +530,31 @@ export class PostgresStore implements Store {
     reads.waiting = [];
     reads.inFlight++;
     try {
-      const ids = [...new Set(batch.map((read) => read.id))];
-      const rows = new Map<string, Row>();
-      for (let i = 0; i < ids.length; i += MAX_BATCHED_READS) {
-        const chunk = ids.slice(i, i + MAX_BATCHED_READS);
-        const found = chunk.length === 1
-          ? await this.rows(`${OBJECT_SELECT} WHERE id = $1`, chunk)
-          : await this.rows(`${OBJECT_SELECT} WHERE id = ANY($1::text[])`, [chunk]);
-        for (const row of found) rows.set(row.id as string, row);
+      // One query per shape asked for (rows for commands and feeds, JSON for GET responses).
+      const found = { row: new Map<string, Row>(), json: new Map<string, Row>() };
+      for (const shape of ['row', 'json'] as const) {
+        const ids = [...new Set(batch.filter((read) => read.shape === shape).map((read) => read.id))];
+        const select = shape === 'row' ? OBJECT_SELECT : OBJECT_JSON_SELECT;
+        for (let i = 0; i < ids.length; i += MAX_BATCHED_READS) {
+          const chunk = ids.slice(i, i + MAX_BATCHED_READS);
+          const rows = chunk.length === 1
+            ? await this.rows(`${select} WHERE id = $1`, chunk)
+            : await this.rows(`${select} WHERE id = ANY($1::text[])`, [chunk]);
+          for (const row of rows) found[shape].set(row.id as string, row);
+        }
       }
       const handedOut = new Set<string>();
       for (const read of batch) {
-        const row = rows.get(read.id);
+        const row = found[read.shape].get(read.id);
         if (!row || row.workspace_id !== read.workspaceId || row.type !== read.type) {
           read.resolve(undefined);
-          continue;
+        } else if (read.shape === 'json') {
+          read.resolve({ json: row.json as string, version: row.version as number, is_deleted: row.is_deleted as boolean });
+        } else {
+          // Two reads of one object in a batch must not share its (mutable) data.
+          read.resolve(toObject(handedOut.has(read.id) ? { ...row, data: structuredClone(row.data) } : row));
+          handedOut.add(read.id);
         }
-        // Two reads of one object in a batch must not share its (mutable) data.
-        read.resolve(toObject(handedOut.has(read.id) ? { ...row, data: structuredClone(row.data) } : row));
-        handedOut.add(read.id);
       }
     } catch (err) {
       for (const read of batch) read.reject(err);

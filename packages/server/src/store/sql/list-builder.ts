@@ -86,6 +86,11 @@ function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
 }
 
 /** The SQL of one page, given the cursor row's sort value and id (looked up with `cursorSql`). */
+/** An object of `objects` as presentObject presents it, as JSON text written by the database. */
+export function presentedJsonSql(d: Dialect): string {
+  return d.jsonObject(PRESENTED_OBJECT_FIELDS.map(([key, kind]) => [key, `objects.${key}`, kind] as const));
+}
+
 /**
  * The page's SQL: each row is `id` and `json`, the object exactly as presentObject presents it,
  * written by the database. One row past the page is read, for an exact `has_more`.
@@ -119,8 +124,7 @@ export function pageSql(d: Dialect, q: ObjectListQuery, cursor?: { value: SqlVal
   const dir = desc ? 'DESC' : 'ASC';
   const limit = params.add(q.limit + 1);
   const offset = params.add(q.offset);
-  const json = d.jsonObject(PRESENTED_OBJECT_FIELDS.map(([key, kind]) => [key, `objects.${key}`, kind] as const));
-  const sql = `SELECT objects.id, ${json} AS json FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${expr} ${dir} ${d.nulls(desc)}, ${id} ${dir} LIMIT ${limit} OFFSET ${offset}`;
+  const sql = `SELECT objects.id, ${presentedJsonSql(d)} AS json FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${expr} ${dir} ${d.nulls(desc)}, ${id} ${dir} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: params.values };
 }
 

@@ -10,13 +10,13 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { PageCache } from '../page-cache.js';
-import { cursorSql, pageSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -358,6 +358,13 @@ export class SqliteStore implements Store {
   async getObject(workspaceId: string, type: string, id: string) {
     const row = this.get('SELECT * FROM objects WHERE id = ? AND workspace_id = ? AND type = ?', id, workspaceId, type);
     return row && toObject(row);
+  }
+
+  async getObjectJson(workspaceId: string, type: string, id: string) {
+    const row = this.get<{ json: string; version: number; is_deleted: number }>(
+      `SELECT version, is_deleted, ${presentedJsonSql(sqliteDialect)} AS json FROM objects WHERE id = ? AND workspace_id = ? AND type = ?`, id, workspaceId, type,
+    );
+    return row && { json: row.json, version: row.version, is_deleted: row.is_deleted === 1 };
   }
 
   async listObjects(query: ObjectListQuery): Promise<JsonPage> {
