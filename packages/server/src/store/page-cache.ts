@@ -28,8 +28,17 @@ export class PageCache {
     return this.maxBytes > 0;
   }
 
+  /**
+   * The page of `query`, read through the cache: the seq first, then the page, so a cached page is
+   * never older than its seq. With caching off, only `load` runs.
+   */
+  async read(query: ObjectListQuery, latestSeq: () => Promise<number>, load: () => Promise<JsonPage>): Promise<JsonPage> {
+    if (!this.enabled) return load();
+    return this.get(query, await latestSeq(), load);
+  }
+
   /** The page of `query` as of `seq`: cached when it was read at that seq, else loaded and kept. */
-  async get(query: ObjectListQuery, seq: number, load: () => Promise<JsonPage>): Promise<JsonPage> {
+  private async get(query: ObjectListQuery, seq: number, load: () => Promise<JsonPage>): Promise<JsonPage> {
     const key = JSON.stringify(query);
     const hit = this.entries.get(key);
     if (hit && hit.seq === seq) {

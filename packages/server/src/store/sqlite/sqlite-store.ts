@@ -368,10 +368,8 @@ export class SqliteStore implements Store {
   }
 
   async listObjects(query: ObjectListQuery): Promise<JsonPage> {
-    if (this.inTransaction || !this.shared.pages.enabled) return this.readPage(query);
-    // The seq first, then the page: a cached page is never older than its seq (see PageCache).
-    const seq = await this.latestActivitySeq(query.workspaceId);
-    return this.shared.pages.get(query, seq, () => this.readPage(query));
+    if (this.inTransaction) return this.readPage(query);
+    return this.shared.pages.read(query, () => this.latestActivitySeq(query.workspaceId), () => this.readPage(query));
   }
 
   private async readPage(query: ObjectListQuery): Promise<JsonPage> {
