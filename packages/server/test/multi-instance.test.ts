@@ -112,9 +112,18 @@ describe('two instances on one PostgreSQL database', () => {
   let a: string;
   let b: string;
   let token: string;
+  let database: string;
+  /** The account's password (one test changes it). */
+  let password = 'two instances';
+  const logIn = async () => {
+    const login = await request({ url: a }, 'POST', '/xapi2/auth/login', { body: { email: 'multi@example.com', password } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    return login.body.access_token as string;
+  };
 
   before(async () => {
     const url = await freshDatabase();
+    database = new URL(url).pathname.slice(1);
     cli('migrate', '--database-url', url);
     cli('user', 'create', '--email', 'multi@example.com', '--password', 'two instances', '--role', 'owner', '--database-url', url);
     token = cli('token', 'create', '--email', 'multi@example.com', '--name', 'multi', '--database-url', url).trim().split('\n').pop()!;
@@ -135,9 +144,7 @@ describe('two instances on one PostgreSQL database', () => {
 
   test('a token revoked or a password changed through one instance stops working on the other at once', async () => {
     // Each instance caches credential lookups; a change on one must reach the other's cache.
-    const login = await request({ url: a }, 'POST', '/xapi2/auth/login', { body: { email: 'multi@example.com', password: 'two instances' } });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const session: string = login.body.access_token;
+    const session = await logIn();
     const created = await request({ url: a }, 'POST', '/xapi2/tokens', { token: session, body: { name: 'short-lived', scopes: 'board:read' } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const pat: string = created.body.token;
@@ -156,11 +163,46 @@ describe('two instances on one PostgreSQL database', () => {
     assert.equal(refused.body.code, 'unauthenticated');
     assert.ok(Date.now() - revokedAt < 1_000, `b refused the token ${Date.now() - revokedAt} ms after the revoke (NOTIFY, not the cache's expiry)`);
 
-    const changed = await request({ url: a }, 'POST', '/xapi2/auth/password', { token: session, body: { current_password: 'two instances', new_password: 'two instances again' } });
+    const changed = await request({ url: a }, 'POST', '/xapi2/auth/password', { token: session, body: { current_password: password, new_password: 'two instances again' } });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    password = 'two instances again';
     await waitFor('b to refuse the signed-out session', async () => ((await request({ url: b }, 'GET', '/xapi2/auth/me', { token: session })).status === 401 ? true : undefined), 1_000);
     // The token made with the CLI is untouched by either change.
     assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token })).status, 200);
+  });
+
+  test('an instance that loses its LISTEN connection serves no stale credential and misses no event', async () => {
+    const session = await logIn();
+    const created = await request({ url: a }, 'POST', '/xapi2/tokens', { token: session, body: { name: 'outage', scopes: 'board:read' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const pat: string = created.body.token;
+    assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat })).status, 200);
+    assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat })).status, 200);
+    const stream = openEvents(b, token);
+    await stream.ready;
+
+    // Cut both instances' LISTEN connections, as a database restart or a network blip would.
+    const listeners = async () =>
+      (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'prodboard-listener'`, [database])).rows.map((r) => r.pid);
+    const before = await listeners();
+    assert.equal(before.length, 2, 'each instance holds one LISTEN connection');
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+    await new Promise((r) => setTimeout(r, 300));
+
+    // While b hears nothing: a revoke through a must still reach b's next request, and a write must not be lost.
+    assert.equal((await request({ url: a }, 'DELETE', `/xapi2/tokens/${created.body.id}`, { token: session })).status, 200);
+    assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat })).status, 401, 'b reads the revoked token from the database, not its cache');
+    const during = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Written during the outage' } })).body;
+
+    await waitFor('both instances to LISTEN again', async () => {
+      const now = await listeners();
+      return now.length === 2 && now.every((pid) => !before.includes(pid)) ? now : undefined;
+    }, 5_000);
+    const afterwards = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Written after it' } })).body;
+    await waitFor('both boards on b\'s event stream', () =>
+      [during.id, afterwards.id].every((id) => stream.events.some((e) => e.data.object_id === id)) ? true : undefined);
+    assert.equal((await request({ url: b }, 'GET', '/xapi2/data/board', { token: pat })).status, 401);
+    stream.close();
   });
 
   test('a list page cached by one instance shows a write made through the other at once', async () => {

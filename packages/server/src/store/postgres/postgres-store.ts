@@ -51,6 +51,8 @@ interface Shared {
   schema?: string;
   listeners: Set<ActivityListener>;
   listener?: pg.Client;
+  /** The LISTEN connection was asked for (by a live stream or the credential cache); it then reconnects by itself. */
+  listenStarted: boolean;
   /** The LISTEN connection is up: other instances' changes reach the credential cache. */
   listening: boolean;
   credentials: CredentialCache;
@@ -143,7 +145,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): P
   });
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), listening: false, credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes), objectReads: { waiting: [], scheduled: false, inFlight: 0 }, closed: false }, pool, `postgres:${redactUrl(url)}`);
+  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), listenStarted: false, listening: false, credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes), objectReads: { waiting: [], scheduled: false, inFlight: 0 }, closed: false }, pool, `postgres:${redactUrl(url)}`);
 }
 
 /** The PostgreSQL implementation of the store. */
@@ -216,7 +218,7 @@ export class PostgresStore implements Store {
 
   subscribeActivity(listener: ActivityListener): () => void {
     this.shared.listeners.add(listener);
-    if (!this.shared.listener) void this.listen();
+    this.startListening();
     return () => this.shared.listeners.delete(listener);
   }
 
@@ -225,12 +227,19 @@ export class PostgresStore implements Store {
    * reconnects when dropped. While it is down the credential cache is bypassed, and once it is back
    * the cache starts empty (announcements sent meanwhile were missed).
    */
+  private startListening(): void {
+    if (this.shared.listenStarted || this.shared.closed) return;
+    this.shared.listenStarted = true;
+    void this.listen();
+  }
+
   private async listen(): Promise<void> {
     if (this.shared.closed) return;
     const client = new pg.Client({
       connectionString: this.shared.url,
       options: this.shared.schema ? `-c search_path=${this.shared.schema}` : undefined,
       keepAlive: true,
+      application_name: 'prodboard-listener',
     });
     this.shared.listener = client;
     const retry = () => {
@@ -238,6 +247,7 @@ export class PostgresStore implements Store {
       this.shared.listener = undefined;
       this.shared.listening = false;
       client.end().catch(() => undefined);
+      // Once started, only this timer reconnects (never a request), so a database that is down gets one attempt a second.
       if (!this.shared.closed) setTimeout(() => void this.listen(), 1000).unref();
     };
     client.on('error', retry);
@@ -471,7 +481,7 @@ export class PostgresStore implements Store {
   }
 
   async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
-    if (!this.shared.listener && !this.shared.closed) void this.listen();
+    this.startListening();
     const usable = this.shared.listening && !this.inTransaction;
     return this.shared.credentials.get(tokenHash, usable, async () => toCredential(kind, await this.one(credentialSql(kind, '$1'), [tokenHash])));
   }
