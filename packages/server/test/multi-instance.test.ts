@@ -1,7 +1,8 @@
 /**
- * Several prodboard processes on one PostgreSQL database: live events cross instances through
- * LISTEN/NOTIFY, concurrent card moves in one column stay consistent, and `prodboard copy` moves a
- * SQLite server's data into PostgreSQL with every row accounted for.
+ * Several prodboard processes on one PostgreSQL database: live events and credential changes cross
+ * instances through LISTEN/NOTIFY (and survive losing it), cached pages stay exact, concurrent
+ * writes to one card or one column lose nothing, and `prodboard copy` moves a SQLite server's data
+ * into PostgreSQL with every row accounted for.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -222,6 +223,40 @@ describe('two instances on one PostgreSQL database', () => {
     assert.deepEqual(await titles(), ['final', 'second']);
     assert.equal((await request({ url: a }, 'DELETE', `/xapi2/data/card/${second.id}`, { token })).status, 200);
     assert.deepEqual(await titles(), ['final']);
+  });
+
+  test('clients writing one card at once through both instances: no lost update, one If-Match winner, one card per Idempotency-Key', async () => {
+    const board = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'One card, many writers' } })).body;
+    const card = (await request({ url: a }, 'POST', '/xapi2/data/card', { token, body: { title: 'shared', board_id: board.id } })).body;
+    const via = (i: number) => ({ url: i % 2 ? a : b });
+
+    // Each client changes a different field, with no If-Match: every change must land.
+    const changes: Array<Record<string, unknown>> = [
+      { title: 'retitled' }, { description: 'described' }, { priority: 'critical' }, { assignee: 'grace' }, { due_date: '2027-03-01' }, { tags: ['racy'] },
+    ];
+    const results = await Promise.all(changes.map((body, i) => request(via(i), 'PATCH', `/xapi2/data/card/${card.id}`, { token, body })));
+    for (const res of results) assert.equal(res.status, 200, JSON.stringify(res.body));
+    const merged = (await request({ url: b }, 'GET', `/xapi2/data/card/${card.id}`, { token })).body;
+    for (const body of changes) for (const [field, value] of Object.entries(body)) assert.deepEqual(merged.data[field], value, `${field} survived the others' writes`);
+    assert.equal(merged.version, card.version + changes.length, 'one version per write');
+
+    // Eight clients all holding the same version: exactly one write wins, the rest get 412.
+    const racers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      request(via(i), 'PATCH', `/xapi2/data/card/${card.id}`, { token, body: { title: `racer ${i}` }, headers: { 'if-match': `"${merged.version}"` } })));
+    assert.deepEqual(racers.map((r) => r.status).sort(), [200, 412, 412, 412, 412, 412, 412, 412]);
+    const winner = racers.find((r) => r.status === 200)!.body;
+    const final = (await request({ url: a }, 'GET', `/xapi2/data/card/${card.id}`, { token })).body;
+    assert.equal(final.version, merged.version + 1);
+    assert.equal(final.data.title, winner.data.title);
+
+    // Eight retries of one create with one Idempotency-Key: one card, the same answer for all.
+    const created = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      request(via(i), 'POST', '/xapi2/data/card', { token, body: { title: 'exactly once', board_id: board.id }, headers: { 'idempotency-key': `multi-${board.id}` } })));
+    for (const res of created) assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(new Set(created.map((r) => r.body.id)).size, 1, 'every retry names the same card');
+    assert.equal(created.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 7);
+    const titles = (await request({ url: b }, 'GET', '/xapi2/data/card', { token, query: { data__board_id: board.id, limit: 50 } })).body.data.map((c: { data: { title: string } }) => c.data.title);
+    assert.deepEqual(titles.filter((t: string) => t === 'exactly once'), ['exactly once']);
   });
 
   test('8 concurrent clients moving cards in one column end with distinct positions and every move recorded', async () => {
