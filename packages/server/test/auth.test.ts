@@ -332,6 +332,23 @@ describe('token lifecycle', () => {
     assert.ok(revoked.revoked_at, 'the list shows when it was revoked');
   });
 
+  test('logout ends that session at once; a password change ends every session but no personal access token', async () => {
+    // Each credential is used first, so the server's credential cache holds it when it changes.
+    const u = await signUp(server);
+    const second = client(server, (await request(server, 'POST', '/xapi2/auth/login', { body: { email: u.email, password: u.password } })).body.access_token);
+    const pat = await makeToken(server, u, 'board:read');
+    for (const api of [u.api, second, pat.api]) assert.equal((await api.get('/xapi2/auth/me')).status, 200);
+
+    assert.equal((await u.api.post('/xapi2/auth/logout')).status, 200);
+    assertError(await u.api.get('/xapi2/auth/me'), 401, 'token_expired');
+    assert.equal((await second.get('/xapi2/auth/me')).status, 200, 'the other session is untouched');
+
+    const changed = await second.post('/xapi2/auth/password', { body: { current_password: u.password, new_password: 'a brand new passphrase' } });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assertError(await second.get('/xapi2/auth/me'), 401, 'unauthenticated');
+    assert.equal((await pat.api.get('/xapi2/data/board')).status, 200, 'personal access tokens outlive a password change');
+  });
+
   test('token creation refuses bad input and another user cannot revoke my token', async () => {
     const u = await signUp(server);
     const other = await signUp(server);
