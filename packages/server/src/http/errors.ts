@@ -30,6 +30,31 @@ function fromFastify(err: FastifyError, request: FastifyRequest, defaultLimit: n
   return undefined;
 }
 
+/** Network errors and PostgreSQL/SQLite codes that mean "the database is out of reach or overloaded", not "this request is wrong". */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'SQLITE_BUSY']);
+const UNREACHABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connect ECONNREFUSED/i;
+
+/**
+ * A store failure the caller can only wait out: the database refused or dropped the connection,
+ * was shutting down or starting (SQLSTATE class 08, 57P0x), had no connection left (53300), or took
+ * longer than the statement timeout (57014). A 503 with Retry-After, not a 500.
+ */
+function storeUnavailable(err: Error & { code?: unknown; errors?: unknown[] }): AppError | undefined {
+  const code = typeof err.code === 'string' ? err.code : '';
+  const nested = Array.isArray(err.errors) && err.errors.some((e) => UNREACHABLE_CODES.has(String((e as { code?: unknown }).code)));
+  const timedOut = code === '57014';
+  if (!(UNREACHABLE_CODES.has(code) || nested || code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300' || timedOut || UNREACHABLE_MESSAGES.test(err.message ?? ''))) {
+    return undefined;
+  }
+  return new AppError(
+    'unavailable',
+    timedOut
+      ? 'the database took too long to answer; nothing was changed if the request was a write; retry in a moment'
+      : 'the database cannot be reached right now; nothing was changed if the request was a write; retry in a moment (an operator should check that the database is up)',
+    { retryAfter: 2 },
+  );
+}
+
 /** Sends an AppError as JSON with its status (and Retry-After). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
@@ -41,6 +66,11 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = err instanceof AppError ? err : fromFastify(err, request, bodyLimit);
     if (known) return sendError(reply, known);
+    const unavailable = storeUnavailable(err);
+    if (unavailable) {
+      request.log.warn({ code: (err as { code?: unknown }).code, message: err.message }, 'database unavailable');
+      return sendError(reply, unavailable);
+    }
     request.log.error({ err }, 'request failed');
     return sendError(reply, new AppError('internal', `internal error (request ${request.id}); nothing was changed if the request was a write; try again, and report the request id if it keeps happening`));
   });
