@@ -75,7 +75,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     });
   });
 
+  // Liveness (the process answers) and readiness (its database answers too), for load balancers.
   app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));
+  app.get('/xapi2/ready', async () => {
+    await deps.store.ping();
+    return { ok: true, store: deps.store.description.split(':')[0] };
+  });
   for (const routes of [
     authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
     analyticsRoutes,

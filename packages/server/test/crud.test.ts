@@ -15,6 +15,15 @@ before(async () => {
 });
 after(() => server.close());
 
+test('health answers without a token; ready also checks the database', async () => {
+  const store = process.env.PRODBOARD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+  for (const path of ['/xapi2/health', '/xapi2/ready']) {
+    const res = await request(server, 'GET', path);
+    assert.equal(res.status, 200, path);
+    assert.deepEqual(res.body, { ok: true, store });
+  }
+});
+
 describe('create and read', () => {
   test('a board gets an id, top-level columns, its data and default columns', async () => {
     const res = await api.post('/xapi2/data/board', { body: { name: 'Launch', accent: 'blue', tags: ['q4', 'q4', ' web '] } });

@@ -45,6 +45,9 @@ test('a database that refuses connections is a 503 with Retry-After that names t
     assert.equal(res.headers.get('retry-after'), '2');
     assert.doesNotMatch(JSON.stringify(res.body), /127\.0\.0\.1|ECONNREFUSED|nowhere/, 'no connection details leak to the caller');
   }
-  // The process is still serving: what needs no database still works.
+  // The process is still serving (liveness), but says it is not ready (readiness) until the database is back.
   assert.equal((await request({ url }, 'GET', '/xapi2/health')).status, 200);
+  const ready = await request({ url }, 'GET', '/xapi2/ready');
+  assert.equal(ready.status, 503);
+  assert.equal(ready.body.code, 'unavailable');
 });

@@ -177,6 +177,8 @@ export interface Store {
   readonly description: string;
   /** Runs `fn` in one transaction; everything it does commits or rolls back together. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** One trivial round trip: throws when the database cannot be reached (readiness checks). */
+  ping(): Promise<void>;
   /** Applies pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -318,6 +318,10 @@ export class PostgresStore implements Store {
     await this.shared.pool.end();
   }
 
+  async ping(): Promise<void> {
+    await this.exec('SELECT 1');
+  }
+
   /** Runs SQL directly (bulk copy and benchmarks only; routes go through the methods below). */
   async rawQuery<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.rows<T>(sql, params);

@@ -139,6 +139,10 @@ export class SqliteStore implements Store {
     }
   }
 
+  async ping(): Promise<void> {
+    this.get('SELECT 1');
+  }
+
   async migrate(): Promise<number[]> {
     const { db } = this.shared;
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
