@@ -47,6 +47,8 @@ export interface PostgresOptions {
 
 interface Shared {
   pool: pg.Pool;
+  /** The connections batched reads by id go out on (see openPostgresStore). */
+  readPool: pg.Pool;
   url: string;
   schema?: string;
   listeners: Set<ActivityListener>;
@@ -134,18 +136,31 @@ export function redactUrl(url: string): string {
 
 /** Opens a pool on the database (nothing connects until the first query). */
 export function openPostgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-    statement_timeout: options.statementTimeoutMs ?? 15_000,
-    application_name: 'prodboard',
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
-  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
-  return new PostgresStore({ pool, url, schema: options.schema, listeners: new Set(), listenStarted: false, listening: false, credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes), objectReads: { waiting: [], scheduled: false, inFlight: 0 }, closed: false }, pool, `postgres:${redactUrl(url)}`);
+  const settings = options.schema ? [`-c search_path=${options.schema}`] : [];
+  const open = (max: number, extra: string[] = []) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      application_name: 'prodboard',
+      options: [...settings, ...extra].join(' ') || undefined,
+    });
+    // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    return pool;
+  };
+  const pool = open(options.max ?? 10);
+  // Batched reads by primary key get connections of their own, set to plan their statement once:
+  // left to choose, PostgreSQL re-plans `id = ANY($1)` at every run (it guesses 10 ids for the
+  // generic plan, more than a typical batch), and that planning was a third of its CPU per batch
+  // (measured: 285 → 205 µs for 5 ids). The only plan for a primary-key lookup is the index.
+  const readPool = open(MAX_READ_BATCHES_IN_FLIGHT, ['-c plan_cache_mode=force_generic_plan']);
+  return new PostgresStore({
+    pool, readPool, url, schema: options.schema, listeners: new Set(), listenStarted: false, listening: false, credentials: new CredentialCache(),
+    pages: new PageCache(options.pageCacheBytes), objectReads: { waiting: [], scheduled: false, inFlight: 0 }, closed: false,
+  }, pool, `postgres:${redactUrl(url)}`);
 }
 
 /** The PostgreSQL implementation of the store. */
@@ -315,7 +330,7 @@ export class PostgresStore implements Store {
     if (this.shared.closed) return;
     this.shared.closed = true;
     await this.shared.listener?.end().catch(() => undefined);
-    await this.shared.pool.end();
+    await Promise.all([this.shared.pool.end(), this.shared.readPool.end()]);
   }
 
   async ping(): Promise<void> {
@@ -551,10 +566,10 @@ export class PostgresStore implements Store {
         const select = shape === 'row' ? OBJECT_SELECT : OBJECT_JSON_SELECT;
         for (let i = 0; i < ids.length; i += MAX_BATCHED_READS) {
           const chunk = ids.slice(i, i + MAX_BATCHED_READS);
-          const rows = chunk.length === 1
-            ? await this.rows(`${select} WHERE id = $1`, chunk)
-            : await this.rows(`${select} WHERE id = ANY($1::text[])`, [chunk]);
-          for (const row of rows) found[shape].set(row.id as string, row);
+          const { rows } = chunk.length === 1
+            ? await this.shared.readPool.query(prepared(`${select} WHERE id = $1`, chunk))
+            : await this.shared.readPool.query(prepared(`${select} WHERE id = ANY($1::text[])`, [chunk]));
+          for (const row of rows as Row[]) found[shape].set(row.id as string, row);
         }
       }
       const handedOut = new Set<string>();
