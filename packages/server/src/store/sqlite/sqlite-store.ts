@@ -20,6 +20,9 @@ import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type S
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 
+/** One object as presentObject presents it, as JSON written by SQLite (built once: it is asked for on every GET by id). */
+const OBJECT_JSON_SELECT = `SELECT version, is_deleted, ${presentedJsonSql(sqliteDialect)} AS json FROM objects WHERE id = ? AND workspace_id = ? AND type = ?`;
+
 
 
 
@@ -365,9 +368,7 @@ export class SqliteStore implements Store {
   }
 
   async getObjectJson(workspaceId: string, type: string, id: string) {
-    const row = this.get<{ json: string; version: number; is_deleted: number }>(
-      `SELECT version, is_deleted, ${presentedJsonSql(sqliteDialect)} AS json FROM objects WHERE id = ? AND workspace_id = ? AND type = ?`, id, workspaceId, type,
-    );
+    const row = this.get<{ json: string; version: number; is_deleted: number }>(OBJECT_JSON_SELECT, id, workspaceId, type);
     return row && { json: row.json, version: row.version, is_deleted: row.is_deleted === 1 };
   }
 
