@@ -255,7 +255,6 @@ async function measureStores() {
 
 function requestSpecs(meta: SeedMeta): Record<'hello' | 'get' | 'list' | 'create', RequestSpec> {
   const auth = { authorization: `Bearer ${meta.token}` };
-  let nextId = 0;
   let nextCard = 0;
   const ids = meta.sampleCardIds;
   const listPath = `/xapi2/data/card?data__board_id=${meta.list.boardId}&data__status=${meta.list.status}&sort=data__position&limit=50`;
@@ -271,7 +270,7 @@ function requestSpecs(meta: SeedMeta): Record<'hello' | 'get' | 'list' | 'create
     });
   return {
     hello: { method: 'GET', path: '/' },
-    get: { method: 'GET', path: `/xapi2/data/card/${ids[0]}`, headers: auth, setup: () => ({ path: `/xapi2/data/card/${ids[nextId++ % ids.length]}` }) },
+    get: { method: 'GET', path: `/xapi2/data/card/${ids[0]}`, paths: ids.map((id) => `/xapi2/data/card/${id}`), headers: auth },
     list: { method: 'GET', path: listPath, headers: auth },
     create: {
       method: 'POST',
