@@ -10,6 +10,8 @@
  *                   seq check, as it does in use while the workspace does not change)
  *   list (cache off)  the same list on a second server started with PRODBOARD_PAGE_CACHE_MB=0: the
  *                   cost of a page the cache cannot serve (a workspace that changes between reads)
+ *   get-by-id, Unix socket  PostgreSQL only: the same gets through PostgreSQL's Unix socket instead
+ *                   of TCP on 127.0.0.1 (informative: what a co-located database gains)
  *   create     POST /xapi2/data/card                       (at the end of a ~1,000-card column)
  *
  * Each server runs in a child process of its own (the prodboard ones are the real `prodboard serve`,
@@ -23,15 +25,18 @@
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres: the server the bench databases go on),
  * BENCH_QUIET_WAIT (s, 60: before each round, wait up to this long for other jobs on the machine to
  * leave it idle; 0 never waits),
+ * BENCH_PG_SOCKET (the directory of PostgreSQL's Unix socket, default /var/run/postgresql when the
+ * socket is there; "" skips it): get-by-id is measured a second time on a third server that reaches
+ * the same database through the socket, as a deployment with PostgreSQL on the same machine would,
  * BENCH_PROFILE=1 (CPU-profile the prodboard children: bench/results/profiles/),
- * BENCH_ONLY=get,list,list1,listnc,create,prodmcp,web (run only those).
+ * BENCH_ONLY=get,getsock,list,list1,listnc,create,prodmcp,web (run only those).
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSeed, freshCopy, removeCopy, type SeedMeta } from './seed.js';
-import { backendPids, createRunDatabase, databaseSize, databaseUrl, dropRunDatabase, ensurePgSeed } from './pg-seed.js';
+import { backendPids, createRunDatabase, databaseSize, databaseUrl, dropRunDatabase, ensurePgSeed, PG_URL } from './pg-seed.js';
 import { measureInProcess, type InProcessResult } from './inprocess.js';
 import { measurePgInProcess } from './pg-inprocess.js';
 import { load, spawnServer, type LoadResult, type RequestSpec, type Server } from './load.js';
@@ -64,7 +69,18 @@ type StoreKey = keyof typeof STORES;
 const STORE_KEYS = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()) as StoreKey[];
 for (const key of STORE_KEYS) if (!(key in STORES)) throw new Error(`BENCH_STORES: unknown store ${key} (sqlite, postgres)`);
 
-const ENDPOINTS = ['get-by-id', 'list 50 of 5,000', 'list 50 of 5,000 @1conn', 'list, page cache off', 'create'] as const;
+const ENDPOINTS = ['get-by-id', 'get-by-id, Unix socket', 'list 50 of 5,000', 'list 50 of 5,000 @1conn', 'list, page cache off', 'create'] as const;
+
+/** PostgreSQL's Unix socket directory, when the get-by-id through it is to be measured too. */
+const PG_SOCKET = process.env.BENCH_PG_SOCKET ?? (existsSync(`/var/run/postgresql/.s.PGSQL.${new URL(PG_URL).port || 5432}`) ? '/var/run/postgresql' : '');
+
+/** The URL of a database through the Unix socket in `dir` (same user and database as `url`). */
+function socketUrl(url: string, dir: string): string {
+  const u = new URL(url);
+  u.hostname = 'localhost';
+  u.searchParams.set('host', dir);
+  return u.toString();
+}
 type Endpoint = (typeof ENDPOINTS)[number] | 'hello-world';
 
 const started = performance.now();
@@ -91,6 +107,8 @@ interface Target {
   database?: string;
   /** The same store served with the page cache turned off. */
   uncached?: Server;
+  /** PostgreSQL: the same database reached through its Unix socket. */
+  socket?: Server;
 }
 
 async function main() {
@@ -141,7 +159,7 @@ async function main() {
 
 /** BENCH_ONLY's name for an endpoint. */
 function endpointKey(e: (typeof ENDPOINTS)[number]): string {
-  return { 'get-by-id': 'get', 'list 50 of 5,000': 'list', 'list 50 of 5,000 @1conn': 'list1', 'list, page cache off': 'listnc', create: 'create' }[e];
+  return { 'get-by-id': 'get', 'get-by-id, Unix socket': 'getsock', 'list 50 of 5,000': 'list', 'list 50 of 5,000 @1conn': 'list1', 'list, page cache off': 'listnc', create: 'create' }[e];
 }
 
 /** Seeds (or reuses) both databases, measures both stores in-process and over HTTP, and reports. */
@@ -182,7 +200,12 @@ async function measureStores() {
         uncached = await spawnServer(`prodboard (${STORES[key].label}, page cache off)`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, { PRODBOARD_PAGE_CACHE_MB: '0' }, nodeFlags);
         servers.push(uncached);
       }
-      targets.push({ key, label: STORES[key].label, server, database: key === 'postgres' ? pgDatabase : undefined, uncached });
+      let socket: Server | undefined;
+      if (key === 'postgres' && PG_SOCKET && wanted('getsock')) {
+        socket = await spawnServer(`prodboard (${STORES[key].label}, Unix socket)`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', '--database-url', socketUrl(pgUrl!, PG_SOCKET)], /Production Board is running at (\S+)/, {}, nodeFlags);
+        servers.push(socket);
+      }
+      targets.push({ key, label: STORES[key].label, server, database: key === 'postgres' ? pgDatabase : undefined, uncached, socket });
     }
     log(`servers up: ${servers.map((s) => `${s.name} ${s.url} (pid ${s.child.pid})`).join(', ')}${PROFILE ? '; CPU-profiled' : ''}`);
 
@@ -216,6 +239,7 @@ async function measureStores() {
       await measure('hello-world', hello, specs.hello, round);
       for (const t of targets) {
         if (wanted('get')) await measure('get-by-id', t.server, specs.get, round, t);
+        if (t.socket) await measure('get-by-id, Unix socket', t.socket, specs.get, round, t);
         if (wanted('list')) await measure('list 50 of 5,000', t.server, specs.list, round, t);
         if (wanted('list1')) await measure('list 50 of 5,000 @1conn', t.server, specs.list, round, t, 1);
         if (t.uncached) await measure('list, page cache off', t.uncached, specs.list, round, t);
@@ -293,6 +317,7 @@ async function smokeTest(server: Server, spec: RequestSpec, expected: number) {
 /** One request of each kind against a store's server, before any load; returns the listed ids. */
 async function smokeTestStore(t: Target, specs: ReturnType<typeof requestSpecs>) {
   await smokeTest(t.server, specs.get, 200);
+  if (t.socket) await smokeTest(t.socket, specs.get, 200);
   const list = await smokeTest(t.server, specs.list, 200);
   if (list.data?.length !== 50 || !list.meta?.has_more) throw new Error(`${t.server.name}: the list returned ${list.data?.length} cards; expected 50 and has_more`);
   await smokeTest(t.server, specs.create, 201);
@@ -357,6 +382,15 @@ function summarize(runs: Run[]) {
           informative: true,
         });
       }
+    }
+    const viaSocket = row('get-by-id, Unix socket', store);
+    if (viaSocket) {
+      targets.push({
+        target: `${label}: get-by-id through PostgreSQL's Unix socket instead of TCP (a database on the same machine; informative; ratio of medians ${(viaSocket.ratio_to_hello * 100).toFixed(1)} %)`,
+        value: `${(viaSocket.paired_ratio * 100).toFixed(1)} %`,
+        pass: viaSocket.paired_ratio >= getTarget,
+        informative: true,
+      });
     }
     const list = row('list 50 of 5,000', store);
     if (list) {
