@@ -945,7 +945,8 @@ describe('pages are written by the database', () => {
     const written = new Map(cards.map((c) => [c.id, c]));
 
     const seen = new Map<string, Obj>();
-    for (const query of [{ data__tags: tag }, { data__tags: tag, is_archived: true }, { data__board_id: board.id, sort: 'data__position' }, { q: 'emoji' }]) {
+    const queries: Array<Record<string, string | boolean>> = [{ data__tags: tag }, { data__tags: tag, is_archived: true }, { data__board_id: board.id, sort: 'data__position' }, { q: 'emoji' }];
+    for (const query of queries) {
       const res = await api.get('/xapi2/data/card', { query });
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
