@@ -60,7 +60,7 @@ export interface RequestSpec {
   path: string;
   /**
    * Paths to cycle through instead of `path` (get-by-id's random ids), each built into request bytes
-   * once before the run, as a fixed path is. The load generator shares the machine's two cores with
+   * once, as a fixed path is (see `load`). The load generator shares the machine's two cores with
    * the server, and rebuilding a request per request (as `setup` does) cost autocannon 20-30 µs a
    * request (measured against hello-world: 14.7k req/s with a per-request path, 23.9k without), which
    * would be charged to the endpoint under test.
@@ -99,19 +99,23 @@ export async function load(url: string, spec: RequestSpec, seconds: number, conn
   const paths = spec.paths ?? [spec.path];
   const latencies: number[] = [];
   // autocannon's own histogram keeps whole milliseconds; we keep every 2xx response time (float ms).
-  const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, requests: requests(paths) } as never) as unknown as
+  const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, requests: requests(paths.slice(0, 1)) } as never) as unknown as
     NodeJS.EventEmitter & PromiseLike<AutocannonResult>;
-  // autocannon starts every connection at the first of `paths`; in lockstep they would ask for the
-  // same ids at the same moment, which the PostgreSQL store's batched reads would share. So after its
-  // first response each connection moves to a place of its own in the cycle (autocannon 9's client API).
+  // Every connection of autocannon cycles through the same list from its start: in lockstep they
+  // would ask for the same ids at the same moment, which the PostgreSQL store's batched reads would
+  // share. So after its first response each connection takes a slice of `paths` of its own
+  // (autocannon 9's client API); each request of a slice is built once, there. (Giving every
+  // connection all the paths would build each of them once per connection, twice: 100,000 request
+  // builds at the start of a 10 s measurement, which showed as a server left idle.)
   const placed = new Set<unknown>();
+  const share = Math.ceil(paths.length / connections);
   instance.on('response', (client: { requestIterator?: { setRequests?: (requests: unknown[]) => void } }, status: number, _bytes: number, responseTime: number) => {
     if (status >= 200 && status < 300) latencies.push(responseTime);
     if (paths.length > 1 && !placed.has(client)) {
       if (typeof client.requestIterator?.setRequests !== 'function') throw new Error('autocannon changed: its clients no longer have requestIterator.setRequests (bench/load.ts)');
-      const start = Math.floor((placed.size * paths.length) / connections);
+      const slice = paths.slice((placed.size * share) % paths.length).slice(0, share);
       placed.add(client);
-      client.requestIterator.setRequests(requests([...paths.slice(start), ...paths.slice(0, start)]));
+      client.requestIterator.setRequests(requests(slice));
     }
   });
   const result = await instance;
