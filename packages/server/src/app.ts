@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
+import { refuseUnstorableInput } from './http/request.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -74,6 +75,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       return done(new AppError('invalid_json', 'the body uses the forbidden key __proto__ or constructor.prototype; rename or remove that key'), undefined);
     });
   });
+
+  // Text no store can hold (NUL, unpaired surrogates) never reaches a route, wherever it is sent.
+  app.addHook('preValidation', async (request) => refuseUnstorableInput(request));
 
   // Liveness (the process answers) and readiness (its database answers too), for load balancers.
   app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));

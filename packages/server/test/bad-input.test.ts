@@ -358,8 +358,8 @@ describe('fields', () => {
         ['card', { title: 'x', tags: ['ok', 'b\u0000d'] }, 'tags[1]'],
         ['card', { title: 'x', due_date: '2026-12-31\u0000' }, 'due_date'],
         ['board', { name: 'x\u0000' }, 'name'],
-        ['board', { name: 'x', settings: { theme: 'da\u0000rk' } }, 'settings'],
-        ['board', { name: 'x', settings: { 'the\u0000me': 'dark' } }, 'settings'],
+        ['board', { name: 'x', settings: { theme: 'da\u0000rk' } }, 'settings.theme'],
+        ['board', { name: 'x', settings: { 'the\u0000me': 'dark' } }, 'settings.the\\u0000me'],
         ['board', { name: 'x', columns: ['To\u0000do', 'Done'] }, /^columns/],
         ['board', { name: 'x', columns: 'To\u0000do, Done' }, /^columns/],
         ['board', { name: 'x', columns: [{ key: 'todo', name: 'To do\u0000' }] }, /^columns/],
@@ -492,6 +492,81 @@ describe('prototype pollution', () => {
       assertError(res, 400, { detail: /__proto__|constructor/ }, `${method} ${text}`);
       assert.doesNotMatch(res.body.detail, /not valid JSON/, 'the body is valid JSON; the message must say which key to remove');
     }
+  });
+});
+
+describe('input a store cannot hold', () => {
+  /** Rows of every table a request could write to. */
+  async function rowCounts(s: TestServer): Promise<Record<string, number>> {
+    const tables = ['objects', 'activity', 'users', 'memberships', 'sessions', 'access_tokens', 'invitations', 'login_failures', 'analytics_events', 'idempotency_keys'];
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = await count(s, `SELECT count(*) AS n FROM ${t}`);
+    return out;
+  }
+
+  /** Runs the calls and asserts no table gained or lost a row. */
+  async function noRowsChanged(s: TestServer, calls: () => Promise<void>): Promise<void> {
+    const before = await rowCounts(s);
+    let failure: unknown;
+    try {
+      await calls();
+    } catch (err) {
+      failure = err;
+    }
+    assert.deepEqual(await rowCounts(s), before, `row counts changed${failure ? `; also: ${(failure as Error).message.slice(0, 2000)}` : ''}`);
+    if (failure) throw failure;
+  }
+
+  test('a NUL or an unpaired UTF-16 surrogate anywhere in a body, query or path is a 400 naming where, on both stores', async () => {
+    const login = (email: string) => request(server, 'POST', '/xapi2/auth/login', { body: { email, password: 'correct horse battery' } });
+    const cases: Array<[label: string, call: () => Promise<ApiResponse>, field: string]> = [
+      ['card title with a lone high surrogate', () => api.post('/xapi2/data/card', { body: { title: 'a\ud800b' } }), 'title'],
+      ['card description with a lone low surrogate', () => api.post('/xapi2/data/card', { body: { title: 'x', description: 'lone \udfff' } }), 'description'],
+      ['a reversed surrogate pair', () => api.patch(`/xapi2/data/card/${card.id}`, { body: { title: '\udc00\ud800' } }), 'title'],
+      ['a tag with half an emoji', () => api.patch(`/xapi2/data/card/${card.id}`, { body: { tags: ['ok', '\ud83d'] } }), 'tags[1]'],
+      ['a settings value', () => api.post('/xapi2/data/board', { body: { name: 'x', settings: { theme: { accent: 'a\ud800' } } } }), 'settings.theme.accent'],
+      ['a settings key', () => api.post('/xapi2/data/board', { body: { name: 'x', settings: { 'k\ud800': 1 } } }), 'settings.k\\ud800'],
+      ['a top-level key with NUL', () => api.post('/xapi2/data/card', { body: { 'ti\u0000tle': 'x' } }), 'ti\\u0000tle'],
+      ['telemetry event meta', () => request(server, 'POST', '/xapi2/analytics/track', { body: { events: [{ type: 'x', meta: { m: 'a\ud800' } }] } }), 'events[0].meta.m'],
+      ['telemetry event type with NUL', () => request(server, 'POST', '/xapi2/analytics/track', { body: { events: [{ type: 'ok' }, { type: 'x\u0000' }] } }), 'events[1].type'],
+      ['telemetry batch meta key', () => request(server, 'POST', '/xapi2/analytics/track', { body: { events: [{ type: 'x' }], meta: { 'o\u0000s': 'linux' } } }), 'meta.o\\u0000s'],
+      ['telemetry device id', () => request(server, 'POST', '/xapi2/analytics/track', { body: { device_id: '\udbff', events: [{ type: 'x' }] } }), 'device_id'],
+      ['login email with NUL', () => login('ada\u0000@example.com'), 'email'],
+      ['login email with a lone surrogate', () => login('ada\ud800@example.com'), 'email'],
+      ['login password with NUL', () => request(server, 'POST', '/xapi2/auth/login', { body: { email: 'ada@example.com', password: 'pass\u0000word' } }), 'password'],
+      ['token name', () => api.post('/xapi2/tokens', { body: { name: 'laptop \ud800' } }), 'name'],
+      ['token expires', () => api.post('/xapi2/tokens', { body: { name: 'laptop', expires: '30d\u0000' } }), 'expires'],
+      ['token scopes key', () => api.post('/xapi2/tokens', { body: { name: 'laptop', scopes: { 'card\u0000': 'read' } } }), 'scopes.card\\u0000'],
+      ['token id in the path', () => api.delete('/xapi2/tokens/%00'), 'id'],
+      ['invitation id in the path', () => api.delete('/xapi2/invitations/abc%00def'), 'id'],
+      ['invitation email', () => api.post('/xapi2/invitations', { body: { email: 'ada\u0000@example.com' } }), 'email'],
+      ['invitation expires', () => api.post('/xapi2/invitations', { body: { expires: '\udfff7d' } }), 'expires'],
+      ['invitation token to preview', () => request(server, 'POST', '/xapi2/invitations/preview', { body: { token: 'inv_\u0000' } }), 'token'],
+      ['invitation token to accept', () => request(server, 'POST', '/xapi2/invitations/accept', { body: { token: 'inv_x', email: 'a@example.com', password: 'a long passphrase', name: 'N\ud800' } }), 'name'],
+      ['a list filter value', () => api.get('/xapi2/data/card', { query: { data__assignee: 'ada\u0000' } }), 'data__assignee'],
+      ['a search', () => api.get('/xapi2/data/card', { query: { q: '\u0000' } }), 'q'],
+      ['a query parameter name', () => api.get('/xapi2/data/card', { query: { 'x\u0000': '1' } }), 'x\\u0000'],
+      ['an activity cursor', () => api.get('/xapi2/activity', { query: { since: '1\u0000' } }), 'since'],
+    ];
+    await noRowsChanged(server, () =>
+      unchanged('unstorable input', () =>
+        everyCase(cases, ([label]) => label, async ([label, call, field]) => {
+          const res = await call();
+          assertError(res, 400, { code: 'validation_failed', field, detail: /NUL character|unpaired UTF-16 surrogate/ }, label);
+          assert.match(res.body.detail, /remove it|well-formed/, `the detail says the fix: ${res.body.detail}`);
+        }),
+      ),
+    );
+    assert.equal((await api.get(`/xapi2/data/card/${card.id}`)).body.version, card.version, 'the card was not touched');
+  });
+
+  test('a well-formed surrogate pair (an emoji) and other rare characters are still stored', async () => {
+    const title = 'rare 🚀 \u{10FFFF} \uFFFD \uD83D\uDE00';
+    const res = await api.post('/xapi2/data/card', { body: { title } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal((await api.get(`/xapi2/data/card/${res.body.id}`)).body.data.title, title);
+    const found = await api.get('/xapi2/data/card', { query: { q: 'rare' } });
+    assert.ok(found.body.data.some((c: { id: string }) => c.id === res.body.id), 'found by search');
   });
 });
 

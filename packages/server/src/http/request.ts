@@ -1,5 +1,6 @@
 /**
- * Small readers of request details shared by routes: If-Match, Idempotency-Key, query parameters.
+ * Small readers of request details shared by routes: If-Match, Idempotency-Key, query parameters,
+ * and the one check that refuses text no store can hold.
  */
 import { AppError, type RawParams } from '@prodboard/shared';
 import type { FastifyRequest } from 'fastify';
@@ -38,4 +39,54 @@ export function queryParams(request: FastifyRequest): RawParams {
 /** A path parameter, typed. */
 export function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name];
+}
+
+/**
+ * NUL, and UTF-16 surrogates without their other half. PostgreSQL's text and jsonb refuse both (a
+ * 500 there) while SQLite stores them, so they are refused before any route sees them, on both stores.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/** A string with each unstorable character written as its escape (`\u0000`), so an error can name it. */
+function escapeUnstorable(text: string): string {
+  return text.replace(UNSTORABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Where the first unstorable string or key in a value is (`events[0].meta.m`), with the character, or undefined. */
+function findUnstorable(value: unknown): { field: string; char: string } | undefined {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  const hit = (text: string, field: string) => ({ field: field || 'body', char: UNSTORABLE.exec(text)![0] });
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (UNSTORABLE.test(node)) return hit(node, path);
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
+    } else if (node !== null && typeof node === 'object') {
+      const entries = Object.entries(node as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i];
+        const field = path ? `${path}.${escapeUnstorable(key)}` : escapeUnstorable(key);
+        if (UNSTORABLE.test(key)) return hit(key, field);
+        stack.push([child, field]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a request whose path parameters, query parameters or JSON body (values and keys) carry a
+ * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
+ */
+export function refuseUnstorableInput(request: FastifyRequest): void {
+  const found = findUnstorable(request.params) ?? findUnstorable(queryParams(request)) ?? findUnstorable(request.body);
+  if (!found) return;
+  const { field, char } = found;
+  const message =
+    char === '\u0000'
+      ? `${field} contains a NUL character, which cannot be stored; remove it`
+      : `${field} contains an unpaired UTF-16 surrogate (${escapeUnstorable(char)}), which is not text and cannot be stored; send well-formed Unicode (a surrogate is only valid as half of a pair, as in an emoji)`;
+  throw new AppError('validation_failed', message, { errors: [{ field, message }] });
 }
