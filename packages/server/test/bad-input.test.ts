@@ -560,6 +560,76 @@ describe('input a store cannot hold', () => {
     assert.equal((await api.get(`/xapi2/data/card/${card.id}`)).body.version, card.version, 'the card was not touched');
   });
 
+  test('token scopes that are not model:level are a 400 naming scopes, never a 5xx, and mint nothing', async () => {
+    const cases: unknown[] = [
+      { toString: 1 }, { board: { toString: 1 } }, { board: ['read'] }, { board: null }, { card: 'admin' }, { board: 'read', card: 'admin' },
+      'toString:read', 'board:read:write', 'board', ':read', 'board:', 'constructor:write', 5, ['board:read'], true,
+    ];
+    await noRowsChanged(server, () =>
+      everyCase(cases, (c) => JSON.stringify(c), async (scopes) => {
+        const res = await api.post('/xapi2/tokens', { body: { name: 'laptop', scopes } });
+        assertError(res, 400, { code: 'validation_failed', field: /^scopes/, detail: /board:read|"board": "read"/ });
+      }),
+    );
+    const ok = await api.post('/xapi2/tokens', { body: { name: 'laptop', scopes: { board: 'read' } } });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.deepEqual(ok.body.scopes, { board: 'read', card: 'none' });
+  });
+
+  test('an empty, zero, impossible or past expiry is a 400 naming expires for tokens and invitations', async () => {
+    const bad = ['', '   ', '0d', '0m', '00h', '0w', '2027-02-30', '2025-01-01', '30x', 'soon'];
+    await noRowsChanged(server, () =>
+      everyCase(
+        bad.flatMap((expires) => [['/xapi2/tokens', { name: 'laptop', expires }], ['/xapi2/invitations', { role: 'member', expires }]] as const),
+        ([path, body]) => `${path} ${JSON.stringify(body.expires)}`,
+        async ([path, body]) => {
+          const res = await api.post(path, { body });
+          assertError(res, 400, { code: 'validation_failed', field: 'expires', detail: /expires .*(30d|7d)/ });
+        },
+      ),
+    );
+    const now = Date.now();
+    for (const [path, body] of [['/xapi2/tokens', { name: 'laptop', expires: '1m' }], ['/xapi2/invitations', { role: 'member', expires: '1m' }]] as const) {
+      const res = await api.post(path, { body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.ok(Date.parse(res.body.expires_at) > now, `${path}: a 1m expiry lies in the future: ${res.body.expires_at}`);
+    }
+    const never = await api.post('/xapi2/tokens', { body: { name: 'laptop', expires: 'never' } });
+    assert.equal(never.body.expires_at, null);
+  });
+
+  test('errors echo at most 100 characters of a field name or value, however long the input', async () => {
+    const long = 'k'.repeat(100_000);
+    const spaced = 'k '.repeat(50_000);
+    const manyKeys = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`unknown_${i}`, 1]));
+    const calls: Array<[string, () => Promise<ApiResponse>]> = [
+      ['card field name', () => api.post('/xapi2/data/card', { body: { title: 'x', [long]: 1 } })],
+      ['card field name with spaces', () => api.post('/xapi2/data/card', { body: { title: 'x', [spaced]: 1 } })],
+      ['card patch field name', () => api.patch(`/xapi2/data/card/${card.id}`, { body: { [long]: 1 } })],
+      ['5,000 unknown fields', () => api.post('/xapi2/data/card', { body: { title: 'x', ...manyKeys } })],
+      ['token field name', () => api.post('/xapi2/tokens', { body: { name: 'x', [long]: 1 } })],
+      ['token expires', () => api.post('/xapi2/tokens', { body: { name: 'x', expires: long } })],
+      ['token scopes string', () => api.post('/xapi2/tokens', { body: { name: 'x', scopes: `board:${long}` } })],
+      ['token scopes key', () => api.post('/xapi2/tokens', { body: { name: 'x', scopes: { [long]: 'read' } } })],
+      ['token scopes level', () => api.post('/xapi2/tokens', { body: { name: 'x', scopes: { board: spaced } } })],
+      ['invitation field name', () => api.post('/xapi2/invitations', { body: { [long]: 1 } })],
+      ['invitation expires', () => api.post('/xapi2/invitations', { body: { expires: spaced } })],
+      ['list filter name', () => api.get('/xapi2/data/card', { query: { [`data__${'k'.repeat(10_000)}`]: '1' } })],
+      ['list sort', () => api.get('/xapi2/data/card', { query: { sort: 'k'.repeat(10_000) } })],
+    ];
+    await noRowsChanged(server, () =>
+      everyCase(calls, ([label]) => label, async ([label, call]) => {
+        const res = await call();
+        assertError(res, 400, {}, label);
+        const text = JSON.stringify(res.body);
+        assert.ok(text.length < 6_000, `${label}: the error is ${text.length} characters`);
+        assert.ok(res.body.errors.length <= 10, `${label}: ${res.body.errors.length} errors listed`);
+        for (const e of res.body.errors) assert.ok(e.field.length <= 101, `${label}: a field of ${e.field.length} characters`);
+        assert.doesNotMatch(text, /(k ?){102}/, `${label}: echoes more than 100 characters of input`);
+      }),
+    );
+  });
+
   test('a well-formed surrogate pair (an emoji) and other rare characters are still stored', async () => {
     const title = 'rare 🚀 \u{10FFFF} \uFFFD \uD83D\uDE00';
     const res = await api.post('/xapi2/data/card', { body: { title } });

@@ -3,6 +3,7 @@
  */
 import { AppError, listWords } from './errors.js';
 import { MODEL_NAMES } from './manifest.js';
+import { clipEcho } from './validate.js';
 
 /** Workspace roles, most powerful first. */
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
@@ -26,9 +27,12 @@ export function scopeAllows(level: ScopeLevel | undefined, access: 'read' | 'wri
   return level === 'write' || (access === 'read' && level === 'read');
 }
 
+/** The one example every scope error gives. */
+const SCOPE_FIX = `write model:level with model one of ${listWords(MODEL_NAMES)} and level one of ${listWords(SCOPE_LEVELS)}, e.g. board:read,card:write`;
+
 /**
  * Parses `board:read,card:write` into scopes; models not named get `none`. An empty spec means
- * read and write on every model.
+ * read and write on every model. Each part is exactly `model:level`.
  */
 export function parseScopes(spec: string | undefined): Scopes {
   const scopes: Scopes = Object.fromEntries(MODEL_NAMES.map((m) => [m, 'none' as ScopeLevel]));
@@ -37,13 +41,31 @@ export function parseScopes(spec: string | undefined): Scopes {
     return scopes;
   }
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [model, level] = part.split(':');
-    if (!MODEL_NAMES.includes(model) || !(SCOPE_LEVELS as readonly string[]).includes(level ?? '')) {
-      throw new AppError(
-        'validation_failed',
-        `scope "${part}" is not valid; write model:level with model one of ${listWords(MODEL_NAMES)} and level one of ${listWords(SCOPE_LEVELS)}, e.g. board:read,card:write`,
-        { errors: [{ field: 'scopes', message: `invalid scope "${part}"` }] },
-      );
+    const [model, level, ...rest] = part.split(':');
+    if (rest.length > 0 || !MODEL_NAMES.includes(model) || !(SCOPE_LEVELS as readonly string[]).includes(level ?? '')) {
+      const quoted = clipEcho(part);
+      throw new AppError('validation_failed', `scope "${quoted}" is not valid; ${SCOPE_FIX}`, { errors: [{ field: 'scopes', message: `invalid scope "${quoted}"` }] });
+    }
+    scopes[model] = level as ScopeLevel;
+  }
+  return scopes;
+}
+
+/**
+ * Scopes as a client sends them: a `board:read,card:write` string, or an object such as
+ * `{"board": "read"}` (models left out get `none`; an empty object grants nothing).
+ */
+export function parseScopesInput(raw: unknown): Scopes {
+  if (raw === undefined || typeof raw === 'string') return parseScopes(raw);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AppError('validation_failed', 'scopes must be an object such as {"board": "read", "card": "write"} or a string such as "board:read,card:write"', { errors: [{ field: 'scopes', message: 'wrong type' }] });
+  }
+  const scopes: Scopes = Object.fromEntries(MODEL_NAMES.map((m) => [m, 'none' as ScopeLevel]));
+  for (const [model, level] of Object.entries(raw as Record<string, unknown>)) {
+    if (!MODEL_NAMES.includes(model) || typeof level !== 'string' || !(SCOPE_LEVELS as readonly string[]).includes(level)) {
+      const field = `scopes.${clipEcho(model)}`;
+      const what = typeof level === 'string' ? `"${clipEcho(level)}"` : level === null ? 'null' : Array.isArray(level) ? 'an array' : typeof level;
+      throw new AppError('validation_failed', `${field}: ${what} is not a valid scope; send {"board": "read", "card": "write"} with models ${MODEL_NAMES.join(', ')} and levels ${SCOPE_LEVELS.join(', ')}`, { errors: [{ field, message: 'invalid scope' }] });
     }
     scopes[model] = level as ScopeLevel;
   }

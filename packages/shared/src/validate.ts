@@ -13,6 +13,14 @@ import { fieldOf, type FieldSpec, type Json, type ModelSpec } from './manifest.j
 /** Limits for free-form values, shared by the server and the web app. */
 export const VALUE_LIMITS = { maxTags: 50, maxTagLength: 64, maxSettingsBytes: 16 * 1024 } as const;
 
+/** How much of a caller's own input an error message repeats: enough to recognise it, never a 100 KB echo. */
+export const MAX_ECHO_LENGTH = 100;
+
+/** Input quoted back in an error: at most `MAX_ECHO_LENGTH` characters, with an ellipsis when cut. */
+export function clipEcho(text: string, max = MAX_ECHO_LENGTH): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** Top-level keys a PATCH body may carry besides the model's fields. */
 export const UPDATE_TOP_LEVEL_KEYS = ['is_archived'] as const;
 
@@ -159,7 +167,7 @@ export function validateInput(type: string, model: ModelSpec, op: 'create' | 'up
     const field = allowed.includes(key) ? fieldOf(model, key) : undefined;
     if (!field) {
       const extra = op === 'update' ? [...allowed, ...UPDATE_TOP_LEVEL_KEYS] : allowed;
-      errors.push({ field: key, message: `unknown field "${key}" for ${type}; allowed fields: ${extra.join(', ')}` });
+      errors.push({ field: clipEcho(key), message: `unknown field "${clipEcho(key)}" for ${type}; allowed fields: ${extra.join(', ')}` });
       continue;
     }
     if (value === null || value === undefined) {

@@ -17,7 +17,7 @@ export interface NewInvitation {
   expires?: unknown;
 }
 
-function checkInput(input: NewInvitation): { role: Role; email: string | null; expires: string } {
+function checkInput(input: NewInvitation, now: number): { role: Role; email: string | null; expiresAt: string } {
   const errors = [];
   const role = (input.role ?? 'member') as Role;
   if (!ROLES.includes(role)) errors.push({ field: 'role', message: `role must be ${listWords(ROLES)}` });
@@ -27,16 +27,24 @@ function checkInput(input: NewInvitation): { role: Role; email: string | null; e
     if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: 'email must be an address such as ada@example.com, or left out to let anyone with the link join' });
   }
   const expires = input.expires ?? DEFAULT_INVITATION_EXPIRY;
-  if (typeof expires !== 'string' || expires === 'never') {
+  let expiresAt: string | null = null;
+  if (typeof expires !== 'string') {
     errors.push({ field: 'expires', message: 'expires must be a duration such as 7d or 48h, or an ISO date; invite links always expire' });
+  } else {
+    try {
+      expiresAt = parseExpiry(expires, now, { never: false });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      errors.push(...err.errors.map((e) => ({ ...e, message: err.message })));
+    }
   }
   if (errors.length > 0) throw new AppError('validation_failed', errors.map((e) => e.message).join('; '), { errors });
-  return { role, email, expires: expires as string };
+  return { role, email, expiresAt: expiresAt! };
 }
 
 /** Creates the invitation; `token` is the only copy of the secret there will ever be. */
 export async function invitationCreator(ctx: CommandContext, input: NewInvitation): Promise<{ token: string; row: InvitationRow }> {
-  const { role, email, expires } = checkInput(input);
+  const { role, email, expiresAt } = checkInput(input, Date.parse(ctx.now));
   authorizeRoleGrant(ctx.actor, role);
   const token = generateToken('session').replace(/^ses_/, 'inv_');
   const row: InvitationRow = {
@@ -47,7 +55,7 @@ export async function invitationCreator(ctx: CommandContext, input: NewInvitatio
     email,
     created_by: ctx.actor.user.id,
     created_at: ctx.now,
-    expires_at: parseExpiry(expires, Date.parse(ctx.now))!,
+    expires_at: expiresAt,
     accepted_at: null,
     accepted_by: null,
     revoked_at: null,

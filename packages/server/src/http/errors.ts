@@ -2,7 +2,7 @@
  * The one place errors become HTTP responses: AppErrors keep their status and message, Fastify's own
  * errors (bad JSON, wrong content type, oversize body) get our shape and a fix, and 5xx are masked.
  */
-import { AppError, type ErrorCode } from '@prodboard/shared';
+import { AppError, MAX_ECHO_LENGTH, clipEcho, type ErrorBody, type ErrorCode } from '@prodboard/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 function fromFastify(err: FastifyError, request: FastifyRequest, defaultLimit: number): AppError | undefined {
@@ -55,10 +55,34 @@ function storeUnavailable(err: Error & { code?: unknown; errors?: unknown[] }): 
   );
 }
 
+/** Field problems listed in one response; a body of 5,000 unknown keys gets the first 10 and a count. */
+const MAX_LISTED_ERRORS = 10;
+/** Longest message and detail sent: room for every list of allowed values, never for a caller's 100 KB. */
+const MAX_MESSAGE_LENGTH = 1_000;
+const MAX_DETAIL_LENGTH = 1_500;
+
+const LONG_RUN = new RegExp(`\\S{${MAX_ECHO_LENGTH + 1},}`, 'g');
+
+/** Every run of more than MAX_ECHO_LENGTH non-space characters (an echoed key or value) cut to that, then the whole to `max`. */
+function boundEcho(text: string, max: number): string {
+  return clipEcho(text.replace(LONG_RUN, (run) => clipEcho(run)), max);
+}
+
+/**
+ * The wire form of an error, bounded wherever it was raised: a validator that quotes its input
+ * must not turn a 100 KB field name into a 400 KB answer.
+ */
+function boundedBody(err: AppError): ErrorBody {
+  const errors = err.errors.slice(0, MAX_LISTED_ERRORS).map((e) => ({ field: clipEcho(e.field), message: boundEcho(e.message, MAX_MESSAGE_LENGTH) }));
+  const more = err.errors.length - errors.length;
+  const detail = boundEcho(err.message, MAX_DETAIL_LENGTH) + (more > 0 ? ` (${more} more problems not listed)` : '');
+  return { ...err.toBody(), detail, i18n: { en: detail }, errors };
+}
+
 /** Sends an AppError as JSON with its status (and Retry-After). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
-  return reply.code(err.status).type('application/json; charset=utf-8').send(err.toBody());
+  return reply.code(err.status).type('application/json; charset=utf-8').send(boundedBody(err));
 }
 
 /** Installs the error and not-found handlers. */

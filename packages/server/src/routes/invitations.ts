@@ -2,7 +2,7 @@
  * /xapi2/invitations: one-time invite links. Owners and admins create, list and revoke them; the
  * person invited previews and accepts one without an account (the link's token is the credential).
  */
-import { AppError } from '@prodboard/shared';
+import { AppError, clipEcho } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { commandContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -42,7 +42,7 @@ export function invitationRoutes({ store, config }: AppDeps): FastifyPluginAsync
       const input = body(request);
       const unknown = Object.keys(input).filter((k) => !['role', 'email', 'expires'].includes(k));
       if (unknown.length > 0) {
-        throw new AppError('validation_failed', `unknown field ${unknown.join(', ')}; an invitation takes role, email and expires`, { errors: unknown.map((field) => ({ field, message: 'unknown field' })) });
+        throw new AppError('validation_failed', `unknown field ${unknown.map((k) => clipEcho(k)).join(', ')}; an invitation takes role, email and expires`, { errors: unknown.map((field) => ({ field: clipEcho(field), message: 'unknown field' })) });
       }
       const { token, row } = await store.transaction((tx) => invitationCreator(commandContext(tx, actor), input));
       const path = `${ACCEPT_PATH}${token}`;

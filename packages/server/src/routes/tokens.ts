@@ -2,7 +2,7 @@
  * /xapi2/tokens: the signed-in user's personal access tokens. Sessions only: a token never mints,
  * lists or revokes tokens.
  */
-import { AppError, parseScopes, MODEL_NAMES, SCOPE_LEVELS, type Scopes } from '@prodboard/shared';
+import { AppError, clipEcho, parseScopesInput } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { parseExpiry } from '../auth/expiry.js';
@@ -11,20 +11,6 @@ import { param } from '../http/request.js';
 import { authorizeAccountManagement } from '../policies.js';
 import { presentAccessToken } from '../presenters.js';
 import { accessTokenCreator } from '../commands/access-token-creator.js';
-
-function scopesFrom(raw: unknown): Scopes {
-  if (raw === undefined || typeof raw === 'string') return parseScopes(raw);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new AppError('validation_failed', 'scopes must be an object such as {"board": "read", "card": "write"} or a string such as "board:read,card:write"', { errors: [{ field: 'scopes', message: 'wrong type' }] });
-  }
-  const parts = Object.entries(raw as Record<string, unknown>).map(([model, level]) => {
-    if (!MODEL_NAMES.includes(model) || !SCOPE_LEVELS.includes(level as never)) {
-      throw new AppError('validation_failed', `scope ${model}: ${String(level)} is not valid; models are ${MODEL_NAMES.join(', ')} and levels ${SCOPE_LEVELS.join(', ')}`, { errors: [{ field: `scopes.${model}`, message: 'invalid' }] });
-    }
-    return `${model}:${String(level)}`;
-  });
-  return parseScopes(parts.length ? parts.join(',') : 'board:none');
-}
 
 /** The token routes. */
 export function tokenRoutes({ store, config }: AppDeps): FastifyPluginAsync {
@@ -42,7 +28,7 @@ export function tokenRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       const body = (request.body ?? {}) as Record<string, unknown>;
       if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('validation_failed', 'send a JSON object {name, scopes, expires}');
       const unknown = Object.keys(body).filter((k) => !['name', 'scopes', 'expires'].includes(k));
-      if (unknown.length) throw new AppError('validation_failed', `unknown field ${unknown.join(', ')}; a token takes name, scopes and expires`, { errors: unknown.map((field) => ({ field, message: 'unknown field' })) });
+      if (unknown.length) throw new AppError('validation_failed', `unknown field ${unknown.map((k) => clipEcho(k)).join(', ')}; a token takes name, scopes and expires`, { errors: unknown.map((field) => ({ field: clipEcho(field), message: 'unknown field' })) });
       if (typeof body.name !== 'string') throw new AppError('validation_failed', 'name is required, e.g. "Claude Desktop on my laptop"', { errors: [{ field: 'name', message: 'required' }] });
       if (body.expires !== undefined && body.expires !== null && typeof body.expires !== 'string') {
         throw new AppError('validation_failed', 'expires must be a string such as 30d, an ISO date, or null for never', { errors: [{ field: 'expires', message: 'wrong type' }] });
@@ -51,7 +37,7 @@ export function tokenRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         userId: actor.user.id,
         workspaceId: actor.workspace.id,
         name: body.name,
-        scopes: scopesFrom(body.scopes),
+        scopes: parseScopesInput(body.scopes),
         expiresAt: parseExpiry(body.expires as string | null | undefined),
       });
       return reply.code(201).send({ ...presentAccessToken(row), token, detail: 'copy this token now: it is shown only once' });
