@@ -5,10 +5,16 @@
  * stored and returned byte for byte. Telemetry intake is size-limited, rate-limited and scrubbed.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { ACCENTS, PRIORITIES } from '@prodboard/shared';
-import { request, signUp, startServer, type ApiResponse, type RequestOptions, type TestServer } from './helpers.js';
+import { buildApp } from '../src/app.js';
+import { configFromEnv } from '../src/config.js';
+import { openTestStore, request, signUp, startServer, type ApiResponse, type RequestOptions, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let api: Awaited<ReturnType<typeof signUp>>['api'];
@@ -596,6 +602,54 @@ describe('input a store cannot hold', () => {
     }
     const never = await api.post('/xapi2/tokens', { body: { name: 'laptop', expires: 'never' } });
     assert.equal(never.body.expires_at, null);
+  });
+
+  test('a refused invitation logs nothing, and a failed write never logs the row (or token hash) it tried to store', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'prodboard-log-'));
+    const opened = await openTestStore(dir);
+    const config = { ...configFromEnv({}), ...opened.config, port: 0 };
+    const app = await buildApp({ store: opened.store, config }, { level: 'info', stream });
+    const tokenHash = createHash('sha256').update(`inv_${randomUUID()}`).digest('hex');
+    let owner: Awaited<ReturnType<typeof signUp>> | undefined;
+    // A real write the database refuses (expires_at is NOT NULL), carrying a token hash in its row.
+    app.post('/test/failing-write', async () => {
+      await opened.store.insertInvitation({
+        id: randomUUID(), workspace_id: owner!.workspace.id, token_hash: tokenHash, role: 'member', email: null, created_by: owner!.user.id,
+        created_at: new Date().toISOString(), expires_at: null as unknown as string, accepted_at: null, accepted_by: null, revoked_at: null,
+      });
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    lines.length = 0; // "Server listening"
+    const s = { url, app, store: opened.store, config, dir, query: opened.query, close: async () => {} } as TestServer;
+    try {
+      owner = await signUp(s);
+      for (const expires of ['', '0d']) {
+        assertError(await owner.api.post('/xapi2/invitations', { body: { expires } }), 400, { field: 'expires' }, `expires ${JSON.stringify(expires)}`);
+      }
+      assert.equal(await count(s, 'SELECT count(*) AS n FROM invitations'), 0);
+      assert.deepEqual(lines, [], 'a refused invitation is not logged');
+
+      const failed = await request(s, 'POST', '/test/failing-write');
+      assert.equal(failed.status, 500);
+      const logged = lines.map((line) => JSON.parse(line) as { msg?: string; reqId?: string; err?: { message?: string } });
+      const line = logged.find((l) => l.msg === 'request failed');
+      assert.ok(line, `the failure is logged: ${lines.join('\n')}`);
+      assert.match(failed.body.detail, new RegExp(`request ${line.reqId}`), 'the 500 names the request id the log carries');
+      assert.match(String(line.err?.message), /expires_at/, 'the log says what failed');
+      assert.equal(lines.join('\n').includes(tokenHash), false, `the token hash reached the log: ${lines.join('\n').slice(0, 1500)}`);
+    } finally {
+      await app.close();
+      await opened.drop();
+      await opened.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('errors echo at most 100 characters of a field name or value, however long the input', async () => {

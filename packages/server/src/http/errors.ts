@@ -79,6 +79,15 @@ function boundedBody(err: AppError): ErrorBody {
   return { ...err.toBody(), detail, i18n: { en: detail }, errors };
 }
 
+/**
+ * What of an unexpected error goes to the log: what failed and where, never the values involved.
+ * PostgreSQL's `detail` repeats the row it refused ("Failing row contains (…)"), token hashes included.
+ */
+function loggable(err: Error & { code?: unknown; table?: unknown; column?: unknown; constraint?: unknown }): Record<string, unknown> {
+  const { code, table, column, constraint } = err;
+  return { type: err.constructor?.name ?? err.name, message: err.message, code, table, column, constraint, stack: err.stack };
+}
+
 /** Sends an AppError as JSON with its status (and Retry-After). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
@@ -95,7 +104,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       request.log.warn({ code: (err as { code?: unknown }).code, message: err.message }, 'database unavailable');
       return sendError(reply, unavailable);
     }
-    request.log.error({ err }, 'request failed');
+    request.log.error({ err: loggable(err) }, 'request failed');
     return sendError(reply, new AppError('internal', `internal error (request ${request.id}); nothing was changed if the request was a write; try again, and report the request id if it keeps happening`));
   });
   app.setNotFoundHandler((request, reply) =>
