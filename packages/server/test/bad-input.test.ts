@@ -799,6 +799,46 @@ describe('telemetry', () => {
     }
   });
 
+  test('a batch stores at most a few times what it sent: the client meta once, each event once, each row bounded', async () => {
+    const s = await startServer();
+    try {
+      const storedBytes = async () =>
+        count(s, "SELECT coalesce(sum(length(received_at) + length(coalesce(device_id, '')) + length(type) + length(payload)), 0) AS n FROM analytics_events");
+      const id = (c: string) => c.repeat(64);
+      const meta = (bytes: number) => Object.fromEntries(Array.from({ length: Math.ceil(bytes / 100) }, (_, i) => [`k${i}`, 'm'.repeat(90)]));
+      const batches: Array<[label: string, body: Record<string, unknown>, multiple: number]> = [
+        ['the largest client meta and 100 one-letter events', { device_id: id('d'), session_id: id('s'), meta: meta(1000), events: Array.from({ length: 100 }, () => ({ type: 'a' })) }, 5],
+        ['100 events of 500 characters each', { device_id: id('d'), session_id: id('s'), meta: meta(500), events: Array.from({ length: 100 }, (_, i) => ({ type: `t${i}`, ts_client: i, meta: { message: 'x'.repeat(500) } })) }, 1.5],
+        ['a client like prodmcp', batch([{ type: 'mcp.serve_start', ts_client: 1, meta: {} }, { type: 'mcp.crud', ts_client: 2, meta: { op: 'list_all', ok: true, ms: 12 } }], { meta: { channel: 'mcp', mcp_version: '1.0.0', os: 'Linux 6.1', node: '20.19.0' } }), 3],
+      ];
+      for (const [label, body, multiple] of batches) {
+        const sent = Buffer.byteLength(JSON.stringify(body));
+        const before = await storedBytes();
+        const res = await request(s, 'POST', '/xapi2/analytics/track', { body });
+        assert.equal(res.status, 202, `${label}: ${JSON.stringify(res.body).slice(0, 300)}`);
+        const stored = (await storedBytes()) - before;
+        assert.ok(stored <= multiple * sent, `${label}: sent ${sent} bytes, stored ${stored} (${(stored / sent).toFixed(1)}×, at most ${multiple}× allowed)`);
+      }
+      const rows = await stored(s);
+      assert.equal(rows.length, 202, 'every event is a row');
+      assert.equal(rows.filter((r) => 'client' in JSON.parse(r.payload)).length, 3, 'the client meta is stored once per batch');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('an event or a client meta too large to store is a 400 naming it, and the batch stores nothing', async () => {
+    const s = await startServer();
+    try {
+      const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'w'.repeat(400)]));
+      assertError(await request(s, 'POST', '/xapi2/analytics/track', { body: batch([{ type: 'ok' }, { type: 'wide', meta: wide }]) }), 400, { field: 'events[1]', detail: /events\[1\] .*KiB/ });
+      assertError(await request(s, 'POST', '/xapi2/analytics/track', { body: batch([{ type: 'ok' }], { meta: wide }) }), 400, { field: 'meta', detail: /meta .*KiB/ });
+      assert.equal((await stored(s)).length, 0);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('telemetry is rate limited: a 429 with Retry-After', async () => {
     const s = await startServer({ analyticsPerMinute: 3 });
     try {

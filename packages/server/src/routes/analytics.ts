@@ -1,6 +1,10 @@
 /**
  * /xapi2/analytics/track: client telemetry batches. No authentication, a small body limit, a
  * per-address rate limit, bounded storage, and anything that looks like a secret is dropped.
+ *
+ * Nothing received is stored twice: a row per event, and the batch's client meta and session id
+ * only in the row of its first event (the others share its received_at and device_id). Copying the
+ * meta into every row stored up to 98× the bytes received.
  */
 import { AppError } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
@@ -8,6 +12,12 @@ import type { AppDeps } from '../deps.js';
 import { WindowLimiter } from '../http/rate-limit.js';
 
 const MAX_EVENTS = 100;
+/**
+ * Largest stored JSON of one event, and of a batch's client meta, after long strings are cut: with
+ * `analyticsKeep` rows (100,000 by default) the table stays under about 300 MB whatever is sent.
+ */
+const MAX_EVENT_BYTES = 2048;
+const MAX_META_BYTES = 1024;
 const SECRET_KEY = /token|password|secret|authorization|cookie|api[-_]?key/i;
 
 const SECRET_VALUE = /\b(?:pat|ses|setup)_[A-Za-z0-9_-]{8,}|\bBearer\s+\S+/gi;
@@ -32,6 +42,14 @@ function scrub(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** Refuses a value whose stored JSON would exceed `max` bytes. */
+function tooLarge(field: string, value: unknown, max: number, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
+  if (bytes <= max) return;
+  const message = `${field} is ${Math.ceil(bytes / 1024)} KiB once long strings are cut to 500 characters; ${what} may be at most ${max / 1024} KiB, so send less`;
+  throw new AppError('validation_failed', message, { errors: [{ field, message }] });
+}
+
 /** The telemetry intake route. */
 export function analyticsRoutes({ store, config }: AppDeps): FastifyPluginAsync {
   const limiter = new WindowLimiter(config.analyticsPerMinute, 60_000);
@@ -44,13 +62,18 @@ export function analyticsRoutes({ store, config }: AppDeps): FastifyPluginAsync 
         throw new AppError('validation_failed', `send {device_id, session_id, events: [{type, ts_client, meta}], meta} with 1 to ${MAX_EVENTS} events`, { errors: [{ field: 'events', message: `1 to ${MAX_EVENTS} events` }] });
       }
       const deviceId = typeof body.device_id === 'string' ? redactSecrets(body.device_id.slice(0, 64)) : null;
+      const sessionId = typeof body.session_id === 'string' ? redactSecrets(body.session_id.slice(0, 64)) : undefined;
+      const client = scrub(body.meta, 1);
+      tooLarge('meta', client, MAX_META_BYTES, 'the client meta (os, versions) of the batch');
       const receivedAt = new Date().toISOString();
       const rows = events.map((event, i) => {
         const type = (event as Record<string, unknown> | null)?.type;
         if (typeof type !== 'string' || type.length === 0 || type.length > 100) {
           throw new AppError('validation_failed', `events[${i}].type must be a string of 1 to 100 characters`, { errors: [{ field: `events[${i}].type`, message: 'required' }] });
         }
-        const payload = JSON.stringify(scrub({ event, client: body.meta, session_id: body.session_id }));
+        const scrubbed = scrub(event, 1);
+        tooLarge(`events[${i}]`, scrubbed, MAX_EVENT_BYTES, 'one event');
+        const payload = JSON.stringify(i === 0 ? { event: scrubbed, client, session_id: sessionId } : { event: scrubbed });
         return { received_at: receivedAt, device_id: deviceId, type: redactSecrets(type), payload };
       });
       await store.transaction((tx) => tx.insertAnalytics(rows, config.analyticsKeep));
