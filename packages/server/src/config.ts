@@ -29,6 +29,8 @@ export interface ServerConfig {
    * X-Forwarded-For; false believes only the socket.
    */
   trustedProxies: false | string[];
+  /** The address people reach the server at (links the server writes), without a trailing slash. */
+  publicUrl?: string;
   /** The time source of the login limits: Date.now unless a test injects one. */
   clock?: () => number;
   /** Largest request body, in bytes. */
@@ -72,6 +74,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     loginWindowMs: num('PRODBOARD_LOGIN_WINDOW_SECONDS', 15 * 60) * 1000,
     loginAddressMaxFailures: num('PRODBOARD_LOGIN_ADDRESS_MAX_FAILURES', 100),
     trustedProxies: parseTrustedProxies(env.PRODBOARD_TRUSTED_PROXIES),
+    publicUrl: parsePublicUrl(env.PRODBOARD_PUBLIC_URL),
     bodyLimit: 1024 * 1024,
     analyticsBodyLimit: 64 * 1024,
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
@@ -108,6 +111,22 @@ export function parseTrustedProxies(raw: string | undefined): false | string[] {
     if (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128))) fail();
   }
   return entries;
+}
+
+/** PRODBOARD_PUBLIC_URL: an http(s) URL, perhaps with a path, never with a query or fragment. */
+export function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  // The value is not echoed: it could carry credentials.
+  if (!url || !['http:', 'https:'].includes(url.protocol) || /[?#]/.test(raw) || url.username || url.password) {
+    throw new Error('PRODBOARD_PUBLIC_URL must be the http(s) address people open the board at, such as https://board.example.com (a path is allowed; a query, fragment or credentials are not)');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 export { MINUTE, DAY };
