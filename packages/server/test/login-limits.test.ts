@@ -116,7 +116,7 @@ describe('login limits', () => {
     const guess = async (server: TestServer, email: string) => {
       for (let i = 0; i < 8; i++) await login(server, email, `guess ${i}`, '203.0.113.1');
     };
-    for (const trustedProxies of [false, ['10.0.0.1']] as const) {
+    for (const trustedProxies of [false as const, ['10.0.0.1']]) {
       await withServer({ trustedProxies }, async (server) => {
         const u = await signUp(server);
         await guess(server, u.email);
