@@ -40,6 +40,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   const app = Fastify({
     logger,
     bodyLimit: deps.config.bodyLimit,
+    // request.ip (and the login limits) believe X-Forwarded-For only from these proxies.
+    trustProxy: deps.config.trustedProxies,
     // One line per request costs more than a get-by-id; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // Bodies are parsed with prototype poisoning refused outright.

@@ -1,6 +1,7 @@
 /**
  * Server configuration: defaults, then environment variables, then command-line options.
  */
+import { isIP } from 'node:net';
 
 /** Everything `buildApp` and `serve` need to know. */
 export interface ServerConfig {
@@ -14,9 +15,24 @@ export interface ServerConfig {
   sessionTtlMs: number;
   /** A session older than this is renewed and the new token returned in `x-auth-refresh-token`. */
   sessionRefreshMs: number;
-  /** Failed logins allowed per email (and per address) within `loginWindowMs` before 429. */
+  /**
+   * Failed logins to one account from one address before each further attempt from there waits
+   * (1 minute, doubling up to `loginWindowMs`); also the wrong current passwords allowed per account
+   * within `loginWindowMs` on a password change.
+   */
   loginMaxFailures: number;
   loginWindowMs: number;
+  /** Failed logins allowed from one address, across all accounts, within `loginWindowMs`. */
+  loginAddressMaxFailures: number;
+  /**
+   * Fastify's `trustProxy`: the peers (addresses and CIDRs) that may say who the client is in
+   * X-Forwarded-For; false believes only the socket.
+   */
+  trustedProxies: false | string[];
+  /** The address people reach the server at (links the server writes), without a trailing slash. */
+  publicUrl?: string;
+  /** The time source of the login limits: Date.now unless a test injects one. */
+  clock?: () => number;
   /** Largest request body, in bytes. */
   bodyLimit: number;
   /** Largest telemetry batch, in bytes, and requests per minute per address. */
@@ -56,6 +72,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionRefreshMs: num('PRODBOARD_SESSION_REFRESH_SECONDS', 86_400) * 1000,
     loginMaxFailures: num('PRODBOARD_LOGIN_MAX_FAILURES', 5),
     loginWindowMs: num('PRODBOARD_LOGIN_WINDOW_SECONDS', 15 * 60) * 1000,
+    loginAddressMaxFailures: num('PRODBOARD_LOGIN_ADDRESS_MAX_FAILURES', 100),
+    trustedProxies: parseTrustedProxies(env.PRODBOARD_TRUSTED_PROXIES),
+    publicUrl: parsePublicUrl(env.PRODBOARD_PUBLIC_URL),
     bodyLimit: 1024 * 1024,
     analyticsBodyLimit: 64 * 1024,
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
@@ -66,6 +85,48 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
   };
+}
+
+/** The names proxy-addr knows for address ranges. */
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * PRODBOARD_TRUSTED_PROXIES: a comma-separated list of addresses, CIDRs and proxy-addr's named
+ * ranges. Neither "trust everyone" nor a hop count: both would believe a client that connects
+ * directly and writes its own X-Forwarded-For (Fastify 5 ignores hop counts for that reason).
+ */
+export function parseTrustedProxies(raw: string | undefined): false | string[] {
+  if (raw === undefined || raw.trim() === '') return false;
+  const fail = () => {
+    throw new Error(
+      `PRODBOARD_TRUSTED_PROXIES must be a comma-separated list of your proxies' addresses and CIDRs (such as 10.0.0.1, 10.0.0.0/8, loopback), not a hop count or "true"; got "${raw}"`,
+    );
+  };
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (NAMED_RANGES.includes(entry)) continue;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || extra !== undefined) fail();
+    if (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128))) fail();
+  }
+  return entries;
+}
+
+/** PRODBOARD_PUBLIC_URL: an http(s) URL, perhaps with a path, never with a query or fragment. */
+export function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  // The value is not echoed: it could carry credentials.
+  if (!url || !['http:', 'https:'].includes(url.protocol) || /[?#]/.test(raw) || url.username || url.password) {
+    throw new Error('PRODBOARD_PUBLIC_URL must be the http(s) address people open the board at, such as https://board.example.com (a path is allowed; a query, fragment or credentials are not)');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 export { MINUTE, DAY };

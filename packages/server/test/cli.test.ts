@@ -69,7 +69,7 @@ test('migrate, user create and token create; the token works against the served 
   assert.match(pat, /^pat_[A-Za-z0-9_-]{40,}$/, 'the token is alone on the last line');
   assert.equal(run('token', 'create', '--email', 'ada@example.com', '--name', 'x', '--scopes', 'board:admin', '--db', db).code, 1);
 
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'https://board.example.com/', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   server.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
   const url = await new Promise<string>((resolve, reject) => {
@@ -88,6 +88,9 @@ test('migrate, user create and token create; the token works against the served 
   assert.equal(me.body.email, 'ada@example.com');
   assert.equal(me.body.workspace.slug, 'lovelace');
   assert.deepEqual(me.body.scopes, { board: 'read', card: 'write' });
+  const session = (await request({ url }, 'POST', '/xapi2/auth/login', { body: { email: 'ada@example.com', password: 'analytical engine' } })).body.access_token;
+  const invite = await request({ url }, 'POST', '/xapi2/invitations', { token: session, body: { role: 'member' } });
+  assert.equal(invite.body.url, `https://board.example.com/invite#token=${invite.body.token}`, 'invite links use --public-url');
 
   const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
   server.kill('SIGTERM');
@@ -119,4 +122,19 @@ test('serve on an empty database prints a one-time setup link that creates the o
   const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
   server.kill('SIGINT');
   assert.equal(await exited, 0);
+});
+
+test('bad --public-url, PRODBOARD_PUBLIC_URL or PRODBOARD_TRUSTED_PROXIES values stop serve with exit 2 and the fix', () => {
+  const serve = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--db', join(dir, 'never.db'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const flag = serve(['--public-url', 'board.example.com']);
+  assert.equal(flag.status, 2, flag.stderr);
+  assert.match(flag.stderr, /--public-url must be the http\(s\) address .* such as https:\/\/board\.example\.com/);
+  const env = serve([], { PRODBOARD_PUBLIC_URL: 'https://user:secret@board.example.com' });
+  assert.equal(env.status, 2, env.stderr);
+  assert.match(env.stderr, /PRODBOARD_PUBLIC_URL must be/);
+  assert.doesNotMatch(env.stderr, /secret/, 'credentials in the value are not echoed');
+  const proxies = serve([], { PRODBOARD_TRUSTED_PROXIES: 'true' });
+  assert.equal(proxies.status, 2, proxies.stderr);
+  assert.match(proxies.stderr, /PRODBOARD_TRUSTED_PROXIES must be a comma-separated list/);
 });

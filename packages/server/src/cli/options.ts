@@ -3,7 +3,7 @@
  * every database command shares (`--db`).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { configFromEnv, type ServerConfig } from '../config.js';
+import { configFromEnv, parsePublicUrl, type ServerConfig } from '../config.js';
 import { openConfiguredStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
@@ -39,8 +39,14 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 }
 
 /** The configuration with command-line values applied. */
-export function configWith(values: { db?: string; 'database-url'?: string; host?: string; port?: string }): ServerConfig {
-  const config = configFromEnv();
+export function configWith(values: { db?: string; 'database-url'?: string; host?: string; port?: string; 'public-url'?: string }): ServerConfig {
+  let config: ServerConfig;
+  try {
+    config = configFromEnv();
+    if (values['public-url'] !== undefined) config.publicUrl = parsePublicUrl(values['public-url']);
+  } catch (err) {
+    throw new ExitError((err as Error).message.replace('PRODBOARD_PUBLIC_URL', values['public-url'] !== undefined ? '--public-url' : 'PRODBOARD_PUBLIC_URL'), 2);
+  }
   if (values.db) {
     config.dbPath = values.db;
     config.databaseUrl = undefined;

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { commandContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { authenticate } from '../http/authenticate.js';
+import { publicBaseUrl } from '../http/public-url.js';
 import { param } from '../http/request.js';
 import { authorizeMemberManagement } from '../policies.js';
 import { presentActor, presentInvitation } from '../presenters.js';
@@ -50,7 +51,7 @@ export function invitationRoutes({ store, config }: AppDeps): FastifyPluginAsync
         ...presentInvitation(row),
         token,
         path,
-        url: `${request.protocol}://${request.host}${path}`,
+        url: `${publicBaseUrl(config, app.server)}${path}`,
         detail: 'send this link to the person you invite; it works once and is shown only now',
       });
     });

@@ -295,7 +295,10 @@ export interface Store {
 
   // Login rate limiting (held in the database so it holds across instances).
   recordLoginFailure(key: string, at: number): Promise<void>;
-  countLoginFailures(key: string, since: number): Promise<{ count: number; oldest?: number }>;
+  /** The key's failures at or after `since`: how many, and the oldest and newest times. */
+  countLoginFailures(key: string, since: number): Promise<{ count: number; oldest?: number; newest?: number }>;
+  /** Forgets every failure, whatever its key, recorded before `before`. */
+  pruneLoginFailures(before: number): Promise<void>;
   clearLoginFailures(key: string): Promise<void>;
   /** Takes back one recorded attempt (a login that succeeded). */
   forgetLoginFailure(key: string, at: number): Promise<void>;

@@ -771,9 +771,15 @@ export class PostgresStore implements Store {
   }
 
   async countLoginFailures(key: string, since: number) {
-    await this.exec('DELETE FROM login_failures WHERE at < $1', [since]);
-    const row = (await this.one<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM login_failures WHERE key = $1 AND at >= $2', [key, since]))!;
-    return { count: Number(row.n), oldest: row.oldest === null ? undefined : Number(row.oldest) };
+    const row = (await this.one<{ n: number; oldest: number | null; newest: number | null }>(
+      'SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM login_failures WHERE key = $1 AND at >= $2',
+      [key, since],
+    ))!;
+    return { count: Number(row.n), oldest: row.oldest === null ? undefined : Number(row.oldest), newest: row.newest === null ? undefined : Number(row.newest) };
+  }
+
+  async pruneLoginFailures(before: number) {
+    await this.exec('DELETE FROM login_failures WHERE at < $1', [before]);
   }
 
   async clearLoginFailures(key: string) {
@@ -781,7 +787,8 @@ export class PostgresStore implements Store {
   }
 
   async forgetLoginFailure(key: string, at: number) {
-    await this.exec('DELETE FROM login_failures WHERE key = $1 AND at = $2', [key, at]);
+    // One row: parallel attempts at the same millisecond each counted their own.
+    await this.exec('DELETE FROM login_failures WHERE ctid IN (SELECT ctid FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)', [key, at]);
   }
 
   // Analytics

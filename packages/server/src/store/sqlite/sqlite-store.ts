@@ -549,9 +549,16 @@ export class SqliteStore implements Store {
   }
 
   async countLoginFailures(key: string, since: number) {
-    this.run('DELETE FROM login_failures WHERE at < ?', since);
-    const row = this.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM login_failures WHERE key = ? AND at >= ?', key, since)!;
-    return { count: row.n, oldest: row.oldest ?? undefined };
+    const row = this.get<{ n: number; oldest: number | null; newest: number | null }>(
+      'SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM login_failures WHERE key = ? AND at >= ?',
+      key,
+      since,
+    )!;
+    return { count: row.n, oldest: row.oldest ?? undefined, newest: row.newest ?? undefined };
+  }
+
+  async pruneLoginFailures(before: number) {
+    this.run('DELETE FROM login_failures WHERE at < ?', before);
   }
 
   async clearLoginFailures(key: string) {
@@ -559,7 +566,8 @@ export class SqliteStore implements Store {
   }
 
   async forgetLoginFailure(key: string, at: number) {
-    this.run('DELETE FROM login_failures WHERE key = ? AND at = ?', key, at);
+    // One row: parallel attempts at the same millisecond each counted their own.
+    this.run('DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)', key, at);
   }
 
   // Analytics
