@@ -49,6 +49,8 @@ export interface ServerConfig {
   /** Memory for cached list pages (see store/page-cache.ts); 0 turns the cache off. */
   pageCacheBytes: number;
   logLevel: string;
+  /** The clock sessions are timed by (ms since the epoch); tests inject their own. */
+  now: () => number;
 }
 
 const MINUTE = 60_000;
@@ -84,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
+    now: Date.now,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { REPLAY_LIMIT } from '../src/live/activity-feed.js';
 import { makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 interface SseEvent {
@@ -230,6 +231,80 @@ describe('GET /xapi2/events', () => {
     assert.equal(reset.id, String(latest));
     const ahead = await stream({ token: fresh.session, lastEventId: String(latest + 1000) });
     assert.equal((await ahead.next()).event, 'reset', 'an id this database never issued also means reload');
+  });
+
+  test('streams opened and resumed while others write send each later event once, in order, and never history', async () => {
+    // A stream waits for its socket to drain many times; each wait must leave no listener behind.
+    const leaks: Error[] = [];
+    const onWarning = (warning: Error) => warning.name === 'MaxListenersExceededWarning' && leaks.push(warning);
+    process.on('warning', onWarning);
+    const team = await signUp(server);
+    const ws = team.workspace.id;
+    const seqs = async () => (await server.query<{ seq: number }>('SELECT seq FROM activity WHERE workspace_id = ? ORDER BY seq', ws)).map((r) => Number(r.seq));
+    // More history than the replay cap, so a stream that replays from the start could not go unnoticed.
+    const at = new Date().toISOString();
+    for (let i = 0; i < REPLAY_LIMIT + 200; i++) {
+      await server.store.insertActivity({
+        workspace_id: ws, actor_id: team.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000000',
+        action: 'update', changes: {}, created_at: at,
+      });
+    }
+    const history = await seqs();
+
+    // Two clients write cards through HTTP the whole time the streams open.
+    const writer = async (name: string) => {
+      for (let i = 0; i < 40; i++) assert.equal((await team.api.post('/xapi2/data/card', { body: { title: `${name} ${i}` } })).status, 201);
+    };
+    const writing = Promise.all([writer('a'), writer('b')]);
+
+    type Opened = { kind: 'fresh' | 'resumed' | 'behind'; floor: number; from?: number; reader: EventReader };
+    const opened: Opened[] = [];
+    for (let round = 0; round < 4; round++) {
+      const floor = await server.store.latestActivitySeq(ws);
+      opened.push({ kind: 'fresh', floor, reader: await stream({ token: team.session }) });
+      // 300 to 750 events behind (plus whatever the writers add): replayed, within the cap.
+      const from = history[history.length - 300 - round * 150];
+      opened.push({ kind: 'resumed', floor, from, reader: await stream({ token: team.session, header: true, lastEventId: String(from) }) });
+      // Further behind than the cap, by Last-Event-ID or by replay_seconds: told to reload, never replayed to.
+      opened.push({
+        kind: 'behind', floor,
+        reader: await stream(round % 2 ? { token: team.session, lastEventId: String(history[round]) } : { token: team.session, query: { replay_seconds: '60' } }),
+      });
+    }
+    await writing;
+    const all = await seqs();
+    const final = all[all.length - 1];
+
+    for (const { kind, floor, from, reader } of opened) {
+      const first = await reader.next();
+      let start: number;
+      if (kind === 'behind') {
+        assert.equal(first.event, 'reset', `${kind}: ${JSON.stringify(first)}`);
+        start = first.data.seq;
+        assert.ok(start >= floor, `${kind}: a reset starts at the newest event (${start} >= ${floor})`);
+      } else if (kind === 'resumed') {
+        assert.equal(first.event, 'ready', `${kind}: ${JSON.stringify(first)}`);
+        assert.equal(first.data.resumed, true);
+        start = from!;
+      } else {
+        assert.equal(first.event, 'ready', `${kind}: ${JSON.stringify(first)}`);
+        start = first.data.seq;
+        assert.ok(start >= floor, `${kind}: a fresh stream starts at the newest event (${start} >= ${floor})`);
+      }
+      assert.equal(first.id, String(start));
+      const received: number[] = [];
+      while ((received.at(-1) ?? start) < final) {
+        const event = await reader.next();
+        assert.equal(event.event, 'activity');
+        assert.equal(Number(event.id), event.data.seq);
+        received.push(event.data.seq);
+      }
+      // Exactly the workspace's events after the start point: none earlier, none twice, none skipped, in order.
+      assert.deepEqual(received, all.filter((seq) => seq > start), `${kind} stream from ${start}`);
+      reader.close();
+    }
+    process.off('warning', onWarning);
+    assert.deepEqual(leaks.map((w) => w.message), []);
   });
 
   test('another workspace never shows up, and a token sees only the models it may read', async () => {

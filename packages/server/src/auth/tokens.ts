@@ -2,7 +2,7 @@
  * Bearer tokens: random, prefixed by kind, stored only as a SHA-256 hash.
  * (Tokens carry 256 random bits, so a fast hash is enough; a password KDF would only slow every request.)
  */
-import { hash, randomBytes } from 'node:crypto';
+import { createHmac, hash, randomBytes } from 'node:crypto';
 
 /** Session tokens come from login; personal access tokens from the Integrations page or the CLI. */
 export type TokenKind = 'session' | 'pat';
@@ -12,6 +12,15 @@ const PREFIX: Record<TokenKind, string> = { session: 'ses_', pat: 'pat_' };
 /** A new random token of that kind. */
 export function generateToken(kind: TokenKind): string {
   return PREFIX[kind] + randomBytes(32).toString('base64url');
+}
+
+/**
+ * The token of a session's one successor: derived from the session's own token (which is never
+ * stored) and its stored random salt, so every use of an old token hands out the same successor,
+ * and neither a stolen old token nor a copy of the database alone yields it.
+ */
+export function successorToken(token: string, salt: string): string {
+  return PREFIX.session + createHmac('sha256', token).update(`prodboard session successor\0${salt}`).digest('base64url');
 }
 
 /** The stored form of a token (every authenticated request computes it: the one-shot hash is 3× cheaper than createHash). */

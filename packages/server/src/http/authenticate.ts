@@ -8,13 +8,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, Credential } from '../context.js';
 import type { ServerConfig } from '../config.js';
 import { hashToken, tokenKind } from '../auth/tokens.js';
-import { sessionCreator } from '../commands/session-creator.js';
+import { sessionRenewer } from '../commands/session-renewer.js';
 import type { Store } from '../store/types.js';
 
 /** The response header that carries a renewed session token. */
 export const REFRESH_HEADER = 'x-auth-refresh-token';
-/** How long a replaced session stays valid, for requests already in flight with it. */
-const ROTATION_GRACE_MS = 5 * 60_000;
+/** How long a replaced session stays valid once its successor is used, for requests already in flight with it. */
+export const ROTATION_GRACE_MS = 60_000;
 const TOUCH_INTERVAL_MS = 60_000;
 
 const HOW_TO_SIGN_IN =
@@ -44,7 +44,7 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
   if (!kind) throw invalid();
   const record = await store.getCredential(kind, hashToken(token));
   if (!record) throw invalid();
-  const now = Date.now();
+  const now = config.now();
   let credential: Credential;
 
   if (record.kind === 'pat') {
@@ -63,16 +63,15 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
       throw new AppError('token_expired', 'your session has expired; log in again (prodmcp login, or the web app)');
     }
     credential = { kind: 'session', sessionId: session.id };
-    // A replaced session used during its grace period is renewed again on purpose: the reference
-    // client's login saves the token it was given, not the renewal /auth/me returned, and must not
-    // be signed out when the grace period ends.
+    // A successor's first use proves the client holds it: the session it replaced ends after a grace period.
+    if (session.parent_id) await store.retireParentSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
+    // An old session is replaced by its one successor. Used again before that successor is, or during
+    // its grace period, it hands out the same successor and creates nothing: the reference client's
+    // login saves the token it was given, not the renewal /auth/me returned, and must go on working.
     if (reply && now - Date.parse(session.created_at) >= config.sessionRefreshMs) {
-      const renewed = await store.transaction(async (tx) => {
-        await tx.expireSession(session.id, new Date(now + ROTATION_GRACE_MS).toISOString());
-        return sessionCreator(tx, session.user_id, session.workspace_id, config.sessionTtlMs);
-      });
-      reply.header(REFRESH_HEADER, renewed.token);
-      credential = { kind: 'session', sessionId: renewed.row.id };
+      const successor = await sessionRenewer(store, session, token, config.sessionTtlMs, now);
+      if (!successor) throw new AppError('token_expired', 'you signed out of this session; log in again (prodmcp login, or the web app)');
+      reply.header(REFRESH_HEADER, successor);
     }
   }
 

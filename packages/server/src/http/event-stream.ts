@@ -2,7 +2,6 @@
  * One server-sent-events response: the framing, the order of writes, and backpressure. Whoever
  * owns the stream decides what to send; this only makes sure it goes out whole, in order, once.
  */
-import { once } from 'node:events';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** Headers every event stream sends: no caching or buffering by proxies. */
@@ -69,10 +68,21 @@ export class EventStream {
 
   private async write(frame: string): Promise<boolean> {
     if (this.closedFlag) return false;
-    if (!this.res.write(frame)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
-    }
+    if (!this.res.write(frame)) await this.drained();
     return !this.closedFlag;
+  }
+
+  /** Resolves on the next `drain` or `close`, and removes both listeners (a stream waits thousands of times). */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 
   private markClosed(): void {

@@ -36,11 +36,16 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
   const { store, stream } = options;
   const workspaceId = options.actor.workspace.id;
   let types = readableModels(options.actor);
+  /** The seq of the last event sent; only meaningful once `started`. */
   let cursor = 0;
+  /** The starting point is set and its replay sent: from here on, commits are followed. */
+  let started = false;
   let pumping: Promise<void> | undefined;
   let again = false;
 
   const sendRow = async (row: ActivityRow) => {
+    // Ids only ever grow on one stream: a client's Last-Event-ID must never move backwards.
+    if (row.seq <= cursor) return true;
     const object = await store.getObject(workspaceId, row.object_type, row.object_id);
     cursor = row.seq;
     return stream.send({ id: row.seq, event: 'activity', data: { ...presentActivity(row), object: object ? presentObject(object) : null } });
@@ -68,9 +73,12 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
       .finally(() => (pumping = undefined));
   };
 
-  // Subscribe before reading the starting point, so no commit falls between the two.
+  // Subscribe before reading the starting point, so no commit falls between the two. Until the
+  // starting point is set and its replay sent, a commit needs no pump of its own: the `follow()` that
+  // ends the start reads everything committed by then. (Pumping earlier would read from cursor 0,
+  // i.e. replay the whole history, interleaved with the replay.)
   const unsubscribe = store.subscribeActivity((ws, seq) => {
-    if (ws === workspaceId && seq > cursor) follow();
+    if (started && ws === workspaceId && seq > cursor) follow();
   });
   const heartbeat = setInterval(() => {
     options
@@ -118,6 +126,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
         for (const row of missed) if (!(await sendRow(row))) return;
       }
     }
+    started = true;
     follow();
   } catch {
     stream.end();

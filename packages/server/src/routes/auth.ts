@@ -52,7 +52,8 @@ export function authRoutes({ store, config }: AppDeps): FastifyPluginAsync {
     app.post('/auth/logout', async (request, reply) => {
       const actor = await authenticate(store, config, request, reply);
       authorizeAccountManagement(actor);
-      if (actor.credential.kind === 'session') await store.expireSession(actor.credential.sessionId, new Date().toISOString());
+      // Every token of the session's chain (renewals before and after this one) ends with it.
+      if (actor.credential.kind === 'session') await store.endSessionChain(actor.credential.sessionId, new Date(config.now()).toISOString());
       return { ok: true };
     });
 

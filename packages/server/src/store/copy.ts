@@ -40,7 +40,11 @@ const TABLES: TableCopy[] = [
   { name: 'workspaces', orderBy: 'id', columns: ['id', 'slug', 'name', 'created_at'] },
   { name: 'users', orderBy: 'id', columns: ['id', 'email', 'name', 'password_hash', 'created_at', 'updated_at'] },
   { name: 'memberships', orderBy: 'workspace_id, user_id', columns: ['workspace_id', 'user_id', 'role', 'created_at'] },
-  { name: 'sessions', orderBy: 'id', columns: ['id', 'token_hash', 'user_id', 'workspace_id', 'created_at', 'expires_at'] },
+  {
+    name: 'sessions',
+    orderBy: 'id',
+    columns: ['id', 'token_hash', 'user_id', 'workspace_id', 'created_at', 'expires_at', 'family_id', 'parent_id', 'renewed_at', 'renewal_salt'],
+  },
   {
     name: 'access_tokens',
     orderBy: 'id',

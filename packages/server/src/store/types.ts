@@ -86,6 +86,14 @@ export interface SessionRow {
   workspace_id: string;
   created_at: string;
   expires_at: string;
+  /** The chain: the id of the login session it began with (that row may be long gone). Logout ends the chain. */
+  family_id: string;
+  /** The session this one replaced, until this one is first used (which ends that one after a grace period). */
+  parent_id: string | null;
+  /** When this session got its one successor, or null. */
+  renewed_at: string | null;
+  /** Random; with the token (never stored) it derives the successor's token (`successorToken`). */
+  renewal_salt: string;
 }
 
 export interface AccessTokenRow {
@@ -219,6 +227,16 @@ export interface Store {
   /** Shortens a session's life (after rotation, for requests already in flight). */
   expireSession(id: string, expiresAt: string): Promise<void>;
   deleteSessions(userId: string): Promise<void>;
+  /**
+   * Gives `parent` its one successor, serialised with `endSessionChain` of the same chain:
+   * 'renewed' when `successor` was inserted now, 'already' when the parent has its successor, 'ended'
+   * when the parent is no longer valid at `at` (nothing is inserted then).
+   */
+  renewSession(parent: SessionRow, successor: SessionRow, at: string): Promise<'renewed' | 'already' | 'ended'>;
+  /** A successor's first use: its parent stops at `graceUntil` (if not sooner) and the link is dropped. */
+  retireParentSession(id: string, graceUntil: string): Promise<void>;
+  /** Logout: the session and every session of its chain (before or after it) end at `at`. */
+  endSessionChain(id: string, at: string): Promise<void>;
   insertAccessToken(row: AccessTokenRow): Promise<void>;
   getAccessToken(id: string): Promise<AccessTokenRow | undefined>;
   listAccessTokens(userId: string, workspaceId: string): Promise<AccessTokenRow[]>;

@@ -164,4 +164,13 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
 `,
   },
+  {
+    version: 3,
+    name: 'session chains',
+    sql: `
+ALTER TABLE sessions ADD COLUMN family_id TEXT, ADD COLUMN parent_id TEXT, ADD COLUMN renewed_at TEXT, ADD COLUMN renewal_salt TEXT;
+UPDATE sessions SET family_id = id, renewal_salt = replace(gen_random_uuid()::text, '-', '');
+CREATE INDEX sessions_family ON sessions (family_id);
+`,
+  },
 ];

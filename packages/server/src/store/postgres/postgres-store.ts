@@ -289,13 +289,14 @@ export class PostgresStore implements Store {
   }
 
   /** A write to tokens, sessions, users or memberships: every instance's credential cache forgets it once it commits. */
-  private async credentialWrite(sql: string, params: unknown[]): Promise<void> {
+  private async credentialWrite(sql: string, params: unknown[]): Promise<number> {
     if (!this.inTransaction) return this.transaction((tx) => (tx as PostgresStore).credentialWrite(sql, params));
-    await this.exec(sql, params);
+    const changed = await this.exec(sql, params);
     if (!this.credentialsChanged) {
       this.credentialsChanged = true;
       await this.exec('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, this.shared.schema ?? '']);
     }
+    return changed;
   }
 
   async migrate(): Promise<number[]> {
@@ -469,9 +470,39 @@ export class PostgresStore implements Store {
 
   async insertSession(row: SessionRow) {
     await this.exec(
-      'INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at],
+      `INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at, family_id, parent_id, renewed_at, renewal_salt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at, row.family_id, row.parent_id, row.renewed_at, row.renewal_salt],
     );
+  }
+
+  async renewSession(parent: SessionRow, successor: SessionRow, at: string): Promise<'renewed' | 'already' | 'ended'> {
+    if (!this.inTransaction) return this.transaction((tx) => tx.renewSession(parent, successor, at));
+    // The chain's lock orders this with a logout of the chain: a successor is either inserted before
+    // the logout reads the chain (and ended by it), or sees its parent ended and is not inserted.
+    await this.lockKey(`session-chain:${parent.family_id}`);
+    // Cached copies of the parent learn that it has its successor (and skip this next time).
+    const claimed = await this.credentialWrite('UPDATE sessions SET renewed_at = $1 WHERE id = $2 AND renewed_at IS NULL AND expires_at > $1', [at, parent.id]);
+    if (claimed === 1) {
+      await this.insertSession(successor);
+      return 'renewed';
+    }
+    const row = await this.one<{ expires_at: string }>('SELECT expires_at FROM sessions WHERE id = $1', [parent.id]);
+    return row && row.expires_at > at ? 'already' : 'ended';
+  }
+
+  async retireParentSession(id: string, graceUntil: string) {
+    if (!this.inTransaction) return this.transaction((tx) => tx.retireParentSession(id, graceUntil));
+    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = (SELECT parent_id FROM sessions WHERE id = $2)', [graceUntil, id]);
+    await this.exec('UPDATE sessions SET parent_id = NULL WHERE id = $1', [id]);
+  }
+
+  async endSessionChain(id: string, at: string) {
+    if (!this.inTransaction) return this.transaction((tx) => tx.endSessionChain(id, at));
+    const row = await this.one<{ family_id: string }>('SELECT family_id FROM sessions WHERE id = $1', [id]);
+    if (!row) return;
+    await this.lockKey(`session-chain:${row.family_id}`);
+    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE family_id = $2', [at, row.family_id]);
   }
 
 

@@ -169,4 +169,19 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
 `,
   },
+  {
+    version: 3,
+    name: 'session chains',
+    sql: `
+-- A renewed session has one successor in the same chain (family_id: the login session's id), and
+-- logout ends the chain. parent_id links a successor to the session it replaces until its first use;
+-- renewed_at marks a session that has its successor; renewal_salt derives that successor's token.
+ALTER TABLE sessions ADD COLUMN family_id TEXT;
+ALTER TABLE sessions ADD COLUMN parent_id TEXT;
+ALTER TABLE sessions ADD COLUMN renewed_at TEXT;
+ALTER TABLE sessions ADD COLUMN renewal_salt TEXT;
+UPDATE sessions SET family_id = id, renewal_salt = lower(hex(randomblob(16)));
+CREATE INDEX sessions_family ON sessions (family_id);
+`,
+  },
 ];

@@ -302,9 +302,38 @@ export class SqliteStore implements Store {
 
   async insertSession(row: SessionRow) {
     this.run(
-      'INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at,
+      `INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at, family_id, parent_id, renewed_at, renewal_salt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at, row.family_id, row.parent_id, row.renewed_at, row.renewal_salt,
     );
+  }
+
+  async renewSession(parent: SessionRow, successor: SessionRow, at: string) {
+    // Transactions on the one connection are serial, so the claim and the insert need no lock.
+    return this.transaction(async (store) => {
+      const tx = store as SqliteStore;
+      if (tx.run('UPDATE sessions SET renewed_at = ? WHERE id = ? AND renewed_at IS NULL AND expires_at > ?', at, parent.id, at).changes === 1) {
+        await tx.insertSession(successor);
+        tx.credentialWrite();
+        return 'renewed' as const;
+      }
+      const row = tx.get<{ expires_at: string }>('SELECT expires_at FROM sessions WHERE id = ?', parent.id);
+      return row && row.expires_at > at ? ('already' as const) : ('ended' as const);
+    });
+  }
+
+  async retireParentSession(id: string, graceUntil: string) {
+    await this.transaction(async (store) => {
+      const tx = store as SqliteStore;
+      tx.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE id = (SELECT parent_id FROM sessions WHERE id = ?)', graceUntil, id);
+      tx.run('UPDATE sessions SET parent_id = NULL WHERE id = ?', id);
+      tx.credentialWrite();
+    });
+  }
+
+  async endSessionChain(id: string, at: string) {
+    this.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE family_id = (SELECT family_id FROM sessions WHERE id = ?)', at, id);
+    this.credentialWrite();
   }
 
 

@@ -1,0 +1,156 @@
+/**
+ * Session chains through HTTP, on an injected clock: an old session is replaced by exactly one
+ * successor however often (or however concurrently) it is used, the old token dies once the
+ * successor is used (after a short grace that creates nothing), and logout ends every token of the
+ * chain at once: through the credential cache, and on a second instance sharing PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { ROTATION_GRACE_MS } from '../src/http/authenticate.js';
+import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { TEST_DATABASE_URL, TEST_STORE, request, signUp, startServer, type TestServer } from './helpers.js';
+
+/** Shorter than the grace period, so a chain can hold three live tokens at once. */
+const REFRESH_MS = 20_000;
+/** The servers' clock: tests move it forward, never back. */
+let clock = Date.now();
+let server: TestServer;
+
+before(async () => {
+  server = await startServer({ now: () => clock, sessionRefreshMs: REFRESH_MS });
+});
+after(() => server.close());
+
+/** Moves the clock `ms` past now (logins are stamped with the real time). */
+const advance = (ms: number) => {
+  clock = Math.max(clock, Date.now()) + ms;
+};
+const me = (token: string, on: { url: string } = server) => request(on, 'GET', '/xapi2/auth/me', { token });
+const logout = (token: string, on: { url: string } = server) => request(on, 'POST', '/xapi2/auth/logout', { token });
+/** The user's sessions still valid at the servers' clock. */
+async function liveSessions(userId: string): Promise<Array<{ id: string; token_hash: string }>> {
+  const rows = await server.query<{ id: string; token_hash: string; expires_at: string }>('SELECT * FROM sessions WHERE user_id = ?', userId);
+  return rows.filter((r) => Date.parse(r.expires_at) > clock);
+}
+const countSessions = async (userId: string) => (await server.query('SELECT id FROM sessions WHERE user_id = ?', userId)).length;
+
+/** Uses `token` once it is old enough to be renewed; returns the successor's token. */
+async function renew(token: string, on: { url: string } = server): Promise<string> {
+  const res = await me(token, on);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const successor = res.headers.get('x-auth-refresh-token');
+  assert.ok(successor, 'an old session is renewed');
+  return successor;
+}
+
+describe('session chains', () => {
+  test('an old token used 20 times has one successor, handed out each time; nothing else is created', async () => {
+    const u = await signUp(server);
+    advance(REFRESH_MS + 1000);
+    const handedOut = new Set<string>();
+    for (let i = 0; i < 20; i++) handedOut.add(await renew(u.session));
+    assert.equal(handedOut.size, 1, 'every use of the old token hands out the same successor');
+    assert.equal(await countSessions(u.user.id), 2, 'the login session and its one successor');
+    const [successor] = handedOut;
+    const withSuccessor = await me(successor);
+    assert.equal(withSuccessor.status, 200);
+    assert.equal(withSuccessor.headers.get('x-auth-refresh-token'), null, 'a new session is not renewed again');
+  });
+
+  test('the old token dies once the successor is used, after a grace period that creates nothing', async () => {
+    const u = await signUp(server);
+    advance(REFRESH_MS + 1000);
+    const successor = await renew(u.session);
+    // Until the successor is used, the old token goes on (a client may have lost the renewal).
+    advance(5000);
+    assert.equal(await renew(u.session), successor);
+    assert.equal((await me(successor)).status, 200);
+
+    // Requests already in flight with the old token still work for a moment, and get the same successor.
+    advance(ROTATION_GRACE_MS - 1000);
+    assert.equal(await renew(u.session), successor);
+    assert.equal(await countSessions(u.user.id), 2);
+
+    advance(2000);
+    const late = await me(u.session);
+    assert.equal(late.status, 401);
+    assert.equal(late.body.code, 'token_expired');
+    assert.equal((await me(successor)).status, 200);
+  });
+
+  test('logout ends every token of the chain at once, whichever token logs out, through the credential cache', async () => {
+    assert.ok(2 * (REFRESH_MS + 1000) < ROTATION_GRACE_MS);
+    for (const which of ['oldest', 'newest'] as const) {
+      const u = await signUp(server);
+      const other = (await request(server, 'POST', '/xapi2/auth/login', { body: { email: u.email, password: u.password } })).body.access_token as string;
+      // A chain of three live tokens: login → first (used: login is in its grace) → second (used: first is in its grace).
+      advance(REFRESH_MS + 1000);
+      const first = await renew(u.session);
+      assert.equal((await me(first)).status, 200);
+      advance(REFRESH_MS + 1000);
+      const second = await renew(first);
+      const chain = [u.session, first, second];
+      // Each is used (and so cached) twice.
+      for (const token of [...chain, other]) for (let i = 0; i < 2; i++) assert.equal((await me(token)).status, 200, which);
+
+      const out = await logout(which === 'oldest' ? chain[0] : chain[chain.length - 1]);
+      assert.equal(out.status, 200, JSON.stringify(out.body));
+      for (const token of chain) assert.equal((await me(token)).status, 401, `${which}: every token of the chain is signed out`);
+      assert.equal((await me(other)).status, 200, 'another login of the same user is untouched');
+    }
+  });
+
+  test('a burst of requests with the old token at the renewal moment makes one successor', async () => {
+    const u = await signUp(server);
+    advance(REFRESH_MS + 1000);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => me(u.session)));
+    assert.deepEqual(burst.map((r) => r.status), burst.map(() => 200));
+    const handedOut = new Set(burst.map((r) => r.headers.get('x-auth-refresh-token')));
+    assert.equal(handedOut.size, 1, `one successor, not ${handedOut.size}`);
+    assert.ok(!handedOut.has(null));
+    assert.equal(await countSessions(u.user.id), 2);
+  });
+
+  test('renewals racing a logout: whatever they handed out is dead once the logout answered', async () => {
+    const v = await signUp(server);
+    advance(REFRESH_MS + 1000);
+    const racing = Promise.all(Array.from({ length: 10 }, () => me(v.session)));
+    const out = await logout(v.session);
+    assert.equal(out.status, 200);
+    const raced = await racing;
+    const tokens = [v.session, ...raced.map((r) => r.headers.get('x-auth-refresh-token')).filter((t): t is string => !!t)];
+    for (const token of tokens) assert.equal((await me(token)).status, 401);
+    assert.deepEqual(await liveSessions(v.user.id), []);
+  });
+
+  test('a chain is ended on a second instance sharing the database at once', { skip: TEST_STORE !== 'postgres' && 'PostgreSQL only' }, async () => {
+    const [{ schema }] = await server.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const storeB: PostgresStore = openPostgresStore(TEST_DATABASE_URL, { schema, max: 3 });
+    const appB: FastifyInstance = await buildApp({ store: storeB, config: server.config });
+    const b = { url: await appB.listen({ host: '127.0.0.1', port: 0 }) };
+    try {
+      const u = await signUp(server);
+      advance(REFRESH_MS + 1000);
+      const successor = await renew(u.session, b);
+      assert.equal((await me(successor, b)).status, 200);
+      const chain = [u.session, successor];
+      for (const token of chain) for (let i = 0; i < 2; i++) assert.equal((await me(token, b)).status, 200, 'used (and cached) on b');
+
+      assert.equal((await logout(successor)).status, 200);
+      for (const token of chain) {
+        // b hears of the change through NOTIFY, well before its cache entries could expire (10 s).
+        let status = 0;
+        for (let attempt = 0; attempt < 100 && status !== 401; attempt++) {
+          status = (await me(token, b)).status;
+          if (status !== 401) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(status, 401, 'b refuses every token of the chain');
+      }
+    } finally {
+      await appB.close();
+      await storeB.close();
+    }
+  });
+});
