@@ -15,6 +15,7 @@ import type {
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
+import { Lru, STATEMENT_CACHE_SIZE } from '../lru.js';
 import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
@@ -28,7 +29,8 @@ const OBJECT_JSON_SELECT = `SELECT version, is_deleted, ${presentedJsonSql(sqlit
 
 interface Shared {
   db: Database.Database;
-  statements: Map<string, Database.Statement>;
+  /** Prepared statements by SQL, least recently used evicted (list SQL varies with the query's shape). */
+  statements: Lru<string, Database.Statement>;
   /** Tail of the queue of transactions waiting for the connection. */
   lock: Promise<void>;
   listeners: Set<ActivityListener>;
@@ -46,7 +48,7 @@ const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
   AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
 
 /** Opens (creating if needed) the SQLite database file and returns the store. */
-export function openSqliteStore(file: string, options: { pageCacheBytes?: number } = {}): SqliteStore {
+export function openSqliteStore(file: string, options: { pageCacheBytes?: number; statementCacheSize?: number } = {}): SqliteStore {
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -57,7 +59,7 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Lru(options.statementCacheSize ?? STATEMENT_CACHE_SIZE), lock: Promise.resolve(), listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
@@ -94,6 +96,16 @@ export class SqliteStore implements Store {
   private credentialWrite(): void {
     if (this.inTransaction) this.credentialsChanged = true;
     else this.shared.credentials.invalidate();
+  }
+
+  /** Prepared statements kept at most (tests and diagnostics). */
+  get statementCacheLimit(): number {
+    return this.shared.statements.max;
+  }
+
+  /** Prepared statements held (one cache: the one connection). */
+  statementCacheSizes(): number[] {
+    return [this.shared.statements.size];
   }
 
   private stmt(sql: string): Database.Statement {
