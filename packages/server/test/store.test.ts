@@ -68,3 +68,66 @@ describe('prepared statements stay bounded', () => {
     assert.equal((await alice.api.get('/xapi2/data/card', { query: { data__board_id: board.id } })).body.data.length, 1);
   });
 });
+
+describe('a transaction is never joined', () => {
+  test("another request's store calls wait for an open transaction instead of joining it (and rolling back with it)", async () => {
+    const store = server.store;
+    // A token never used: the first request with it writes last_used_at outside any transaction.
+    const pat = await makeToken(server, alice);
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const rolledBack = store.transaction(async (tx) => {
+      await tx.setSetting('isolation-probe', 'inside');
+      opened();
+      await gate; // the one extra await the old rule forbade
+      throw new Error('roll back');
+    });
+    await isOpen;
+    const me = pat.api.get('/xapi2/auth/me');
+    // SQLite: the request's calls queue behind the transaction; PostgreSQL: they run on another connection.
+    let answered = false;
+    void me.then(() => (answered = true));
+    await until(() => answered || store.waitingForTransaction > 0, 'the request answers or waits for the transaction');
+    release();
+    await assert.rejects(rolledBack, /roll back/);
+    assert.equal((await me).status, 200);
+    assert.equal(await store.getSetting('isolation-probe'), undefined, 'the transaction rolled back');
+    const [token] = await server.query<{ last_used_at: string | null }>('SELECT last_used_at FROM access_tokens WHERE id = ?', pat.row.id);
+    assert.notEqual(token.last_used_at, null, "the request's own write survived the other transaction's rollback");
+    assert.equal(store.waitingForTransaction, 0);
+  });
+
+  test('calling the store itself inside its own transaction fails loudly on both stores', async () => {
+    const store = server.store;
+    await assert.rejects(
+      store.transaction(async () => {
+        await store.setSetting('inside-probe', 'x');
+      }),
+      /inside store\.transaction.*tx\.setSetting/,
+    );
+    await assert.rejects(store.transaction(async () => store.transaction(async () => 1)), /inside store\.transaction/);
+    assert.equal(await store.getSetting('inside-probe'), undefined);
+    // Once the transaction is over, work it started may use the store again.
+    let ended!: () => void;
+    const isEnded = new Promise<void>((r) => (ended = r));
+    let later!: Promise<string | undefined>;
+    await store.transaction(async (tx) => {
+      await tx.getSetting('x');
+      later = isEnded.then(() => store.getSetting('inside-probe'));
+    });
+    ended();
+    assert.equal(await later, undefined);
+  });
+
+  test('a transaction handle used after its transaction ended is refused', async () => {
+    let leaked!: Parameters<Parameters<typeof server.store.transaction>[0]>[0];
+    await server.store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await assert.rejects(leaked.setSetting('leaked-probe', 'x'), /transaction has ended/);
+    await assert.rejects(leaked.transaction(async () => 1), /transaction has ended/);
+    assert.equal(await server.store.getSetting('leaked-probe'), undefined);
+  });
+});

@@ -16,6 +16,7 @@ import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type S
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { PreparedStatements, prepared } from './statements.js';
+import { currentTransaction, gateMethods, insideOwnTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { STATEMENT_CACHE_SIZE } from '../lru.js';
 
 
@@ -169,7 +170,29 @@ export class PostgresStore implements Store {
     private readonly shared: Shared,
     private readonly db: Queryable,
     readonly description: string,
+    /** The transaction this handle belongs to; undefined for the store itself. */
+    private readonly tx?: TxMark,
   ) {}
+
+  /**
+   * Whether a call may run now (see transaction-guard.ts): a handle only while its transaction is
+   * open; the store itself at once (on a connection of its own), but never from inside one of its
+   * transactions.
+   */
+  admit(method: string): undefined {
+    if (this.tx !== undefined) {
+      if (this.tx.ended) throw transactionEnded(method);
+      return undefined;
+    }
+    if (currentTransaction(this.shared)) throw insideOwnTransaction(method);
+    return undefined;
+  }
+
+  /** Calls waiting for another request's transaction to end (tests and diagnostics). */
+  get waitingForTransaction(): number {
+    // Calls of the store run on other connections: none waits here.
+    return 0;
+  }
 
   /** Named statements kept per connection of the main pool (tests and diagnostics). */
   get statementCacheLimit(): number {
@@ -192,6 +215,7 @@ export class PostgresStore implements Store {
    */
   private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const { statements } = this.shared;
+    if (this.tx?.ended) throw transactionEnded('query');
     if (this.inTransaction) return this.db.query(await statements.config(this.db as pg.PoolClient, sql, params, false));
     const client = await this.shared.pool.connect();
     // As pool.query does: a connection lost mid-query fails the query rather than the process.
@@ -221,14 +245,20 @@ export class PostgresStore implements Store {
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+    if (this.tx !== undefined) {
+      if (this.tx.ended) throw transactionEnded('transaction');
+      return fn(this);
+    }
+    // From inside its own transaction this would be a second, independent one.
+    if (currentTransaction(this.shared)) throw insideOwnTransaction('transaction');
     for (let attempt = 1; ; attempt++) {
       const client = await this.shared.pool.connect();
+      const mark: TxMark = { owner: this.shared, ended: false };
       try {
         await this.shared.statements.settle(client);
         await client.query('BEGIN');
-        const tx = new PostgresStore(this.shared, client, this.description);
-        const result = await fn(tx);
+        const tx = new PostgresStore(this.shared, client, this.description, mark);
+        const result = await runInTransaction(mark, () => fn(tx));
         await client.query('COMMIT');
         if (tx.credentialsChanged) this.shared.credentials.invalidate();
         this.announce(tx.pending);
@@ -239,6 +269,8 @@ export class PostgresStore implements Store {
         if (code && RETRYABLE.has(code) && attempt < MAX_TX_ATTEMPTS) continue;
         throw err;
       } finally {
+        // The connection goes back to the pool: the handle must not reach it any more.
+        mark.ended = true;
         client.release();
       }
     }
@@ -826,3 +858,5 @@ export class PostgresStore implements Store {
     return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM analytics_events'))!.n);
   }
 }
+
+gateMethods(PostgresStore.prototype);
