@@ -34,11 +34,14 @@ export class PageCache {
    */
   async read(query: ObjectListQuery, latestSeq: () => Promise<number>, load: () => Promise<JsonPage>): Promise<JsonPage> {
     if (!this.enabled) return load();
-    return this.get(query, await latestSeq(), load);
+    return this.readAt(query, await latestSeq(), load);
   }
 
-  /** The page of `query` as of `seq`: cached when it was read at that seq, else loaded and kept. */
-  private async get(query: ObjectListQuery, seq: number, load: () => Promise<JsonPage>): Promise<JsonPage> {
+  /**
+   * The page of `query` as of `seq` (read just before): cached when it was read at that seq, else
+   * loaded and kept. `load` is called before anything is awaited.
+   */
+  async readAt(query: ObjectListQuery, seq: number, load: () => Promise<JsonPage>): Promise<JsonPage> {
     const key = JSON.stringify(query);
     const hit = this.entries.get(key);
     if (hit && hit.seq === seq) {

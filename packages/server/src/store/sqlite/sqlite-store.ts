@@ -15,7 +15,9 @@ import type {
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
+import { Lru, STATEMENT_CACHE_SIZE } from '../lru.js';
 import { PageCache } from '../page-cache.js';
+import { currentTransaction, gateMethods, insideOwnTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
@@ -26,11 +28,21 @@ const OBJECT_JSON_SELECT = `SELECT version, is_deleted, ${presentedJsonSql(sqlit
 
 
 
+/** A transaction that holds the connection: calls from outside it wait for `done`. */
+interface OpenTransaction extends TxMark {
+  done: Promise<void>;
+}
+
 interface Shared {
   db: Database.Database;
-  statements: Map<string, Database.Statement>;
+  /** Prepared statements by SQL, least recently used evicted (list SQL varies with the query's shape). */
+  statements: Lru<string, Database.Statement>;
   /** Tail of the queue of transactions waiting for the connection. */
   lock: Promise<void>;
+  /** The transaction holding the connection now. */
+  active?: OpenTransaction;
+  /** Calls on the store waiting for `active` to end. */
+  waiting: number;
   listeners: Set<ActivityListener>;
   credentials: CredentialCache;
   pages: PageCache;
@@ -46,7 +58,7 @@ const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
   AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
 
 /** Opens (creating if needed) the SQLite database file and returns the store. */
-export function openSqliteStore(file: string, options: { pageCacheBytes?: number } = {}): SqliteStore {
+export function openSqliteStore(file: string, options: { pageCacheBytes?: number; statementCacheSize?: number } = {}): SqliteStore {
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -57,7 +69,7 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Lru(options.statementCacheSize ?? STATEMENT_CACHE_SIZE), lock: Promise.resolve(), waiting: 0, listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, undefined, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
@@ -69,9 +81,33 @@ export class SqliteStore implements Store {
 
   constructor(
     private readonly shared: Shared,
-    private readonly inTransaction: boolean,
+    /** The transaction this handle belongs to; undefined for the store itself. */
+    private readonly tx: OpenTransaction | undefined,
     readonly description: string,
   ) {}
+
+  private get inTransaction(): boolean {
+    return this.tx !== undefined;
+  }
+
+  /**
+   * Whether a call may run now (see transaction-guard.ts): a handle only while its transaction is
+   * open; the store itself at once when no transaction holds the connection, after it otherwise,
+   * and never from inside that transaction.
+   */
+  admit(method: string): Promise<void> | undefined {
+    if (this.tx !== undefined) {
+      if (this.tx.ended) throw transactionEnded(method);
+      return undefined;
+    }
+    const active = this.shared.active;
+    if (active === undefined) return undefined;
+    if (currentTransaction(this.shared) === active) throw insideOwnTransaction(method);
+    this.shared.waiting++;
+    return active.done.then(() => {
+      this.shared.waiting--;
+    });
+  }
 
   private announce(events: Array<[string, number]>): void {
     for (const listener of this.shared.listeners) {
@@ -96,7 +132,27 @@ export class SqliteStore implements Store {
     else this.shared.credentials.invalidate();
   }
 
+  /** Calls waiting for another request's transaction to end (tests and diagnostics). */
+  get waitingForTransaction(): number {
+    return this.shared.waiting;
+  }
+
+  /** Prepared statements kept at most (tests and diagnostics). */
+  get statementCacheLimit(): number {
+    return this.shared.statements.max;
+  }
+
+  /** Prepared statements held (one cache: the one connection). */
+  statementCacheSizes(): number[] {
+    return [this.shared.statements.size];
+  }
+
   private stmt(sql: string): Database.Statement {
+    // Every call of the store itself was admitted (it waited for any open transaction); SQL of the
+    // store running while one is open anyway would join it: refuse rather than corrupt it.
+    if (this.tx === undefined ? this.shared.active !== undefined : this.tx.ended) {
+      throw new Error('the SQLite store ran SQL outside the open transaction (a store method awaited between its statements); it was refused so it cannot join that transaction');
+    }
     let s = this.shared.statements.get(sql);
     if (!s) {
       s = this.shared.db.prepare(sql);
@@ -118,18 +174,34 @@ export class SqliteStore implements Store {
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+    if (this.tx !== undefined) {
+      if (this.tx.ended) throw transactionEnded('transaction');
+      return fn(this);
+    }
+    // From inside its own transaction this would wait for itself forever.
+    if (currentTransaction(this.shared)) throw insideOwnTransaction('transaction');
     const previous = this.shared.lock;
     let release!: () => void;
     this.shared.lock = new Promise<void>((r) => (release = r));
     await previous;
     const { db } = this.shared;
+    let finish!: () => void;
+    const open: OpenTransaction = { owner: this.shared, ended: false, done: new Promise<void>((r) => (finish = r)) };
+    // Ends the transaction for everyone: calls waiting on the store go before the next transaction.
+    const end = () => {
+      if (open.ended) return;
+      open.ended = true;
+      this.shared.active = undefined;
+      finish();
+    };
     try {
+      this.shared.active = open;
       db.exec('BEGIN IMMEDIATE');
       try {
-        const tx = new SqliteStore(this.shared, true, this.description);
-        const result = await fn(tx);
+        const tx = new SqliteStore(this.shared, open, this.description);
+        const result = await runInTransaction(open, () => fn(tx));
         db.exec('COMMIT');
+        end();
         if (tx.credentialsChanged) this.shared.credentials.invalidate();
         this.announce(tx.pending);
         return result;
@@ -138,6 +210,7 @@ export class SqliteStore implements Store {
         throw err;
       }
     } finally {
+      end();
       release();
     }
   }
@@ -402,8 +475,11 @@ export class SqliteStore implements Store {
   }
 
   async listObjects(query: ObjectListQuery): Promise<JsonPage> {
-    if (this.inTransaction) return this.readPage(query);
-    return this.shared.pages.read(query, () => this.latestActivitySeq(query.workspaceId), () => this.readPage(query));
+    const { pages } = this.shared;
+    if (this.inTransaction || !pages.enabled) return this.readPage(query);
+    // The seq and the page are read in one go: awaiting between them would let a transaction begin
+    // and this read run inside it.
+    return pages.readAt(query, this.latestSeq(query.workspaceId), () => this.readPage(query));
   }
 
   private async readPage(query: ObjectListQuery): Promise<JsonPage> {
@@ -543,6 +619,10 @@ export class SqliteStore implements Store {
   }
 
   async latestActivitySeq(workspaceId: string) {
+    return this.latestSeq(workspaceId);
+  }
+
+  private latestSeq(workspaceId: string): number {
     return this.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = ?', workspaceId)?.seq ?? 0;
   }
 
@@ -612,3 +692,5 @@ export class SqliteStore implements Store {
     return this.get<{ n: number }>('SELECT count(*) AS n FROM analytics_events')!.n;
   }
 }
+
+gateMethods(SqliteStore.prototype);
