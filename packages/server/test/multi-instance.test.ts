@@ -303,6 +303,144 @@ describe('two instances on one PostgreSQL database', () => {
     }
     assert.ok(moved.length >= 8, `moves are recorded (${moved.length})`);
   });
+
+  test('movers into and out of one column through both instances, with forced respaces: positions stay distinct and acknowledged moves stay put', async () => {
+    const board = (await request({ url: a }, 'POST', '/xapi2/data/board', { token, body: { name: 'Respaced under load', columns: 'Todo, Done' } })).body;
+    const via = (i: number) => ({ url: i % 2 ? a : b });
+    type Listed = { id: string; version: number; data: { status: string; position: number } };
+    const list = async (status: string, i: number): Promise<Listed[]> => {
+      const res = await request(via(i), 'GET', '/xapi2/data/card', { token, query: { data__board_id: board.id, data__status: status, limit: 200 } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.data;
+    };
+    const create = async (status: string, i: number) => {
+      const res = await request(via(i), 'POST', '/xapi2/data/card', { token, body: { title: `card ${i}`, board_id: board.id, status } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.id as string;
+    };
+    // Four movers own three cards each and move them between the columns; one squeezer per column owns
+    // two cards there and forces a respace: it parks one card a hair below another, then asks for the
+    // other's position, so the gap is too small to split.
+    const movers = await Promise.all(Array.from({ length: 4 }, (_, m) => Promise.all([0, 1, 2].map((k) => create(k % 2 ? 'done' : 'todo', m + k)))));
+    const squeezers = await Promise.all(['todo', 'done'].map(async (status, s) => ({ status, cards: [await create(status, s), await create(status, s + 1)] })));
+    for (let i = 0; i < 6; i++) await create(i % 2 ? 'done' : 'todo', i);
+
+    const initial = new Map<string, { status: string; position: number }>();
+    for (const status of ['todo', 'done']) for (const c of await list(status, 0)) initial.set(c.id, { status, position: c.data.position });
+    let since = (await request({ url: a }, 'GET', '/xapi2/activity', { token, query: { limit: 500 } })).body.meta.next_cursor as string;
+    for (;;) {
+      const page = (await request({ url: a }, 'GET', '/xapi2/activity', { token, query: { since, limit: 500 } })).body;
+      since = page.meta.next_cursor;
+      if (!page.meta.has_more) break;
+    }
+
+    // What each client was told: the card's column and position, and whether a move of it is under way.
+    const acked = new Map<string, { status: string; position: number; serial: number }>();
+    for (const [id, at] of initial) acked.set(id, { ...at, serial: 0 });
+    const inFlight = new Set<string>();
+    const ackedPositions = new Map<string, number[]>();
+    let random = 7;
+    const pick = (n: number) => ((random = (random * 48271) % 2147483647) % n);
+    const move = async (i: number, id: string, body: Record<string, unknown>) => {
+      inFlight.add(id);
+      try {
+        const res = await request(via(i), 'PATCH', `/xapi2/data/card/${id}`, { token, body });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        acked.set(id, { status: res.body.data.status, position: res.body.data.position, serial: acked.get(id)!.serial + 1 });
+        ackedPositions.set(id, [...(ackedPositions.get(id) ?? []), res.body.data.position]);
+      } finally {
+        inFlight.delete(id);
+      }
+    };
+
+    let running = true;
+    const problems: string[] = [];
+    let polls = 0;
+    const poller = (async () => {
+      while (running) {
+        const settled = new Map([...acked].filter(([id]) => !inFlight.has(id)));
+        const columns = { todo: await list('todo', polls), done: await list('done', polls + 1) };
+        polls++;
+        for (const [status, cards] of Object.entries(columns)) {
+          const positions = cards.map((c) => c.data.position);
+          if (new Set(positions).size !== positions.length) problems.push(`poll ${polls}: two cards share a position in ${status}: ${positions.join(', ')}`);
+        }
+        for (const [id, ack] of settled) {
+          if (inFlight.has(id) || acked.get(id)!.serial !== ack.serial) continue;
+          const where = Object.entries(columns).filter(([, cards]) => cards.some((c) => c.id === id)).map(([status]) => status);
+          if (where.length !== 1 || where[0] !== ack.status) problems.push(`poll ${polls}: card ${id} was acknowledged in ${ack.status}, listed in [${where.join(', ')}]`);
+        }
+      }
+    })();
+
+    const moverRuns = movers.map(async (cards, m) => {
+      for (let round = 0; round < 12; round++) {
+        const id = cards[round % cards.length];
+        const to = acked.get(id)!.status === 'todo' ? 'done' : 'todo';
+        const column = (await list(to, m + round)).filter((c) => c.id !== id);
+        const before = column[1 + pick(Math.max(1, column.length - 1))];
+        await move(m + round, id, before ? { status: to, position: before.data.position } : { status: to });
+      }
+    });
+    const squeezerRuns = squeezers.map(async ({ status, cards: [parked, squeezed] }, s) => {
+      for (let round = 0; round < 8; round++) {
+        const column = (await list(status, s + round)).filter((c) => c.id !== parked && c.id !== squeezed);
+        if (column.length < 2) continue;
+        const next = column[1 + pick(column.length - 1)];
+        await move(s + round, parked, { position: next.data.position - 1e-7 });
+        await move(s + round + 1, squeezed, { position: next.data.position });
+      }
+    });
+    try {
+      await Promise.all([...moverRuns, ...squeezerRuns]);
+    } finally {
+      running = false;
+      await poller;
+    }
+    assert.ok(polls >= 3, `the columns were polled during the run (${polls} polls)`);
+    assert.deepEqual(problems, []);
+
+    // The activity tells the same story: every event's "before" is what the card held, and replaying
+    // the events from the starting state gives exactly what is listed now.
+    const events: Array<{ seq: number; object_id: string; action: string; changes: Record<string, [any, any]> }> = [];
+    for (;;) {
+      const page = (await request({ url: b }, 'GET', '/xapi2/activity', { token, query: { since, limit: 500 } })).body;
+      events.push(...page.data);
+      since = page.meta.next_cursor;
+      if (!page.meta.has_more) break;
+    }
+    const state = new Map([...initial].map(([id, at]) => [id, { ...at }]));
+    const afters = new Map<string, number[]>();
+    let respaces = 0;
+    for (const e of events) {
+      if (e.action === 'respace') {
+        respaces++;
+        const r = e.changes.order[1] as { status: string; ids: string[]; positions: number[] };
+        r.ids.forEach((id, i) => {
+          assert.equal(state.get(id)!.status, r.status, `seq ${e.seq}: respace of ${r.status} names ${id}, which the activity puts in ${state.get(id)!.status}`);
+          state.get(id)!.position = r.positions[i];
+        });
+        continue;
+      }
+      const card = state.get(e.object_id)!;
+      if (e.changes.status) {
+        assert.equal(e.changes.status[0], card.status, `seq ${e.seq}: the status before matches the card's last recorded status`);
+        card.status = e.changes.status[1];
+      }
+      if (e.changes.position) {
+        assert.equal(e.changes.position[0], card.position, `seq ${e.seq}: the position before matches the card's last recorded position`);
+        card.position = e.changes.position[1];
+        afters.set(e.object_id, [...(afters.get(e.object_id) ?? []), card.position]);
+      }
+    }
+    assert.ok(respaces >= 4, `the squeezers forced respaces (${respaces})`);
+    for (const status of ['todo', 'done']) {
+      for (const c of await list(status, 0)) assert.deepEqual(state.get(c.id), { status, position: c.data.position }, `card ${c.id} is where the activity says`);
+    }
+    for (const [id, positions] of ackedPositions) {
+      for (const p of positions) assert.ok(p === initial.get(id)!.position || afters.get(id)?.includes(p), `the acknowledged position ${p} of ${id} is recorded`);
+    }
+  });
 });
 
 describe('prodboard copy', () => {

@@ -2,11 +2,18 @@
  * Card placement, owned by the server: a card's board reference, its status as a column key of that
  * board, and its position within the column (end of column by default, between neighbours on a move,
  * respacing the column in the same transaction when the gap runs out).
+ *
+ * Locks (PostgreSQL; SQLite runs one writer at a time): whoever computes a position in a column, or
+ * respaces it, holds that column's advisory lock, so no card enters a column while it is respaced. A
+ * card may leave a column meanwhile (its move holds only its row and the columns of that move): the
+ * respace writes only rows still in the column when it reaches them. An update that moves a card
+ * takes its column locks before its row lock (lockCardColumns), in name order, so it never waits for a
+ * column while holding a row that the column's respace waits for.
  */
-import { AppError, DEFAULT_COLUMNS, resolveColumnKey, type Column } from '@prodboard/shared';
+import { AppError, DEFAULT_COLUMNS, resolveColumnKey, type Column, type ValidatedInput } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
 import type { ColumnRef, ObjectRow } from '../store/types.js';
-import { recordActivity } from './activity-recorder.js';
+import { recordAuditEvent } from './activity-recorder.js';
 
 /** Distance between neighbouring cards after a respace, and for cards added at the end. */
 export const POSITION_STEP = 1024;
@@ -36,6 +43,43 @@ function columnOf(ctx: CommandContext, card: ObjectRow): ColumnRef {
   return { workspaceId: ctx.actor.workspace.id, boardId, status: status as string };
 }
 
+/** The name of a column's advisory lock. */
+function columnLock(column: ColumnRef): string {
+  return `column:${column.workspaceId}:${column.boardId ?? ''}:${column.status ?? ''}`;
+}
+
+/** Resolves the card's status to a column key of its board (the board's first column by default). */
+async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequested: boolean): Promise<void> {
+  const boardId = typeof card.data.board_id === 'string' ? card.data.board_id : undefined;
+  if (boardId === undefined) return;
+  const columns = boardColumns(await loadBoardRef(ctx, boardId));
+  const status = card.data.status;
+  if (typeof status === 'string' && statusRequested) card.data.status = resolveColumnKey(columns, status);
+  else if (typeof status !== 'string' || !columns.some((c) => c.key === status)) card.data.status = columns[0].key;
+}
+
+/**
+ * Before an update of card `id` locks its row: takes the locks of the column it is in and of the one
+ * it is going to, when the update may move it (see the file comment). A stale guess (the card moved
+ * in between) costs nothing but a lock: placeCard still takes the right one, and a respace re-checks
+ * every row it writes. Input errors are left for the update itself to report, in its usual order.
+ */
+export async function lockCardColumns(ctx: CommandContext, id: string, input: ValidatedInput): Promise<void> {
+  if (!['status', 'position', 'board_id'].some((key) => key in input.set || input.clear.includes(key))) return;
+  const current = await ctx.store.getObject(ctx.actor.workspace.id, 'card', id);
+  if (!current || current.is_deleted) return;
+  const next: ObjectRow = { ...current, data: { ...current.data, ...input.set } };
+  for (const key of input.clear) delete next.data[key];
+  try {
+    await settleColumn(ctx, next, 'status' in input.set);
+  } catch (err) {
+    if (err instanceof AppError) return;
+    throw err;
+  }
+  const names = [...new Set([columnLock(columnOf(ctx, current)), columnLock(columnOf(ctx, next))])].sort();
+  for (const name of names) await ctx.store.lockKey(name);
+}
+
 /**
  * Settles board, status and position of a card about to be written. `previous` is the stored card on
  * update; `requested` says which of status and position the caller set explicitly.
@@ -46,21 +90,17 @@ export async function placeCard(
   previous: ObjectRow | undefined,
   requested: { status: boolean; position: boolean },
 ): Promise<void> {
-  const boardId = typeof card.data.board_id === 'string' ? card.data.board_id : undefined;
-  if (boardId !== undefined) {
-    const columns = boardColumns(await loadBoardRef(ctx, boardId));
-    const status = card.data.status;
-    if (typeof status === 'string' && requested.status) card.data.status = resolveColumnKey(columns, status);
-    else if (typeof status !== 'string' || !columns.some((c) => c.key === status)) card.data.status = columns[0].key;
-  }
-
+  await settleColumn(ctx, card, requested.status);
   const column = columnOf(ctx, card);
-  // Moves within one column are serialised so two writers never compute the same free slot.
-  await ctx.store.lockKey(`column:${column.workspaceId}:${column.boardId ?? ''}:${column.status ?? ''}`);
   const moved = !previous || column.boardId !== (previous.data.board_id ?? null) || column.status !== (previous.data.status ?? null);
-  if (requested.position && typeof card.data.position === 'number') {
-    card.data.position = await positionAt(ctx, column, card.data.position, card.id);
-  } else if (moved || typeof card.data.position !== 'number') {
+  const placing = requested.position && typeof card.data.position === 'number';
+  if (!placing && !moved && typeof card.data.position === 'number') return;
+  // Placements in one column are serialised so two writers never compute the same free slot, and
+  // none computes one while the column is respaced.
+  await ctx.store.lockKey(columnLock(column));
+  if (placing) {
+    card.data.position = await positionAt(ctx, column, card.data.position as number, card.id);
+  } else {
     const last = await ctx.store.maxPosition(column, card.id);
     card.data.position = last === undefined ? POSITION_STEP : Math.floor(last / POSITION_STEP) * POSITION_STEP + POSITION_STEP;
   }
@@ -79,28 +119,15 @@ async function positionAt(ctx: CommandContext, column: ColumnRef, wanted: number
   return respaceColumn(ctx, column, cardId, wanted);
 }
 
-/** Rewrites the column's positions to even steps, leaving a slot for `cardId` before the card at `before`. */
+/**
+ * Rewrites the column's positions to even steps in one statement, leaving a slot for `cardId` before
+ * the card at `before`, and records it as one `respace` event (object: the card whose move needed it)
+ * carrying the column and each respaced card's new position and version, so live views and the audit
+ * trail follow the new order without an event per card.
+ */
 async function respaceColumn(ctx: CommandContext, column: ColumnRef, cardId: string, before: number): Promise<number> {
-  const order = (await ctx.store.columnOrder(column)).filter((c) => c.id !== cardId);
-  const oldPosition = new Map(order.map((c) => [c.id, c.position]));
-  const slot = order.findIndex((c) => (c.position ?? -Infinity) >= before);
-  const ids = order.map((c) => c.id);
-  ids.splice(slot === -1 ? ids.length : slot, 0, cardId);
-  const changed: Array<{ id: string; position: number }> = [];
-  let mine = POSITION_STEP;
-  ids.forEach((id, i) => {
-    const position = (i + 1) * POSITION_STEP;
-    if (id === cardId) mine = position;
-    else if (oldPosition.get(id) !== position) changed.push({ id, position });
-  });
-  await ctx.store.setPositions(column.workspaceId, changed, ctx.now, ctx.actor.user.id);
-  for (const { id } of changed) {
-    // Each respaced card gets its own event so live views and the audit trail see the new order.
-    const after = await ctx.store.getObject(column.workspaceId, 'card', id);
-    if (after) {
-      const before = { ...after, version: after.version - 1, data: { ...after.data, position: oldPosition.get(id) ?? null } };
-      await recordActivity(ctx, 'update', before, after);
-    }
-  }
-  return mine;
+  const respace = await ctx.store.respaceColumn(column, cardId, before, POSITION_STEP);
+  const order = { board_id: column.boardId, status: column.status, ids: respace.ids, positions: respace.positions, versions: respace.versions };
+  await recordAuditEvent(ctx, 'respace', 'card', cardId, { order: [null, order] });
+  return respace.position;
 }

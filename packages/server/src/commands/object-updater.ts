@@ -3,12 +3,14 @@ import { validateInput } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
 import type { ObjectRow } from '../store/types.js';
 import { diffObjects, recordActivity } from './activity-recorder.js';
+import { lockCardColumns } from './card-placement.js';
 import { applyModelRules } from './model-rules.js';
 import { checkVersion, loadLiveObject, nextVersion, requireModel, writeNextVersion } from './object-loader.js';
 
 /** Updates object `id` of `type`; a change to nothing writes nothing and returns the stored row. */
 export async function objectUpdater(ctx: CommandContext, type: string, id: string, body: unknown, ifMatch?: number): Promise<ObjectRow> {
   const input = validateInput(type, requireModel(type), 'update', body);
+  if (type === 'card') await lockCardColumns(ctx, id, input);
   const previous = await loadLiveObject(ctx, type, id);
   checkVersion(previous, ifMatch);
   const next = nextVersion(ctx, previous);

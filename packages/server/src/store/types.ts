@@ -179,6 +179,14 @@ export interface ColumnRef {
   status: string;
 }
 
+/** What a respace wrote: the mover's slot, and the respaced cards in order with their versions. */
+export interface ColumnRespace {
+  position: number;
+  ids: string[];
+  positions: number[];
+  versions: number[];
+}
+
 /** The store. Every method is workspace-scoped where data is. */
 export interface Store {
   /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
@@ -282,10 +290,14 @@ export interface Store {
   maxPosition(column: ColumnRef, excludeId?: string): Promise<number | undefined>;
   /** The nearest positions strictly below and at-or-above `position` (excluding one card). */
   neighbourPositions(column: ColumnRef, position: number, excludeId: string | undefined): Promise<{ below?: number; atOrAbove?: number }>;
-  /** Ids and positions of the column, in order. */
-  columnOrder(column: ColumnRef): Promise<Array<{ id: string; position: number | null }>>;
-  /** Sets positions (respacing) without other changes; bumps versions. */
-  setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string): Promise<void>;
+  /**
+   * Respaces a column in one statement: its cards get positions step, 2·step, … in (position, id)
+   * order, one step left free for `moverId` just before the first card at or above `before`. Only rows
+   * still live cards of the column when the statement writes them are touched (on PostgreSQL a card
+   * that moved out meanwhile is left alone). Versions stay: positions are the server's, and a
+   * neighbour's move must not make a client's If-Match fail.
+   */
+  respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace>;
   /** Counts live cards of a board whose status is one of `statuses`. */
   countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]): Promise<number>;
 

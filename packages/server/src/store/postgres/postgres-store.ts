@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -763,23 +763,35 @@ export class PostgresStore implements Store {
     return { below: below?.p ?? undefined, atOrAbove: atOrAbove?.p ?? undefined };
   }
 
-  async columnOrder(column: ColumnRef) {
-    const where = columnWhere(column, 1);
+  async respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace> {
+    // One statement, so the ranks and the writes agree. A card that leaves the column while this
+    // waits for its row lock is re-checked against the WHERE after its move commits (READ COMMITTED
+    // re-evaluates an updated row) and skipped: its rank just leaves a gap. Cards cannot enter the
+    // column meanwhile: every placement into it holds the column's lock, as the caller does.
+    const where = columnWhere(column, 4);
     const pos = pgField('position', true);
-    return this.rows<{ id: string; position: number | null }>(
-      `SELECT id, ${pos} AS position FROM objects WHERE ${where.sql} ORDER BY ${pos} NULLS FIRST, id`,
-      where.params,
+    const rows = await this.rows<{ id: string; version: number | null; position: number }>(
+      `WITH ranked AS MATERIALIZED (
+         SELECT c.id, (row_number() OVER (ORDER BY c.pos NULLS FIRST, c.other, c.id) * $3::float8) AS position
+         FROM (SELECT id, ${pos} AS pos, 1 AS other FROM objects WHERE ${where.sql} AND id <> $1
+               UNION ALL SELECT $1::text COLLATE "C", $2::float8, 0) c
+       ), updated AS (
+         UPDATE objects o SET data = jsonb_set(o.data, '{position}', to_jsonb(r.position))
+         FROM ranked r WHERE o.id = r.id AND o.id <> $1 AND ${where.sql}
+         RETURNING o.id, o.version, r.position
+       )
+       SELECT id, version, position FROM updated
+       UNION ALL SELECT id, NULL, position FROM ranked WHERE id = $1`,
+      [moverId, before, step, ...where.params],
     );
-  }
-
-  async setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string) {
-    if (positions.length === 0) return;
-    await this.exec(
-      `UPDATE objects o SET data = jsonb_set(o.data, '{position}', to_jsonb(p.position)), version = o.version + 1, updated_at = $3, updated_by = $4
-       FROM unnest($1::text[], $2::float8[]) AS p(id, position)
-       WHERE o.id = p.id AND o.workspace_id = $5`,
-      [positions.map((p) => p.id), positions.map((p) => p.position), at, actorId, workspaceId],
-    );
+    rows.sort((x, y) => x.position - y.position);
+    const respaced = rows.filter((r) => r.id !== moverId);
+    return {
+      position: rows.find((r) => r.id === moverId)!.position,
+      ids: respaced.map((r) => r.id),
+      positions: respaced.map((r) => r.position),
+      versions: respaced.map((r) => r.version!),
+    };
   }
 
   async countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]) {

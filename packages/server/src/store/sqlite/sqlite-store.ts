@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
+  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -569,21 +569,28 @@ export class SqliteStore implements Store {
     return { below: below ?? undefined, atOrAbove: atOrAbove ?? undefined };
   }
 
-  async columnOrder(column: ColumnRef) {
-    return this.all<{ id: string; position: number | null }>(
-      `SELECT id, ${fieldExpr('position')} AS position FROM objects WHERE ${columnWhere} ORDER BY ${fieldExpr('position')}, id`,
-      column.workspaceId, column.boardId, column.status,
+  async respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace> {
+    // One UPDATE ranks and writes the column (SQLite runs one writer at a time, so the mover's slot,
+    // counted first, is the one the ranks leave free).
+    const pos = fieldExpr('position');
+    const column3 = [column.workspaceId, column.boardId, column.status] as SqlValue[];
+    const below = this.get<{ n: number }>(
+      `SELECT count(*) AS n FROM objects WHERE ${columnWhere} AND id <> ? AND (${pos} IS NULL OR ${pos} < ?)`,
+      ...column3, moverId, before,
+    )!.n;
+    const rows = this.all<{ id: string; version: number; position: number }>(
+      `WITH ranked AS (
+         SELECT id, row_number() OVER (ORDER BY pos NULLS FIRST, other, id) * ? AS position
+         FROM (SELECT id, ${pos} AS pos, 1 AS other FROM objects WHERE ${columnWhere} AND id <> ?
+               UNION ALL SELECT ?, ?, 0)
+       )
+       UPDATE objects SET data = json_set(data, '$.position', ranked.position)
+       FROM ranked WHERE objects.id = ranked.id AND objects.id <> ? AND ${columnWhere}
+       RETURNING objects.id AS id, objects.version AS version, ${fieldExpr('position').replace('data', 'objects.data')} AS position`,
+      step, ...column3, moverId, moverId, before, moverId, ...column3,
     );
-  }
-
-  async setPositions(workspaceId: string, positions: Array<{ id: string; position: number }>, at: string, actorId: string) {
-    for (const { id, position } of positions) {
-      this.run(
-        `UPDATE objects SET data = json_set(data, '$.position', ?), version = version + 1, updated_at = ?, updated_by = ?
-         WHERE id = ? AND workspace_id = ?`,
-        position, at, actorId, id, workspaceId,
-      );
-    }
+    rows.sort((x, y) => x.position - y.position);
+    return { position: (below + 1) * step, ids: rows.map((r) => r.id), positions: rows.map((r) => r.position), versions: rows.map((r) => r.version) };
   }
 
   async countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]) {
