@@ -282,7 +282,8 @@ test('every cell of role × credential × operation × target answers as the tab
         const ctx: CellContext = { caller };
         const call = await op.build(ctx, target);
         const want = expected(ctx.caller, op, target);
-        const write = call.method !== 'GET';
+        // Snapshots cost queries: taken around every write the table expects to be refused (or to find nothing).
+        const write = call.method !== 'GET' && (want === 'as-anonymous' ? op.ok >= 400 : want.status >= 400);
         const before = write ? await databaseSnapshot(server) : undefined;
         const res = await send(call, ctx.caller.token);
         answers[target] = { status: res.status, code: res.body?.code };

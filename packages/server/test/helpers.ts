@@ -160,28 +160,31 @@ export async function makeToken(server: TestServer, user: { user: { id: string }
  * meant to count against the rate limit) and tokens' `last_used_at` (any authenticated use touches it).
  */
 export async function databaseSnapshot(server: Pick<TestServer, 'query'>): Promise<Record<string, unknown>> {
-  const tables = (
-    TEST_STORE === 'postgres'
-      ? await server.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-      : await server.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")
-  )
-    .map((t) => t.name)
-    .filter((name) => name !== 'login_failures')
-    .sort();
-  const counts: Record<string, number> = {};
-  for (const name of tables) counts[name] = Number((await server.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${name}`))[0].n);
+  let tables = snapshotTables.get(server);
+  if (!tables) {
+    tables = (
+      TEST_STORE === 'postgres'
+        ? await server.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+        : await server.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")
+    )
+      .map((t) => t.name)
+      .filter((name) => name !== 'login_failures')
+      .sort();
+    snapshotTables.set(server, tables);
+  }
   const rows = async (sql: string) => JSON.stringify((await server.query(sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
-  return {
-    counts,
-    activitySeq: String((await server.query<{ n: unknown }>('SELECT MAX(seq) AS n FROM activity'))[0].n),
-    objects: await rows('SELECT id, version, is_deleted, is_archived, updated_at FROM objects ORDER BY id'),
-    tokens: await rows('SELECT id, revoked_at, expires_at, scopes FROM access_tokens ORDER BY id'),
-    sessions: await rows('SELECT id, expires_at FROM sessions ORDER BY id'),
-    invitations: await rows('SELECT id, accepted_at, revoked_at FROM invitations ORDER BY id'),
-    memberships: await rows('SELECT workspace_id, user_id, role FROM memberships ORDER BY workspace_id, user_id'),
-    users: await rows('SELECT id, password_hash FROM users ORDER BY id'),
-  };
+  const [counts, objects, tokens, sessions, invitations, memberships, users] = await Promise.all([
+    rows(`${tables.map((name) => `SELECT '${name}' AS t, COUNT(*) AS n FROM ${name}`).join(' UNION ALL ')} UNION ALL SELECT 'activity.seq', MAX(seq) FROM activity`),
+    rows('SELECT id, version, is_deleted, is_archived, updated_at FROM objects ORDER BY id'),
+    rows('SELECT id, revoked_at, expires_at, scopes FROM access_tokens ORDER BY id'),
+    rows('SELECT id, expires_at FROM sessions ORDER BY id'),
+    rows('SELECT id, accepted_at, revoked_at FROM invitations ORDER BY id'),
+    rows('SELECT workspace_id, user_id, role FROM memberships ORDER BY workspace_id, user_id'),
+    rows('SELECT id, password_hash FROM users ORDER BY id'),
+  ]);
+  return { counts, objects, tokens, sessions, invitations, memberships, users };
 }
+const snapshotTables = new WeakMap<object, string[]>();
 
 /**
  * Every `METHOD /path` the app answers (HEAD left out), read from Fastify's own route tree
