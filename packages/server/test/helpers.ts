@@ -151,3 +151,57 @@ export async function makeToken(server: TestServer, user: { user: { id: string }
   });
   return { token, row, api: client(server, token) };
 }
+
+/**
+ * A fingerprint of everything stored, for "a refused request changes nothing": every table's row
+ * count (tables listed from the database itself, so a new table is covered), the latest activity
+ * seq, each object's version and flags, the revocations and expiries of tokens, sessions and
+ * invitations, and memberships' roles. Left out on purpose: `login_failures` (a refused login is
+ * meant to count against the rate limit) and tokens' `last_used_at` (any authenticated use touches it).
+ */
+export async function databaseSnapshot(server: Pick<TestServer, 'query'>): Promise<Record<string, unknown>> {
+  let tables = snapshotTables.get(server);
+  if (!tables) {
+    tables = (
+      TEST_STORE === 'postgres'
+        ? await server.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+        : await server.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")
+    )
+      .map((t) => t.name)
+      .filter((name) => name !== 'login_failures')
+      .sort();
+    snapshotTables.set(server, tables);
+  }
+  const rows = async (sql: string) => JSON.stringify((await server.query(sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
+  const [counts, objects, tokens, sessions, invitations, memberships, users] = await Promise.all([
+    rows(`${tables.map((name) => `SELECT '${name}' AS t, COUNT(*) AS n FROM ${name}`).join(' UNION ALL ')} UNION ALL SELECT 'activity.seq', MAX(seq) FROM activity`),
+    rows('SELECT id, version, is_deleted, is_archived, updated_at FROM objects ORDER BY id'),
+    rows('SELECT id, revoked_at, expires_at, scopes FROM access_tokens ORDER BY id'),
+    rows('SELECT id, expires_at FROM sessions ORDER BY id'),
+    rows('SELECT id, accepted_at, revoked_at FROM invitations ORDER BY id'),
+    rows('SELECT workspace_id, user_id, role FROM memberships ORDER BY workspace_id, user_id'),
+    rows('SELECT id, password_hash FROM users ORDER BY id'),
+  ]);
+  return { counts, objects, tokens, sessions, invitations, memberships, users };
+}
+const snapshotTables = new WeakMap<object, string[]>();
+
+/**
+ * Every `METHOD /path` the app answers (HEAD left out), read from Fastify's own route tree
+ * (`printRoutes`), so a test that must cover every endpoint notices a new one.
+ */
+export function registeredRoutes(app: FastifyInstance): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+    if (!m) continue;
+    const depth = Math.floor(line.indexOf('── ') / 4);
+    const parent = depth === 0 ? '' : stack[depth - 1];
+    const path = parent.endsWith('/') && m[1].startsWith('/') ? parent + m[1].slice(1) : parent === '' || parent.endsWith('/') || m[1].startsWith('/') ? parent + m[1] : `${parent}/${m[1]}`;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of m[2].split(', ')) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
