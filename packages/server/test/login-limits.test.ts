@@ -64,6 +64,19 @@ describe('login limits', () => {
     });
   });
 
+  test('an IPv6 guesser cannot step to a fresh address within its /64, nor hide an IPv4 address as IPv4-mapped IPv6', async () => {
+    await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
+      const u = await signUp(server);
+      for (let i = 0; i < 5; i++) assert.equal((await login(server, u.email, `guess ${i}`, `2001:db8:1:2::${i + 1}`)).status, 401);
+      assert.equal((await login(server, u.email, u.password, '2001:db8:1:2:ffff::99')).status, 429, 'the same /64 is the same address');
+      assert.equal((await login(server, u.email, u.password, '2001:db8:1:3::1')).status, 200, 'the next /64 is another');
+
+      const v = await signUp(server);
+      for (let i = 0; i < 5; i++) assert.equal((await login(server, v.email, `guess ${i}`, '203.0.113.8')).status, 401);
+      assert.equal((await login(server, v.email, v.password, '::ffff:203.0.113.8')).status, 429);
+    });
+  });
+
   test('the slowdown doubles with each further failure, up to the window, in plain words with Retry-After', async () => {
     const clock = manualClock();
     await withServer({ clock: clock.now, trustedProxies: ['127.0.0.1'] }, async (server) => {
@@ -137,7 +150,7 @@ describe('login limits', () => {
     }
   });
 
-  test('the login limit holds across addresses for guesses sent in parallel', async () => {
+  test('the login limit holds for guesses sent in parallel', async () => {
     await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
       const u = await signUp(server);
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(server, u.email, `parallel ${i}`, '203.0.113.50')));
