@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildApp } from '../src/app.js';
 import { configFromEnv } from '../src/config.js';
 import { request, signUp, startServer, type ApiResponse, type TestServer } from './helpers.js';
 
@@ -157,6 +158,23 @@ describe('login limits', () => {
       const checked = results.filter((r) => r.status === 401).length;
       for (const r of results) assert.ok(r.status === 401 || r.status === 429, `unexpected ${r.status}`);
       assert.equal(checked, server.config.loginMaxFailures, `statuses ${results.map((r) => r.status).join(',')}`);
+    });
+  });
+
+  test('the limits hold across instances: parallel guesses split over two apps on one database', async () => {
+    await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
+      // A second app with its own routes and limiter, on the same database: nothing is held in memory.
+      const second = await buildApp({ store: server.store, config: server.config });
+      try {
+        const other = { ...server, url: await second.listen({ host: '127.0.0.1', port: 0 }) };
+        const u = await signUp(server);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(i % 2 ? other : server, u.email, `split ${i}`, '203.0.113.60')));
+        assert.equal(results.filter((r) => r.status === 401).length, server.config.loginMaxFailures, `statuses ${results.map((r) => r.status).join(',')}`);
+        assert.equal((await login(other, u.email, u.password, '203.0.113.60')).status, 429);
+        assert.equal((await login(other, u.email, u.password, '198.51.100.60')).status, 200);
+      } finally {
+        await second.close();
+      }
     });
   });
 });
