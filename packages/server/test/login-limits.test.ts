@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildApp } from '../src/app.js';
 import { configFromEnv } from '../src/config.js';
 import { request, signUp, startServer, type ApiResponse, type TestServer } from './helpers.js';
 
@@ -61,6 +62,19 @@ describe('login limits', () => {
       assert.equal(real.status, 200, `the real user from a clean address gets in: ${JSON.stringify(real.body)}`);
       assert.match(real.body.access_token, /^ses_/);
       assert.equal((await login(server, victim.email, 'guess again', attacker)).status, 429, "the real user's sign-in does not reset the attacker's slowdown");
+    });
+  });
+
+  test('an IPv6 guesser cannot step to a fresh address within its /64, nor hide an IPv4 address as IPv4-mapped IPv6', async () => {
+    await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
+      const u = await signUp(server);
+      for (let i = 0; i < 5; i++) assert.equal((await login(server, u.email, `guess ${i}`, `2001:db8:1:2::${i + 1}`)).status, 401);
+      assert.equal((await login(server, u.email, u.password, '2001:db8:1:2:ffff::99')).status, 429, 'the same /64 is the same address');
+      assert.equal((await login(server, u.email, u.password, '2001:db8:1:3::1')).status, 200, 'the next /64 is another');
+
+      const v = await signUp(server);
+      for (let i = 0; i < 5; i++) assert.equal((await login(server, v.email, `guess ${i}`, '203.0.113.8')).status, 401);
+      assert.equal((await login(server, v.email, v.password, '::ffff:203.0.113.8')).status, 429);
     });
   });
 
@@ -137,13 +151,30 @@ describe('login limits', () => {
     }
   });
 
-  test('the login limit holds across addresses for guesses sent in parallel', async () => {
+  test('the login limit holds for guesses sent in parallel', async () => {
     await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
       const u = await signUp(server);
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(server, u.email, `parallel ${i}`, '203.0.113.50')));
       const checked = results.filter((r) => r.status === 401).length;
       for (const r of results) assert.ok(r.status === 401 || r.status === 429, `unexpected ${r.status}`);
       assert.equal(checked, server.config.loginMaxFailures, `statuses ${results.map((r) => r.status).join(',')}`);
+    });
+  });
+
+  test('the limits hold across instances: parallel guesses split over two apps on one database', async () => {
+    await withServer({ trustedProxies: ['127.0.0.1'] }, async (server) => {
+      // A second app with its own routes and limiter, on the same database: nothing is held in memory.
+      const second = await buildApp({ store: server.store, config: server.config });
+      try {
+        const other = { ...server, url: await second.listen({ host: '127.0.0.1', port: 0 }) };
+        const u = await signUp(server);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(i % 2 ? other : server, u.email, `split ${i}`, '203.0.113.60')));
+        assert.equal(results.filter((r) => r.status === 401).length, server.config.loginMaxFailures, `statuses ${results.map((r) => r.status).join(',')}`);
+        assert.equal((await login(other, u.email, u.password, '203.0.113.60')).status, 429);
+        assert.equal((await login(other, u.email, u.password, '198.51.100.60')).status, 200);
+      } finally {
+        await second.close();
+      }
     });
   });
 });

@@ -14,6 +14,7 @@
  * parallel guesses cannot all slip under a limit; a success takes its count back. Addresses are
  * `request.ip`, which X-Forwarded-For sets only through a trusted proxy (`trustedProxies`).
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { AppError } from '@prodboard/shared';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/types.js';
@@ -31,6 +32,24 @@ export function waitInWords(ms: number): string {
   if (seconds < 60) return plural(seconds, 'second');
   const minutes = Math.ceil(seconds / 60);
   return minutes < 120 ? plural(minutes, 'minute') : plural(Math.ceil(minutes / 60), 'hour');
+}
+
+/**
+ * The address a limit counts: an IPv6 client by its /64, since one subscriber commonly holds a whole
+ * /64 and could otherwise step to a fresh, unslowed address on every guess; an IPv4-mapped IPv6
+ * address as the IPv4 address it is.
+ */
+export function limitAddress(ip: string): string {
+  const address = ip.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped && isIPv4(mapped[1])) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail = ''] = address.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])));
+  const front = groups(head);
+  const back = address.includes('::') ? groups(tail) : [];
+  const all = [...front, ...Array(8 - front.length - back.length).fill('0'), ...back];
+  return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 function limited(what: string, waitMs: number): AppError {
@@ -54,8 +73,9 @@ export class LoginLimiter {
   async reserveLogin(email: string, address: string): Promise<CountedAttempt> {
     const { loginWindowMs: window, loginMaxFailures: free, loginAddressMaxFailures } = this.config;
     const at = this.now();
-    const account = `account:${address}|${email.toLowerCase()}`;
-    const from = `ip:${address}`;
+    const client = limitAddress(address);
+    const account = `account:${client}|${email.toLowerCase()}`;
+    const from = `ip:${client}`;
     await this.store.pruneLoginFailures(at - Math.max(REMEMBER_MS, window));
     await this.store.transaction(async (tx) => {
       await tx.lockKey(`login:${account}`);
