@@ -58,7 +58,8 @@ describe('prodmcp update', () => {
   });
 
   test('downloads the newer build, checks its sha256, swaps it in and keeps the old file aside', async () => {
-    const target = install(join(dir, 'bin', 'prodmcp.mjs'));
+    // A space in the install path: the running file's path comes from its file URL, decoded.
+    const target = install(join(dir, 'my tools', 'bin', 'prodmcp.mjs'));
     const env = envFor(server.url);
     const result = await runCli(['update'], env, { file: target, timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
