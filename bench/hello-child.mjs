@@ -8,5 +8,8 @@ const address = await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(`READY ${address}`);
 
 process.once('SIGTERM', () => {
-  app.close().then(() => process.exit(0));
+  app.close().then(() => process.exit(0), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
 });

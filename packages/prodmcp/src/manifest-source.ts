@@ -4,7 +4,6 @@
  * built into @prodboard/shared as the fallback. A field added on the server therefore shows up as
  * a tool argument without a new prodmcp release.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { MANIFEST, type FieldSpec, type Manifest, type ModelSpec } from '@prodboard/shared';
 import type { Runtime } from './runtime.js';
 import { STATE_FILES } from './state.js';
@@ -129,8 +128,8 @@ export async function loadManifest(runtime: Runtime, options: { waitMs: number }
       return undefined;
     },
   );
-  // An unref'd timer: a command that has its answer must not wait for it to exit.
-  const deadline = delay(cached ? Math.min(options.waitMs, STALE_WAIT_MS) : options.waitMs, undefined, { ref: false });
+  // An unref'd timer (the global one, so a test's clock drives it): a command that has its answer must not wait for it to exit.
+  const deadline = new Promise<undefined>((resolve) => setTimeout(resolve, cached ? Math.min(options.waitMs, STALE_WAIT_MS) : options.waitMs, undefined).unref());
   const fetched = await Promise.race([fetching, deadline]);
   if (fetched) return { models: fetched.models, origin: 'server', fetchedAt: fetched.fetchedAt };
   if (cached) return { models: cached.models, origin: 'cache', fetchedAt: cached.fetchedAt, note: `stale cache: ${failure}` };

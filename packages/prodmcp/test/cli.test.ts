@@ -154,6 +154,17 @@ describe('prodmcp CLI verbs', () => {
     assert.match(down.stdout, /result: FAIL/);
   });
 
+  test('doctor without a token: FAIL, exit 1, and how to set one, even when the server is up', async () => {
+    const result = await runCli(['doctor'], prodmcpEnv(home(), server.url));
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.ok(lines.some((l) => /^upstream: ok /.test(l)), 'the server itself is fine');
+    assert.ok(lines.includes('token: NOT SET: set PRODMCP_TOKEN=pat_... in the MCP host config, or run `prodmcp login`'));
+    assert.ok(lines.some((l) => l.startsWith('identity: FAIL - no token: set PRODMCP_TOKEN=pat_... in the MCP host config')), result.stdout);
+    assert.ok(lines.includes('result: FAIL (see above)'));
+    assert.ok(!lines.includes('result: ok'));
+  });
+
   test('help, an unknown verb and a bad setting', async () => {
     const env = prodmcpEnv(home(), server.url);
     const help = await runCli(['--help'], env);

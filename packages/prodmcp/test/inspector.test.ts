@@ -1,35 +1,45 @@
 /**
  * The MCP Inspector's CLI (an independent client) lists and calls prodmcp's tools. The Inspector
- * needs Node ≥ 22.19, so npx fetches Node 22 beside it; the first run downloads both.
+ * needs Node ≥ 22.19, so it runs under npx beside Node 22 (the `node` package). Both are installed
+ * by .ci/run beforehand (its "MCP Inspector" step warms the npx cache); the test runs npx offline,
+ * so it never downloads a toolchain mid-run, and says which step to run when they are missing.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeToken, signUp, startServer, type TestServer } from '../../server/test/helpers.js';
 import { PRODMCP, freshHome } from './support.js';
 
-const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
-const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+/** What .ci/run installs, read from the same place it reads them: packages/prodmcp/package.json. */
+const { node: NODE, package: INSPECTOR } = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { inspector: { node: string; package: string } }).inspector;
+/** A guard against a hung Inspector; with everything installed a run takes seconds. */
+const RUN_TIMEOUT_MS = 2 * 60_000;
 
 function quote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Runs `mcp-inspector --cli node dist/prodmcp.mjs <args>` under Node 22. */
-function inspector(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const serverEnv = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-  const command = ['mcp-inspector', '--cli', 'node', PRODMCP, ...serverEnv, ...args].map(quote).join(' ');
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command beside Node 22 and the Inspector, from the npx cache only (`--offline`). */
+function npxOffline(command: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['-y', '-p', 'node@22', '-p', INSPECTOR, '-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['--offline', '-y', '-p', NODE, '-p', INSPECTOR, '-c', command], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the inspector did not finish within ${DOWNLOAD_TIMEOUT_MS / 1000} s; stderr: ${stderr.slice(-2000)}`));
-    }, DOWNLOAD_TIMEOUT_MS);
+      reject(new Error(`npx ${command} did not finish within ${RUN_TIMEOUT_MS / 1000} s; stderr: ${stderr.slice(-2000)}`));
+    }, RUN_TIMEOUT_MS);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -38,12 +48,39 @@ function inspector(env: Record<string, string>, args: string[]): Promise<{ code:
   });
 }
 
-describe('the MCP Inspector CLI', { timeout: 2 * DOWNLOAD_TIMEOUT_MS }, () => {
+/** Node 22 and the Inspector are in the npx cache, or an error that names the .ci/run step to run. */
+async function checkInstalled(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const run = await npxOffline('node --version && mcp-inspector --help >/dev/null', env);
+  if (run.code !== 0 || !/^v22\./.test(run.stdout)) {
+    throw new Error(
+      `${NODE} and ${INSPECTOR} are not installed, and tests download nothing: run the "MCP Inspector" step of .ci/run ` +
+      `(npx -y -p ${NODE} -p ${INSPECTOR} -c 'node --version'). npx said: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`,
+    );
+  }
+}
+
+/** Runs `mcp-inspector --cli node dist/prodmcp.mjs <args>` under Node 22. */
+function inspector(env: Record<string, string>, args: string[]): Promise<Run> {
+  const serverEnv = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  return npxOffline(['mcp-inspector', '--cli', 'node', PRODMCP, ...serverEnv, ...args].map(quote).join(' '));
+}
+
+test('without what .ci/run installs, the Inspector test names the step instead of downloading', async () => {
+  const emptyCache = mkdtempSync(join(tmpdir(), 'prodmcp-npm-cache-'));
+  try {
+    await assert.rejects(checkInstalled({ ...process.env, npm_config_cache: emptyCache }), /are not installed, and tests download nothing: run the "MCP Inspector" step of \.ci\/run .*ENOTCACHED/s);
+  } finally {
+    rmSync(emptyCache, { recursive: true, force: true });
+  }
+});
+
+describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
   let server: TestServer;
   let env: Record<string, string>;
   let home: string;
 
   before(async () => {
+    await checkInstalled();
     server = await startServer();
     const user = await signUp(server);
     const { token } = await makeToken(server, user);

@@ -84,6 +84,7 @@ export class RawHost {
   private stderrText = '';
   /** Messages without a pending id: notifications, and answers to lines that had no id. */
   readonly unsolicited: RpcMessage[] = [];
+  private readonly unsolicitedWaiters = new Set<(m: RpcMessage) => void>();
   /** stdout lines that are not JSON (the stdio transport allows none). */
   readonly garbage: string[] = [];
   readonly exited: Promise<number | null>;
@@ -131,6 +132,7 @@ export class RawHost {
         waiting.resolve(message);
       } else {
         this.unsolicited.push(message);
+        for (const waiter of this.unsolicitedWaiters) waiter(message);
       }
     }
   }
@@ -187,15 +189,23 @@ export class RawHost {
     return this.call('tools/call', { name, arguments: args });
   }
 
-  /** Waits until a notification matching `predicate` has arrived. */
-  async waitFor(predicate: (m: RpcMessage) => boolean, timeoutMs = 10_000): Promise<RpcMessage> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.unsolicited.find(predicate);
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.unsolicited).slice(0, 1000)}; stderr: ${this.stderr()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  /** Settles when a notification matching `predicate` has arrived (already, or when it does); fails after `timeoutMs`. */
+  waitFor(predicate: (m: RpcMessage) => boolean, timeoutMs = ANSWER_TIMEOUT_MS): Promise<RpcMessage> {
+    const found = this.unsolicited.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = (message: RpcMessage) => {
+        if (!predicate(message)) return;
+        clearTimeout(timer);
+        this.unsolicitedWaiters.delete(waiter);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        this.unsolicitedWaiters.delete(waiter);
+        reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.unsolicited).slice(0, 1000)}; stderr: ${this.stderr()}`));
+      }, timeoutMs);
+      this.unsolicitedWaiters.add(waiter);
+    });
   }
 
   /** Closes stdin (how hosts stop stdio servers) and waits for the exit code. */
@@ -247,12 +257,15 @@ export interface SeenRequest {
 export interface FakeServer {
   url: string;
   requests: SeenRequest[];
+  /** The first request (already seen, or the next to arrive) that matches: an event, not a poll. */
+  request(predicate: (req: SeenRequest) => boolean): Promise<SeenRequest>;
   close(): Promise<void>;
 }
 
 /** Starts a fake server on 127.0.0.1; the handler may answer late or never. */
 export async function startFakeServer(handler: (req: SeenRequest, res: ServerResponse, server: FakeServer) => unknown): Promise<FakeServer> {
   const requests: SeenRequest[] = [];
+  const waiters: Array<{ predicate: (req: SeenRequest) => boolean; resolve: (req: SeenRequest) => void }> = [];
   let fake: FakeServer;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -263,6 +276,10 @@ export async function startFakeServer(handler: (req: SeenRequest, res: ServerRes
       });
       const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), aborted };
       requests.push(seen);
+      for (const waiter of waiters.filter((w) => w.predicate(seen))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(seen);
+      }
       void Promise.resolve(handler(seen, res, fake)).catch((err: Error) => {
         res.statusCode = 500;
         res.end(String(err));
@@ -274,6 +291,10 @@ export async function startFakeServer(handler: (req: SeenRequest, res: ServerRes
   fake = {
     url: `http://127.0.0.1:${port}`,
     requests,
+    request: (predicate) => {
+      const seen = requests.find(predicate);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

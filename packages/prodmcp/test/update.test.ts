@@ -58,7 +58,8 @@ describe('prodmcp update', () => {
   });
 
   test('downloads the newer build, checks its sha256, swaps it in and keeps the old file aside', async () => {
-    const target = install(join(dir, 'bin', 'prodmcp.mjs'));
+    // A space in the install path: the running file's path comes from its file URL, decoded.
+    const target = install(join(dir, 'my tools', 'bin', 'prodmcp.mjs'));
     const env = envFor(server.url);
     const result = await runCli(['update'], env, { file: target, timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
@@ -100,6 +101,26 @@ describe('prodmcp update', () => {
     assert.equal(result.stdout.trim(), `npm install -g prodmcp@${NEXT}`);
     assert.match(result.stderr, /installed with npm/);
     assert.ok(readFileSync(target).equals(original));
+  });
+
+  test('pre-releases order by semver: a build at 1.2.0-rc.2 updates to the served 1.2.0-rc.10', async () => {
+    const text = original.toString('utf8');
+    const at = (version: string) => Buffer.from(text.replace(`const PRODMCP_VERSION = "${CURRENT}";`, `const PRODMCP_VERSION = "${version}";`));
+    const served = join(dir, 'served-rc', 'prodmcp.mjs');
+    mkdirSync(join(dir, 'served-rc'));
+    writeFileSync(served, at('1.2.0-rc.10'));
+    const rcServer = await startServer({ mcpScriptPath: served });
+    try {
+      const target = join(dir, 'rc', 'prodmcp.mjs');
+      mkdirSync(join(dir, 'rc'));
+      writeFileSync(target, at('1.2.0-rc.2'), { mode: 0o755 });
+      const result = await runCli(['update'], envFor(rcServer.url), { file: target });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /from 1\.2\.0-rc\.2 to 1\.2\.0-rc\.10 \(sha256 verified/);
+      assert.equal((await runCli(['--version'], envFor(rcServer.url), { file: target })).stdout.trim(), 'prodmcp 1.2.0-rc.10');
+    } finally {
+      await rcServer.close();
+    }
   });
 
   test('a server without a build to offer says so', async () => {

@@ -2,6 +2,7 @@
  * Server configuration: defaults, then environment variables, then command-line options.
  */
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** Everything `buildApp` and `serve` need to know. */
 export interface ServerConfig {
@@ -81,8 +82,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     analyticsBodyLimit: 64 * 1024,
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
     analyticsKeep: num('PRODBOARD_ANALYTICS_KEEP', 100_000),
-    mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url).pathname,
-    webRoot: env.PRODBOARD_WEB_ROOT || new URL('../../web/dist', import.meta.url).pathname,
+    mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || fileURLToPath(new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url)),
+    webRoot: env.PRODBOARD_WEB_ROOT || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',

@@ -2,7 +2,7 @@
  * `prodmcp doctor`: a health check for when an MCP host says the server failed: is the prodboard
  * server reachable, is the token valid, where do the tools come from, is ~/.prodmcp private.
  */
-import { credentialsForOtherServer, type TokenSource } from '../credentials.js';
+import { credentialsForOtherServer, HOW_TO_SIGN_IN, type TokenSource } from '../credentials.js';
 import { ApiError } from '../http/api-error.js';
 import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
@@ -23,7 +23,7 @@ function ago(ms: number): string {
   return minutes < 1 ? 'just now' : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
 }
 
-/** Prints the report; exit code 0 when the server and the token work, 1 otherwise. */
+/** Prints the report; exit code 0 when the server and the token work, 1 otherwise (no token included). */
 export async function run(runtime: Runtime, args: string[], io: Io): Promise<number> {
   parseOptions(args, {}, 'usage: prodmcp doctor');
   const { settings, state, api } = runtime;
@@ -53,7 +53,9 @@ export async function run(runtime: Runtime, args: string[], io: Io): Promise<num
   }
 
   if (!token) {
-    io.out('identity: skipped (no token)');
+    // Every tool needs a token: a setup without one cannot work, however healthy the server is.
+    io.out(`identity: FAIL - no token: ${HOW_TO_SIGN_IN}`);
+    healthy = false;
   } else if (healthy) {
     try {
       const me = await api.json<Record<string, any>>('GET', '/xapi2/auth/me');

@@ -2,6 +2,9 @@
  * What the server distributes (GET /xapi2/mcp/version), and the at-most-daily check that tells the
  * user when it is newer than the running build.
  */
+// Only the two functions: the rest of semver would be bundled for nothing.
+import compare from 'semver/functions/compare.js';
+import valid from 'semver/functions/valid.js';
 import type { ApiClient } from '../http/api-client.js';
 import { STATE_FILES, type StateDir } from '../state.js';
 import { VERSION } from '../version.js';
@@ -16,28 +19,14 @@ export interface ServerBuild {
 /** How often the server is asked, at most. */
 export const CHECK_INTERVAL_MS = 24 * 3600 * 1000;
 
-function parts(version: string): { nums: number[]; pre: string | undefined } {
-  const [core, pre] = version.trim().replace(/^v/, '').split('-', 2);
-  return { nums: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
-}
-
-/** Orders versions like semver: 1.10.0 > 1.9.2 > 1.9.2-rc.1. */
+/** Orders two valid versions by semver precedence (1.10.0 > 1.9.2 > 1.9.2-rc.10 > 1.9.2-rc.2); throws on an invalid one. */
 export function compareVersions(a: string, b: string): number {
-  const x = parts(a);
-  const y = parts(b);
-  for (let i = 0; i < Math.max(x.nums.length, y.nums.length, 3); i++) {
-    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre < y.pre ? -1 : 1;
+  return compare(a, b);
 }
 
-/** True when `candidate` is a newer version than the running one. */
+/** True when `candidate` is a valid version newer than the running one; anything else is not newer. */
 export function isNewer(candidate: string | null | undefined, current = VERSION): candidate is string {
-  return typeof candidate === 'string' && candidate !== '' && compareVersions(candidate, current) > 0;
+  return typeof candidate === 'string' && valid(candidate) !== null && valid(current) !== null && compare(candidate, current) > 0;
 }
 
 /** Asks the server which prodmcp it distributes. */

@@ -64,7 +64,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
 
   const follow = () => {
     if (stream.closed) return;
-    if (pumping) {
+    if (pumping !== undefined) {
       again = true;
       return;
     }
