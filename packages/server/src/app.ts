@@ -2,7 +2,7 @@
  * The Production Board HTTP application, as a Fastify instance built from injected dependencies.
  * `serve` wraps it in a process; tests call `buildApp` and talk to it over HTTP.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
@@ -35,9 +35,11 @@ function tooDeep(value: unknown): string | undefined {
 }
 
 /** Builds the app; the caller owns `deps.store` and closes it after the app. */
-export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] | FastifyBaseLogger = false): Promise<FastifyInstance> {
+  // serve hands over its own logger, so the process writes one stream of JSON lines.
+  const isInstance = typeof logger === 'object' && typeof (logger as FastifyBaseLogger).child === 'function';
   const app = Fastify({
-    logger,
+    ...(isInstance ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: deps.config.bodyLimit,
     // One line per request costs more than a get-by-id; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
