@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
+import { installMetrics } from './http/metrics.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -83,11 +84,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     await deps.store.ping();
     return { ok: true, store: deps.store.description.split(':')[0] };
   });
+  // GET /metrics (off unless PRODBOARD_METRICS_TOKEN is set); routes report live streams and event lag to it.
+  const metrics = installMetrics(app, deps);
   for (const routes of [
     authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
     analyticsRoutes,
   ]) {
-    await app.register(routes(deps), { prefix: '/xapi2' });
+    await app.register(routes({ ...deps, metrics }), { prefix: '/xapi2' });
   }
   // The web app answers every other GET (its files, and index.html for its pages).
   await app.register(webRoutes(deps));

@@ -33,10 +33,19 @@ export interface ServerConfig {
   /** Memory for cached list pages (see store/page-cache.ts); 0 turns the cache off. */
   pageCacheBytes: number;
   logLevel: string;
+  /** Bearer token that may read GET /metrics (PRODBOARD_METRICS_TOKEN); unset: /metrics is off. */
+  metricsToken?: string;
 }
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+
+/** PRODBOARD_METRICS_TOKEN, checked: a short token could be guessed. */
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new Error('PRODBOARD_METRICS_TOKEN must be at least 16 characters without spaces (e.g. openssl rand -hex 24)');
+  return raw;
+}
 
 /** Defaults, overridden by PRODBOARD_* environment variables. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -65,6 +74,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
+    metricsToken: metricsToken(env.PRODBOARD_METRICS_TOKEN),
   };
 }
 

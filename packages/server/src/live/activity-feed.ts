@@ -29,6 +29,8 @@ export interface FeedOptions {
   heartbeatMs: number;
   /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
   reauthenticate: () => Promise<Actor>;
+  /** Called after each followed (not replayed) event is written to the stream (event lag). */
+  onLiveDelivery?: (row: ActivityRow) => void;
 }
 
 /** Runs a feed until the stream closes. */
@@ -51,7 +53,10 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
       again = false;
       for (;;) {
         const rows = await store.listActivity(workspaceId, cursor, types, PAGE);
-        for (const row of rows) if (!(await sendRow(row))) return;
+        for (const row of rows) {
+          if (!(await sendRow(row))) return;
+          options.onLiveDelivery?.(row);
+        }
         if (rows.length < PAGE) break;
       }
     } while (again && !stream.closed);

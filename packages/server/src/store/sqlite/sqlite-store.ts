@@ -13,6 +13,7 @@ import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
+import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { PageCache } from '../page-cache.js';
@@ -31,6 +32,8 @@ interface Shared {
   statements: Map<string, Database.Statement>;
   /** Tail of the queue of transactions waiting for the connection. */
   lock: Promise<void>;
+  /** Transactions queued on `lock`, and whether one holds the connection (for /metrics). */
+  queue: { waiting: number; running: boolean };
   listeners: Set<ActivityListener>;
   credentials: CredentialCache;
   pages: PageCache;
@@ -57,7 +60,7 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Map(), lock: Promise.resolve(), queue: { waiting: 0, running: false }, listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, false, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
@@ -122,7 +125,10 @@ export class SqliteStore implements Store {
     const previous = this.shared.lock;
     let release!: () => void;
     this.shared.lock = new Promise<void>((r) => (release = r));
+    this.shared.queue.waiting += 1;
     await previous;
+    this.shared.queue.waiting -= 1;
+    this.shared.queue.running = true;
     const { db } = this.shared;
     try {
       db.exec('BEGIN IMMEDIATE');
@@ -138,8 +144,14 @@ export class SqliteStore implements Store {
         throw err;
       }
     } finally {
+      this.shared.queue.running = false;
       release();
     }
+  }
+
+  poolStats(): PoolStats[] {
+    const { waiting, running } = this.shared.queue;
+    return [{ pool: 'sqlite', total: 1, idle: running ? 0 : 1, waiting }];
   }
 
   async ping(): Promise<void> {
