@@ -54,7 +54,7 @@ test('/metrics is off without PRODBOARD_METRICS_TOKEN, and needs that exact toke
   const offRes = await request(off, 'GET', '/metrics', { token: METRICS_TOKEN });
   assert.equal(offRes.status, 404);
   assert.match(offRes.body.detail, /metrics are off; set PRODBOARD_METRICS_TOKEN/);
-  for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }]) {
+  for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }]) {
     const res = await request(server, 'GET', '/metrics', { headers });
     assert.equal(res.status, 401, JSON.stringify(headers));
     assert.equal(res.body.code, 'unauthenticated');
