@@ -73,10 +73,13 @@ test('request latency is labelled by route pattern, never by the URL with its id
   const id = created.body.id as string;
   for (let i = 0; i < 3; i++) assert.equal((await user.api.get(`/xapi2/data/board/${id}`)).status, 200);
   assert.equal((await user.api.get('/xapi2/data/board/01890000-0000-7000-8000-000000000000')).status, 404);
+  // Nothing matched: one label for all such requests, not one per URL.
+  assert.equal((await user.api.post(`/xapi2/no-such-route/${id}`, { body: {} })).status, 404);
   const text = await scrape();
   assert.equal(sample(text, 'prodboard_http_request_duration_seconds_count', { method: 'GET', route: '/xapi2/data/:type/:id', status_code: '200' }), 3);
   assert.equal(sample(text, 'prodboard_http_request_duration_seconds_count', { method: 'GET', route: '/xapi2/data/:type/:id', status_code: '404' }), 1);
   assert.equal(sample(text, 'prodboard_http_request_duration_seconds_count', { method: 'POST', route: '/xapi2/data/:type', status_code: '201' }), 1);
+  assert.equal(sample(text, 'prodboard_http_request_duration_seconds_count', { method: 'POST', route: 'unmatched', status_code: '404' }), 1);
   assert.ok(!text.includes(id), 'no raw id in any label');
   assert.ok(!text.includes('01890000-0000-7000-8000-000000000000'));
   assert.ok(!text.includes('route="/metrics"'), 'scrapes are not timed');
