@@ -240,6 +240,7 @@ test('a second server on the same SQLite file is refused; the lock goes with the
   const db = join(dir, 'shared.db');
   const first = serve(['--port', '0', '--db', db]);
   await first.url();
+  assert.ok(first.json().some((line) => Array.isArray(line.migrations) && /applied migrations/.test(line.msg)), 'migrations on a new database are logged as JSON');
   const second = serve(['--port', '0', '--db', db]);
   const refused = await within(second.exited, 'the second server to be refused');
   await within(second.closed, 'output to close');

@@ -92,7 +92,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       log = createLogger(level);
     }
     if (!config.databaseUrl && config.dbPath !== ':memory:') lock = lockDatabase(config.dbPath);
-    store = await openStore(config);
+    store = await openStore(config, (applied, opened) => {
+      if (applied.length) log.info({ migrations: applied }, `applied migrations ${applied.join(', ')} to ${opened.description}`);
+    });
     const app = await buildApp({ store, config }, log);
     const stop = stopRequested(log);
     let address: string;
