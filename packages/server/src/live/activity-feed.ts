@@ -29,6 +29,8 @@ export interface FeedOptions {
   heartbeatMs: number;
   /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
   reauthenticate: () => Promise<Actor>;
+  /** Called when a heartbeat finds the credential no longer works, before the stream ends (to log it). */
+  onRefused?: (err: AppError) => void;
   /** Called after each followed (not replayed) event is written to the stream (event lag). */
   onLiveDelivery?: (row: ActivityRow) => void;
 }
@@ -85,6 +87,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
         return stream.comment('ping');
       })
       .catch((err: unknown) => {
+        if (err instanceof AppError) options.onRefused?.(err);
         const body = err instanceof AppError ? err.toBody() : { detail: 'the live stream stopped; reconnect', code: 'internal' };
         void stream.send({ event: 'unauthorized', data: body }).finally(() => stream.end());
       });

@@ -75,6 +75,7 @@ export function eventRoutes({ store, config, metrics }: AppDeps): FastifyPluginA
         heartbeatMs: config.eventsHeartbeatMs,
         reauthenticate: () => authenticateToken(store, config, currentToken),
         onLiveDelivery: metrics && ((row) => metrics.eventDelivered(row.created_at)),
+        onRefused: (err) => request.log.info({ status: err.status, reason: err.code, detail: err.message, route: request.routeOptions.url }, 'live stream refused'),
       });
     });
   };
