@@ -91,7 +91,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       level = config.logLevel;
       log = createLogger(level);
     }
-    if (!config.databaseUrl && config.dbPath !== ':memory:') lock = lockDatabase(config.dbPath);
+    // PRODBOARD_UNSAFE_SHARE_SQLITE=1 lets a second server read the same file (the benchmark's
+    // page-cache-off server): each process's credential cache would miss the other's changes.
+    if (!config.databaseUrl && config.dbPath !== ':memory:' && process.env.PRODBOARD_UNSAFE_SHARE_SQLITE !== '1') lock = lockDatabase(config.dbPath);
     store = await openStore(config, (applied, opened) => {
       if (applied.length) log.info({ migrations: applied }, `applied migrations ${applied.join(', ')} to ${opened.description}`);
     });
