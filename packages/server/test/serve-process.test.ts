@@ -19,6 +19,8 @@ const BIN = fileURLToPath(new URL('../bin/prodboard.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Bounded waits: a process that never says what we wait for fails the test instead of hanging it. */
 const WAIT_MS = 20_000;
+/** Tests about the process alone run on SQLite, once: the PostgreSQL pass would only repeat them. */
+const SQLITE_PASS_ONLY = { skip: TEST_STORE === 'postgres' ? 'about the process, not the store: runs in the SQLite pass' : false };
 
 /** The environment of a child: none of the test runner's own npm variables, no database from the shell. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -217,7 +219,7 @@ test('every line serve writes is JSON; refusals are logged at info with their re
   }
 });
 
-test('a port in use is one clear JSON line and exit code 3, not a stack trace', async () => {
+test('a port in use is one clear JSON line and exit code 3, not a stack trace', SQLITE_PASS_ONLY, async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const { port } = blocker.address() as { port: number };
@@ -236,7 +238,7 @@ test('a port in use is one clear JSON line and exit code 3, not a stack trace', 
   }
 });
 
-test('a second server on the same SQLite file is refused; the lock goes with the first, even after kill -9', async () => {
+test('a second server on the same SQLite file is refused; the lock goes with the first, even after kill -9', SQLITE_PASS_ONLY, async () => {
   const db = join(dir, 'shared.db');
   const first = serve(['--port', '0', '--db', db]);
   await first.url();
@@ -277,7 +279,7 @@ test('a second server on the same SQLite file is refused; the lock goes with the
  * the shell catches it and waits for its child; nothing of ours runs in between.)
  */
 for (const [signal, target] of [['SIGTERM', 'npx'], ['SIGINT', 'group'], ['SIGTERM', 'group']] as const) {
-  test(`${signal} sent to ${target === 'npx' ? 'npx prodboard serve' : "npx prodboard serve's process group (as a terminal does)"} stops the server, with no orphan`, async () => {
+  test(`${signal} sent to ${target === 'npx' ? 'npx prodboard serve' : "npx prodboard serve's process group (as a terminal does)"} stops the server, with no orphan`, SQLITE_PASS_ONLY, async () => {
     const npx = new Proc(spawn('npx', ['prodboard', 'serve', '--port', '0', '--db', join(dir, `npx-${signal}-${target}.db`)], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(), detached: target === 'group',
     }));
