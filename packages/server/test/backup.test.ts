@@ -148,6 +148,10 @@ test('a backup taken while the server takes writes holds every write acknowledge
   const refused = cli('restore', '--from', backupFile, '--db', db);
   assert.equal(refused.code, 4, refused.stderr);
   assert.match(refused.stderr, /another prodboard server is already running/);
+  // So is copy, which asks for the server to be stopped so that nothing changes under it.
+  const copying = cli('copy', '--from', db, '--to', 'postgres://nobody@127.0.0.1:9/nowhere');
+  assert.equal(copying.code, 4, copying.stderr);
+  assert.match(copying.stderr, /another prodboard server is already running/);
   assert.equal(await server.stop(), 0);
   const restored = cli('restore', '--from', backupFile, '--db', db);
   assert.equal(restored.code, 0, restored.stderr);
