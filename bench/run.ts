@@ -197,7 +197,7 @@ async function measureStores() {
       servers.push(server);
       let uncached: Server | undefined;
       if (wanted('listnc')) {
-        uncached = await spawnServer(`prodboard (${STORES[key].label}, page cache off)`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, { PRODBOARD_PAGE_CACHE_MB: '0' }, nodeFlags);
+        uncached = await spawnServer(`prodboard (${STORES[key].label}, page cache off)`, [PRODBOARD, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, { PRODBOARD_PAGE_CACHE_MB: '0', PRODBOARD_UNSAFE_SHARE_SQLITE: '1' }, nodeFlags);
         servers.push(uncached);
       }
       let socket: Server | undefined;

@@ -2,11 +2,12 @@
  * The Production Board HTTP application, as a Fastify instance built from injected dependencies.
  * `serve` wraps it in a process; tests call `buildApp` and talk to it over HTTP.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
 import { refuseUnstorableInput } from './http/request.js';
+import { installMetrics } from './http/metrics.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -36,9 +37,11 @@ function tooDeep(value: unknown): string | undefined {
 }
 
 /** Builds the app; the caller owns `deps.store` and closes it after the app. */
-export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] | FastifyBaseLogger = false): Promise<FastifyInstance> {
+  // serve hands over its own logger, so the process writes one stream of JSON lines.
+  const isInstance = typeof logger === 'object' && typeof (logger as FastifyBaseLogger).child === 'function';
   const app = Fastify({
-    logger,
+    ...(isInstance ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: deps.config.bodyLimit,
     // request.ip (and the login limits) believe X-Forwarded-For only from these proxies.
     trustProxy: deps.config.trustedProxies,
@@ -87,11 +90,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     await deps.store.ping();
     return { ok: true, store: deps.store.description.split(':')[0] };
   });
+  // GET /metrics (off unless PRODBOARD_METRICS_TOKEN is set); routes report live streams and event lag to it.
+  const metrics = installMetrics(app, deps);
   for (const routes of [
     authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
     analyticsRoutes,
   ]) {
-    await app.register(routes(deps), { prefix: '/xapi2' });
+    await app.register(routes({ ...deps, metrics }), { prefix: '/xapi2' });
   }
   // The web app answers every other GET (its files, and index.html for its pages).
   await app.register(webRoutes(deps));

@@ -52,10 +52,19 @@ export interface ServerConfig {
   logLevel: string;
   /** The clock sessions are timed by (ms since the epoch); tests inject their own. */
   now: () => number;
+  /** Bearer token that may read GET /metrics (PRODBOARD_METRICS_TOKEN); unset: /metrics is off. */
+  metricsToken?: string;
 }
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+
+/** PRODBOARD_METRICS_TOKEN, checked: a short token could be guessed. */
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new Error('PRODBOARD_METRICS_TOKEN must be at least 16 characters without spaces (e.g. openssl rand -hex 24)');
+  return raw;
+}
 
 /** Defaults, overridden by PRODBOARD_* environment variables. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -88,6 +97,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
     now: Date.now,
+    metricsToken: metricsToken(env.PRODBOARD_METRICS_TOKEN),
   };
 }
 

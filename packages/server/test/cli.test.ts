@@ -29,7 +29,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('--help works for the program and every command', () => {
   const top = run('--help');
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'user create', 'token create']) assert.ok(top.stdout.includes(command));
+  for (const command of ['serve', 'migrate', 'user create', 'token create', 'backup', 'restore']) assert.ok(top.stdout.includes(command));
   for (const command of [['serve'], ['migrate'], ['user', 'create'], ['token', 'create']]) {
     const res = run(...command, '--help');
     assert.equal(res.code, 0, res.stderr);
@@ -106,10 +106,11 @@ test('serve on an empty database prints a one-time setup link that creates the o
   const link = await new Promise<URL>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no setup link: ${out}`)), 10_000);
     server.stdout.on('data', () => {
-      const m = /(http:\/\/\S+\/setup#token=\S+)/.exec(out);
-      if (m) {
+      // serve logs JSON lines; the link is the setup_url field of one.
+      const line = out.split('\n').find((l) => l.includes('"setup_url"'));
+      if (line) {
         clearTimeout(timer);
-        resolve(new URL(m[1]));
+        resolve(new URL(JSON.parse(line).setup_url));
       }
     });
   });

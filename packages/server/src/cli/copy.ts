@@ -2,6 +2,7 @@
 import { copySqliteToPostgres } from '../store/copy.js';
 import { openPostgresStore } from '../store/postgres/postgres-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { lockDatabase } from './db-lock.js';
 import { ExitError, parse } from './options.js';
 import { existsSync } from 'node:fs';
 
@@ -31,6 +32,8 @@ export async function copyCommand(argv: string[]): Promise<number> {
   if (!values.from || !values.to) throw new ExitError(`--from and --to are required\n\n${USAGE}`, 2);
   if (!existsSync(values.from)) throw new ExitError(`no SQLite database at ${values.from}`);
   if (!/^postgres(ql)?:\/\//.test(values.to)) throw new ExitError('--to must be a postgres:// URL', 2);
+  // Nothing may write to the source meanwhile: refused while a server runs on it.
+  const lock = lockDatabase(values.from);
   const source = openSqliteStore(values.from);
   const target = openPostgresStore(values.to);
   const tty = process.stderr.isTTY;
@@ -54,5 +57,6 @@ export async function copyCommand(argv: string[]): Promise<number> {
   } finally {
     await source.close();
     await target.close();
+    lock.release();
   }
 }

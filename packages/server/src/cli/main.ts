@@ -15,6 +15,8 @@ Commands:
   user create           create an account (and its workspace)
   token create          create a personal access token for a user
   copy                  copy a SQLite database into an empty PostgreSQL one
+  backup                copy a running server's SQLite database to a file
+  restore               put a backup in place of the SQLite database (server stopped)
 
 Run prodboard <command> --help for a command's options.`;
 
@@ -26,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'user create': async () => (await import('./user-create.js')).userCreateCommand,
   'token create': async () => (await import('./token-create.js')).tokenCreateCommand,
   copy: async () => (await import('./copy.js')).copyCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  restore: async () => (await import('./restore.js')).restoreCommand,
 };
 
 /** Runs the CLI; resolves to the exit code. */

@@ -61,8 +61,8 @@ export function configWith(values: { db?: string; 'database-url'?: string; host?
   return config;
 }
 
-/** Opens the configured store and applies pending migrations. */
-export async function openStore(config: ServerConfig): Promise<Store> {
+/** Opens the configured store and applies pending migrations (told to `onMigrated`, when given). */
+export async function openStore(config: ServerConfig, onMigrated?: (applied: number[], store: Store) => void): Promise<Store> {
   let store: Store;
   try {
     store = openConfiguredStore(config);
@@ -70,7 +70,8 @@ export async function openStore(config: ServerConfig): Promise<Store> {
     throw new ExitError((err as Error).message, 2);
   }
   try {
-    await store.migrate();
+    const applied = await store.migrate();
+    onMigrated?.(applied, store);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw new ExitError(`cannot open ${store.description}: ${(err as Error).message}`);

@@ -88,6 +88,9 @@ function loggable(err: Error & { code?: unknown; table?: unknown; column?: unkno
   return { type: err.constructor?.name ?? err.name, message: err.message, code, table, column, constraint, stack: err.stack };
 }
 
+/** Statuses logged (at info) as refusals. */
+const REFUSALS = new Set([401, 403, 429]);
+
 /** Sends an AppError as JSON with its status (and Retry-After). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
@@ -98,7 +101,12 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = err instanceof AppError ? err : fromFastify(err, request, bodyLimit);
-    if (known) return sendError(reply, known);
+    if (known) {
+      // Refusals are worth a line (a probe, a leaked or revoked token, a client in a retry loop):
+      // why, and the route's pattern, never its URL (the events route takes a token in the query).
+      if (REFUSALS.has(known.status)) request.log.info({ status: known.status, reason: known.code, detail: known.message, route: request.routeOptions.url }, 'request refused');
+      return sendError(reply, known);
+    }
     const unavailable = storeUnavailable(err);
     if (unavailable) {
       request.log.warn({ code: (err as { code?: unknown }).code, message: err.message }, 'database unavailable');

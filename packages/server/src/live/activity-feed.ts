@@ -29,6 +29,10 @@ export interface FeedOptions {
   heartbeatMs: number;
   /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
   reauthenticate: () => Promise<Actor>;
+  /** Called when a heartbeat finds the credential no longer works, before the stream ends (to log it). */
+  onRefused?: (err: AppError) => void;
+  /** Called after each followed (not replayed) event is written to the stream (event lag). */
+  onLiveDelivery?: (row: ActivityRow) => void;
 }
 
 /** Runs a feed until the stream closes. */
@@ -56,7 +60,10 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
       again = false;
       for (;;) {
         const rows = await store.listActivity(workspaceId, cursor, types, PAGE);
-        for (const row of rows) if (!(await sendRow(row))) return;
+        for (const row of rows) {
+          if (!(await sendRow(row))) return;
+          options.onLiveDelivery?.(row);
+        }
         if (rows.length < PAGE) break;
       }
     } while (again && !stream.closed);
@@ -88,6 +95,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
         return stream.comment('ping');
       })
       .catch((err: unknown) => {
+        if (err instanceof AppError) options.onRefused?.(err);
         const body = err instanceof AppError ? err.toBody() : { detail: 'the live stream stopped; reconnect', code: 'internal' };
         void stream.send({ event: 'unauthorized', data: body }).finally(() => stream.end());
       });

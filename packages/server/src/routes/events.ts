@@ -34,7 +34,7 @@ function resumeSeq(request: FastifyRequest, queryValue: string | undefined): num
 }
 
 /** The live events route. */
-export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
+export function eventRoutes({ store, config, metrics }: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const streams = new Set<EventStream>();
     // Open streams would hold the server open forever; end them when the app closes.
@@ -60,7 +60,11 @@ export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       reply.hijack();
       const stream = new EventStream(reply.raw);
       streams.add(stream);
-      stream.onClose(() => streams.delete(stream));
+      metrics?.streamOpened();
+      stream.onClose(() => {
+        streams.delete(stream);
+        metrics?.streamClosed();
+      });
       stream.open(reply.getHeaders() as OutgoingHttpHeaders, RETRY_MS);
       await runActivityFeed({
         store,
@@ -70,6 +74,8 @@ export function eventRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         replaySeconds: Number(replay ?? 0),
         heartbeatMs: config.eventsHeartbeatMs,
         reauthenticate: () => authenticateToken(store, config, currentToken),
+        onLiveDelivery: metrics && ((row) => metrics.eventDelivered(row.created_at)),
+        onRefused: (err) => request.log.info({ status: err.status, reason: err.code, detail: err.message, route: request.routeOptions.url }, 'live stream refused'),
       });
     });
   };

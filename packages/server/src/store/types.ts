@@ -138,6 +138,17 @@ export type NewActivity = Omit<ActivityRow, 'seq'>;
 /** Told that a workspace has new activity up to `seq`. */
 export type ActivityListener = (workspaceId: string, seq: number) => void;
 
+/** How busy a store's connections are, for /metrics: PostgreSQL's pools, SQLite's one connection. */
+export interface PoolStats {
+  pool: string;
+  /** Connections open (SQLite: 1). */
+  total: number;
+  /** Open and unused (SQLite: 1 when no transaction holds the connection). */
+  idle: number;
+  /** Callers waiting for a connection (SQLite: transactions queued behind the one running). */
+  waiting: number;
+}
+
 export interface IdempotencyRow {
   request_hash: string;
   status: number;
@@ -312,6 +323,8 @@ export interface Store {
    * commits of every instance). Returns the unsubscribe function.
    */
   subscribeActivity(listener: ActivityListener): () => void;
+  /** Connection use, read at each /metrics scrape (cheap: counters only, no query). */
+  poolStats?(): PoolStats[];
   listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
   /** The workspace's newest activity seq (0 when there is none): where a fresh live stream starts. */
   latestActivitySeq(workspaceId: string): Promise<number>;

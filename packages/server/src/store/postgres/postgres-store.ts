@@ -9,6 +9,7 @@ import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
+import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { PageCache } from '../page-cache.js';
@@ -396,6 +397,10 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.exec('SELECT 1');
+  }
+
+  poolStats(): PoolStats[] {
+    return ([['main', this.shared.pool], ['read', this.shared.readPool]] as const).map(([pool, p]) => ({ pool, total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount }));
   }
 
   /** Runs SQL directly (bulk copy and benchmarks only; routes go through the methods below). */

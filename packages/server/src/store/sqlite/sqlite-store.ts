@@ -13,6 +13,7 @@ import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
   ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
 } from '../types.js';
+import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { Lru, STATEMENT_CACHE_SIZE } from '../lru.js';
@@ -43,6 +44,8 @@ interface Shared {
   active?: OpenTransaction;
   /** Calls on the store waiting for `active` to end. */
   waiting: number;
+  /** Transactions queued on `lock`, and whether one holds the connection (for /metrics). */
+  queue: { waiting: number; running: boolean };
   listeners: Set<ActivityListener>;
   credentials: CredentialCache;
   pages: PageCache;
@@ -69,7 +72,7 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  return new SqliteStore({ db, statements: new Lru(options.statementCacheSize ?? STATEMENT_CACHE_SIZE), lock: Promise.resolve(), waiting: 0, listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, undefined, `sqlite:${path}`);
+  return new SqliteStore({ db, statements: new Lru(options.statementCacheSize ?? STATEMENT_CACHE_SIZE), lock: Promise.resolve(), waiting: 0, queue: { waiting: 0, running: false }, listeners: new Set(), credentials: new CredentialCache(), pages: new PageCache(options.pageCacheBytes) }, undefined, `sqlite:${path}`);
 }
 
 /** The SQLite implementation of the store. */
@@ -183,7 +186,10 @@ export class SqliteStore implements Store {
     const previous = this.shared.lock;
     let release!: () => void;
     this.shared.lock = new Promise<void>((r) => (release = r));
+    this.shared.queue.waiting += 1;
     await previous;
+    this.shared.queue.waiting -= 1;
+    this.shared.queue.running = true;
     const { db } = this.shared;
     let finish!: () => void;
     const open: OpenTransaction = { owner: this.shared, ended: false, done: new Promise<void>((r) => (finish = r)) };
@@ -211,8 +217,14 @@ export class SqliteStore implements Store {
       }
     } finally {
       end();
+      this.shared.queue.running = false;
       release();
     }
+  }
+
+  poolStats(): PoolStats[] {
+    const { waiting, running } = this.shared.queue;
+    return [{ pool: 'sqlite', total: 1, idle: running ? 0 : 1, waiting }];
   }
 
   async ping(): Promise<void> {
