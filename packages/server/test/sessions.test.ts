@@ -163,52 +163,60 @@ describe('session chains', () => {
     }
   });
 
-  test('a logout that waits on a renewal of its chain still ends the successor that renewal makes', { skip: TEST_STORE !== 'postgres' && 'PostgreSQL only (SQLite runs one transaction at a time)' }, async () => {
-    const u = await signUp(server);
-    advance(REFRESH_MS + 1000);
-    const first = await renew(u.session);
-    assert.equal((await me(first)).status, 200);
-    advance(REFRESH_MS + 1000); // `first` is due for renewal; the login token is in its grace period
-    const [{ family_id: family }] = await server.query<{ family_id: string }>('SELECT family_id FROM sessions WHERE token_hash = ?', hashToken(u.session));
+  const signOuts = {
+    logout: (u: Awaited<ReturnType<typeof signUp>>) => logout(u.session),
+    'password change': (u: Awaited<ReturnType<typeof signUp>>) =>
+      request(server, 'POST', '/xapi2/auth/password', { token: u.session, body: { current_password: u.password, new_password: 'another long passphrase' } }),
+  };
+  for (const [name, signOut] of Object.entries(signOuts)) {
+    test(`a ${name} that waits on a renewal still ends the successor that renewal makes`, { skip: TEST_STORE !== 'postgres' && 'PostgreSQL only (SQLite runs one transaction at a time)' }, async () => {
+      const u = await signUp(server);
+      advance(REFRESH_MS + 1000);
+      const first = await renew(u.session);
+      assert.equal((await me(first)).status, 200);
+      advance(REFRESH_MS + 1000); // `first` is due for renewal; the login token is in its grace period
+      const [{ family_id: family }] = await server.query<{ family_id: string }>('SELECT family_id FROM sessions WHERE token_hash = ?', hashToken(u.session));
 
-    // Hold the renewal between claiming the chain and inserting the successor: its insert waits for
-    // an advisory lock this test holds (a trigger on this chain's inserts only).
-    const key = 1 + Math.floor(Math.random() * 2 ** 30);
-    await server.query(`CREATE FUNCTION hold_session_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.family_id = '${family}' THEN PERFORM pg_advisory_xact_lock_shared(${key}); END IF; RETURN NEW; END $$`);
-    await server.query('CREATE TRIGGER hold_session_insert BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION hold_session_insert()');
-    const holder = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await holder.connect();
-    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-      for (let attempt = 0; attempt < 400; attempt++) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        await new Promise((r) => setTimeout(r, 25));
+      // Hold the renewal between claiming its parent and inserting the successor: its insert waits for
+      // an advisory lock this test holds (a trigger on this chain's inserts only).
+      const key = 1 + Math.floor(Math.random() * 2 ** 30);
+      await server.query(`CREATE FUNCTION hold_session_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.family_id = '${family}' THEN PERFORM pg_advisory_xact_lock_shared(${key}); END IF; RETURN NEW; END $$`);
+      await server.query('CREATE TRIGGER hold_session_insert BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION hold_session_insert()');
+      const holder = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await holder.connect();
+      const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+        for (let attempt = 0; attempt < 400; attempt++) {
+          const value = await probe();
+          if (value !== undefined) return value;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`timed out waiting for ${what}`);
+      };
+      try {
+        await holder.query('SELECT pg_advisory_lock($1)', [key]);
+        const renewing = me(first);
+        const renewer = await until('the renewal to wait in its insert', async () =>
+          (await holder.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted", [key])).rows[0]?.pid);
+        const signingOut = signOut(u);
+        await until(`the ${name} to wait for the renewal`, async () =>
+          (await holder.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [renewer])).rows[0]);
+        await holder.query('SELECT pg_advisory_unlock($1)', [key]);
+
+        const renewed = await renewing;
+        assert.equal(renewed.status, 200);
+        const second = renewed.headers.get('x-auth-refresh-token');
+        assert.ok(second, 'the renewal went through first');
+        const out = await signingOut;
+        assert.equal(out.status, 200, JSON.stringify(out.body));
+        for (const token of [u.session, first, second]) assert.equal((await me(token)).status, 401, `the ${name} ended the successor made while it waited`);
+      } finally {
+        await holder.end();
+        await server.query('DROP TRIGGER hold_session_insert ON sessions');
+        await server.query('DROP FUNCTION hold_session_insert()');
       }
-      throw new Error(`timed out waiting for ${what}`);
-    };
-    try {
-      await holder.query('SELECT pg_advisory_lock($1)', [key]);
-      const renewing = me(first);
-      const renewer = await until('the renewal to wait in its insert', async () =>
-        (await holder.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted", [key])).rows[0]?.pid);
-      const loggingOut = logout(u.session);
-      await until('the logout to wait for the renewal', async () =>
-        (await holder.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [renewer])).rows[0]);
-      await holder.query('SELECT pg_advisory_unlock($1)', [key]);
-
-      const renewed = await renewing;
-      assert.equal(renewed.status, 200);
-      const second = renewed.headers.get('x-auth-refresh-token');
-      assert.ok(second, 'the renewal went through before the logout');
-      assert.equal((await loggingOut).status, 200);
-      for (const token of [u.session, first, second]) assert.equal((await me(token)).status, 401, 'the logout ended the successor made while it waited');
-    } finally {
-      await holder.end();
-      await server.query('DROP TRIGGER hold_session_insert ON sessions');
-      await server.query('DROP FUNCTION hold_session_insert()');
-    }
-  });
+    });
+  }
 
   test('a session made before chains existed becomes a chain of its own when the database is migrated', async () => {
     // A database at schema version 2 (before session chains) with a signed-in user.
