@@ -307,6 +307,26 @@ describe('GET /xapi2/events', () => {
     assert.deepEqual(leaks.map((w) => w.message), []);
   });
 
+  test('a commit that lands while the previous one is still being sent is sent too', async () => {
+    const team = await signUp(server);
+    const events = await stream({ token: team.session });
+    assert.equal((await events.next()).event, 'ready');
+    const insert = () => server.store.insertActivity({
+      workspace_id: team.workspace.id, actor_id: team.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000000',
+      action: 'update', changes: {}, created_at: new Date().toISOString(),
+    });
+    // The second commit lands a few more microtasks later each round, so some round hits the moment the
+    // stream finishes sending the first one; its event must arrive all the same.
+    for (let delay = 0; delay < 60; delay++) {
+      const first = await insert();
+      for (let i = 0; i < delay; i++) await Promise.resolve();
+      const second = await insert();
+      const ids: number[] = [];
+      while ((ids.at(-1) ?? 0) < second) ids.push(Number((await events.next()).id));
+      assert.deepEqual(ids, [first, second], `round ${delay}`);
+    }
+  });
+
   test('another workspace never shows up, and a token sees only the models it may read', async () => {
     const stranger = await signUp(server);
     const boardOnly = await makeToken(server, owner, 'board:read,card:none');

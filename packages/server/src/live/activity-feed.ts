@@ -77,7 +77,11 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
     }
     pumping = pump()
       .catch(() => stream.end())
-      .finally(() => (pumping = undefined));
+      .finally(() => {
+        pumping = undefined;
+        // A commit announced after the pump's last look but before it let go would otherwise wait for the next one.
+        if (again) follow();
+      });
   };
 
   // Subscribe before reading the starting point, so no commit falls between the two. Until the

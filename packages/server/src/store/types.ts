@@ -247,7 +247,7 @@ export interface Store {
   expireSession(id: string, expiresAt: string): Promise<void>;
   deleteSessions(userId: string): Promise<void>;
   /**
-   * Gives `parent` its one successor, serialised with `endSessionChain` of the same chain:
+   * Gives `parent` its one successor, serialised with `endSessionChain` and `deleteSessions` of its user:
    * 'renewed' when `successor` was inserted now, 'already' when the parent has its successor, 'ended'
    * when the parent is no longer valid at `at` (nothing is inserted then).
    */

@@ -542,9 +542,9 @@ export class PostgresStore implements Store {
 
   async renewSession(parent: SessionRow, successor: SessionRow, at: string): Promise<'renewed' | 'already' | 'ended'> {
     if (!this.inTransaction) return this.transaction((tx) => tx.renewSession(parent, successor, at));
-    // The chain's lock orders this with a logout of the chain: a successor is either inserted before
-    // the logout reads the chain (and ended by it), or sees its parent ended and is not inserted.
-    await this.lockKey(`session-chain:${parent.family_id}`);
+    // The user's session lock orders this with a logout or a password change: a successor is either
+    // inserted before they read the sessions (and ended with them), or sees its parent ended and is not inserted.
+    await this.lockKey(`sessions:${parent.user_id}`);
     // Cached copies of the parent learn that it has its successor (and skip this next time).
     const claimed = await this.credentialWrite('UPDATE sessions SET renewed_at = $1 WHERE id = $2 AND renewed_at IS NULL AND expires_at > $1', [at, parent.id]);
     if (claimed === 1) {
@@ -563,9 +563,9 @@ export class PostgresStore implements Store {
 
   async endSessionChain(id: string, at: string) {
     if (!this.inTransaction) return this.transaction((tx) => tx.endSessionChain(id, at));
-    const row = await this.one<{ family_id: string }>('SELECT family_id FROM sessions WHERE id = $1', [id]);
+    const row = await this.one<{ family_id: string; user_id: string }>('SELECT family_id, user_id FROM sessions WHERE id = $1', [id]);
     if (!row) return;
-    await this.lockKey(`session-chain:${row.family_id}`);
+    await this.lockKey(`sessions:${row.user_id}`);
     await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE family_id = $2', [at, row.family_id]);
   }
 
@@ -575,6 +575,8 @@ export class PostgresStore implements Store {
   }
 
   async deleteSessions(userId: string) {
+    if (!this.inTransaction) return this.transaction((tx) => tx.deleteSessions(userId));
+    await this.lockKey(`sessions:${userId}`);
     await this.credentialWrite('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 

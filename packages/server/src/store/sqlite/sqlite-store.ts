@@ -417,8 +417,12 @@ export class SqliteStore implements Store {
   }
 
   async endSessionChain(id: string, at: string) {
-    this.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE family_id = (SELECT family_id FROM sessions WHERE id = ?)', at, id);
-    this.credentialWrite();
+    // In a transaction, so it queues behind a renewal of the chain rather than landing inside it.
+    await this.transaction(async (store) => {
+      const tx = store as SqliteStore;
+      tx.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE family_id = (SELECT family_id FROM sessions WHERE id = ?)', at, id);
+      tx.credentialWrite();
+    });
   }
 
 
