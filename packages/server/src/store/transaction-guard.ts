@@ -53,17 +53,17 @@ type Method = { [K in keyof Store]-?: Store[K] extends (...args: never[]) => unk
  * Every Store method that reaches the database. Typed as a record over the interface, so a method
  * added to Store fails the typecheck until it is listed here (or deliberately left out below).
  */
-const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migrate' | 'close'>, true> = {
+const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migrate' | 'close' | 'poolStats'>, true> = {
   ping: true, getSetting: true, setSetting: true, countUsers: true, insertWorkspace: true, getWorkspace: true, getWorkspaceBySlug: true,
   insertUser: true, getUser: true, getUserByEmail: true, updateUserPassword: true, upsertMembership: true, getMembership: true,
   listMemberships: true, listMembers: true, insertInvitation: true, getInvitation: true, getInvitationByHash: true,
-  listPendingInvitations: true, acceptInvitation: true, revokeInvitation: true, insertSession: true, expireSession: true,
+  listPendingInvitations: true, acceptInvitation: true, revokeInvitation: true, insertSession: true, expireSession: true, renewSession: true, retireParentSession: true, endSessionChain: true,
   deleteSessions: true, insertAccessToken: true, getAccessToken: true, listAccessTokens: true, getCredential: true,
   touchAccessToken: true, revokeAccessToken: true, lockKey: true, getObject: true, getObjectJson: true, getObjectForUpdate: true,
   listObjects: true, insertObject: true, updateObject: true, listObjectsByField: true, listTrash: true, listDeletedWith: true,
-  maxPosition: true, neighbourPositions: true, columnOrder: true, setPositions: true, countCardsInStatuses: true,
+  maxPosition: true, neighbourPositions: true, respaceColumn: true, countCardsInStatuses: true,
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
-  putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true,
+  putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true, pruneLoginFailures: true,
   forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true,
 };
 
