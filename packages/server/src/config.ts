@@ -17,6 +17,8 @@ export interface ServerConfig {
   /** Failed logins allowed per email (and per address) within `loginWindowMs` before 429. */
   loginMaxFailures: number;
   loginWindowMs: number;
+  /** Longest a client may take to send a whole request, headers and body (0: no limit). */
+  requestTimeoutMs: number;
   /** Largest request body, in bytes. */
   bodyLimit: number;
   /** Largest telemetry batch, in bytes, and requests per minute per address. */
@@ -56,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionRefreshMs: num('PRODBOARD_SESSION_REFRESH_SECONDS', 86_400) * 1000,
     loginMaxFailures: num('PRODBOARD_LOGIN_MAX_FAILURES', 5),
     loginWindowMs: num('PRODBOARD_LOGIN_WINDOW_SECONDS', 15 * 60) * 1000,
+    requestTimeoutMs: num('PRODBOARD_REQUEST_TIMEOUT_SECONDS', 30) * 1000,
     bodyLimit: 1024 * 1024,
     analyticsBodyLimit: 64 * 1024,
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
