@@ -81,7 +81,8 @@ function findUnstorable(value: unknown): { field: string; char: string } | undef
  * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
  */
 export function refuseUnstorableInput(request: FastifyRequest): void {
-  const found = findUnstorable(request.params) ?? findUnstorable(queryParams(request)) ?? findUnstorable(request.body);
+  const query = request.url.includes('?') ? queryParams(request) : undefined;
+  const found = findUnstorable(request.params) ?? findUnstorable(query) ?? findUnstorable(request.body);
   if (!found) return;
   const { field, char } = found;
   const message =
