@@ -2,7 +2,7 @@
  * Small readers of request details shared by routes: If-Match, Idempotency-Key, query parameters,
  * and the one check that refuses text no store can hold.
  */
-import { AppError, type RawParams } from '@prodboard/shared';
+import { AppError, UNSTORABLE_TEXT, type RawParams } from '@prodboard/shared';
 import type { FastifyRequest } from 'fastify';
 
 /** The version an `If-Match` header asks for (`3`, `"3"` or `W/"3"`), or undefined without one. */
@@ -41,11 +41,8 @@ export function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name];
 }
 
-/**
- * NUL, and UTF-16 surrogates without their other half. PostgreSQL's text and jsonb refuse both (a
- * 500 there) while SQLite stores them, so they are refused before any route sees them, on both stores.
- */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// PostgreSQL refuses these (a 500 there) while SQLite stores them: refused before any route sees them.
+const UNSTORABLE = UNSTORABLE_TEXT;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 /** A string with each unstorable character written as its escape (`\u0000`), so an error can name it. */
