@@ -42,8 +42,7 @@ export function param(request: FastifyRequest, name: string): string {
 }
 
 // PostgreSQL refuses these (a 500 there) while SQLite stores them: refused before any route sees them.
-const UNSTORABLE = UNSTORABLE_TEXT;
-const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE_TEXT.source, 'g');
 
 /** A string with each unstorable character written as its escape (`\u0000`), so an error can name it. */
 function escapeUnstorable(text: string): string {
@@ -53,11 +52,11 @@ function escapeUnstorable(text: string): string {
 /** Where the first unstorable string or key in a value is (`events[0].meta.m`), with the character, or undefined. */
 function findUnstorable(value: unknown): { field: string; char: string } | undefined {
   const stack: Array<[unknown, string]> = [[value, '']];
-  const hit = (text: string, field: string) => ({ field: field || 'body', char: UNSTORABLE.exec(text)![0] });
+  const hit = (text: string, field: string) => ({ field: field || 'body', char: UNSTORABLE_TEXT.exec(text)![0] });
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
-      if (UNSTORABLE.test(node)) return hit(node, path);
+      if (UNSTORABLE_TEXT.test(node)) return hit(node, path);
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
     } else if (node !== null && typeof node === 'object') {
@@ -65,7 +64,7 @@ function findUnstorable(value: unknown): { field: string; char: string } | undef
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         const field = path ? `${path}.${escapeUnstorable(key)}` : escapeUnstorable(key);
-        if (UNSTORABLE.test(key)) return hit(key, field);
+        if (UNSTORABLE_TEXT.test(key)) return hit(key, field);
         stack.push([child, field]);
       }
     }
