@@ -2,6 +2,7 @@
  * The Production Board HTTP application, as a Fastify instance built from injected dependencies.
  * `serve` wraps it in a process; tests call `buildApp` and talk to it over HTTP.
  */
+import type { ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
@@ -36,6 +37,18 @@ function tooDeep(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Node's HTTP server options that cut off a client too slow to send its request: the whole request
+ * (a body dripped a byte at a time too) within `requestTimeoutMs`, headers within the same (Node
+ * ignores the request limit while the headers limit is longer), checked often enough to matter.
+ * A response may last as long as it likes: live event streams are complete requests.
+ */
+function slowClientLimits(requestTimeoutMs: number): { requestTimeout?: number; http?: ServerOptions } {
+  if (requestTimeoutMs <= 0) return {};
+  const checkEveryMs = Math.min(5_000, Math.max(10, Math.floor(requestTimeoutMs / 10)));
+  return { requestTimeout: requestTimeoutMs, http: { headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: checkEveryMs } };
+}
+
 /** Builds the app; the caller owns `deps.store` and closes it after the app. */
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] | FastifyBaseLogger = false): Promise<FastifyInstance> {
   // serve hands over its own logger, so the process writes one stream of JSON lines.
@@ -45,6 +58,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     bodyLimit: deps.config.bodyLimit,
     // request.ip (and the login limits) believe X-Forwarded-For only from these proxies.
     trustProxy: deps.config.trustedProxies,
+    ...slowClientLimits(deps.config.requestTimeoutMs),
     // One line per request costs more than a get-by-id; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // Bodies are parsed with prototype poisoning refused outright.
@@ -56,6 +70,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       sendError(reply, new AppError('validation_failed', `the URL is malformed (${error.message}); percent-encode path segments correctly`)),
   });
   installErrorHandling(app, deps.config.bodyLimit);
+  // Every response, whoever writes it (routes, errors, the web app, event streams, Fastify's own
+  // 400 for a malformed URL), is taken for the type it declares: set on the raw response first.
+  app.server.prependListener('request', (_request, response) => response.setHeader('x-content-type-options', 'nosniff'));
 
   // Only JSON bodies: Fastify's default text/plain parser would hand routes a string.
   app.removeContentTypeParser('text/plain');

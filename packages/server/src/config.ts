@@ -32,8 +32,8 @@ export interface ServerConfig {
   trustedProxies: false | string[];
   /** The address people reach the server at (links the server writes), without a trailing slash. */
   publicUrl?: string;
-  /** The time source of the login limits: Date.now unless a test injects one. */
-  clock?: () => number;
+  /** Longest a client may take to send a whole request, headers and body (0: no limit). */
+  requestTimeoutMs: number;
   /** Largest request body, in bytes. */
   bodyLimit: number;
   /** Largest telemetry batch, in bytes, and requests per minute per address. */
@@ -50,7 +50,7 @@ export interface ServerConfig {
   /** Memory for cached list pages (see store/page-cache.ts); 0 turns the cache off. */
   pageCacheBytes: number;
   logLevel: string;
-  /** The clock sessions are timed by (ms since the epoch); tests inject their own. */
+  /** The clock sessions and login limits are timed by (ms since the epoch); tests inject their own. */
   now: () => number;
   /** Bearer token that may read GET /metrics (PRODBOARD_METRICS_TOKEN); unset: /metrics is off. */
   metricsToken?: string;
@@ -87,6 +87,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     loginAddressMaxFailures: num('PRODBOARD_LOGIN_ADDRESS_MAX_FAILURES', 100),
     trustedProxies: parseTrustedProxies(env.PRODBOARD_TRUSTED_PROXIES),
     publicUrl: parsePublicUrl(env.PRODBOARD_PUBLIC_URL),
+    requestTimeoutMs: num('PRODBOARD_REQUEST_TIMEOUT_SECONDS', 30) * 1000,
     bodyLimit: 1024 * 1024,
     analyticsBodyLimit: 64 * 1024,
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),

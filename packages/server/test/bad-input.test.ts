@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -752,6 +754,85 @@ describe('hostile strings', () => {
     for (const t of ['objects', 'users', 'sessions', 'workspaces', 'activity']) {
       assert.ok((await count(server, `SELECT count(*) AS n FROM ${t}`)) > 0, `table ${t} is still there and holds its rows`);
     }
+  });
+});
+
+describe('slow clients and response headers', () => {
+  /** A raw connection to the server, collecting what it answers. */
+  async function rawSocket(s: TestServer): Promise<{ socket: Socket; received: () => string; closed: Promise<unknown> }> {
+    const { hostname, port } = new URL(s.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let text = '';
+    socket.on('data', (chunk) => (text += String(chunk)));
+    socket.on('error', () => {}); // a reset after the server gives up is one of the expected endings
+    return { socket, received: () => text, closed: once(socket, 'close') };
+  }
+
+  test('the request timeout is on by default and configurable', () => {
+    assert.equal(configFromEnv({}).requestTimeoutMs, 30_000);
+    assert.equal(configFromEnv({ PRODBOARD_REQUEST_TIMEOUT_SECONDS: '5' }).requestTimeoutMs, 5_000);
+  });
+
+  test('a client that sends headers and then drips its body is cut off, while another connection is served', { timeout: 30_000 }, async () => {
+    const s = await startServer({ requestTimeoutMs: 1_000 });
+    try {
+      const slow = await rawSocket(s);
+      let slowEnded = false;
+      void slow.closed.then(() => (slowEnded = true));
+      slow.socket.write('POST /xapi2/analytics/track HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"events":[');
+      // One byte at a time, each well inside any idle timeout: only a limit on the whole request stops it.
+      const drip = setInterval(() => slow.socket.writable && slow.socket.write(' '), 20);
+      try {
+        const health = await request(s, 'GET', '/xapi2/health');
+        assert.equal(health.status, 200);
+        assert.equal(slowEnded, false, 'the other connection was served while the slow one was still open');
+        await slow.closed;
+      } finally {
+        clearInterval(drip);
+      }
+      assert.match(slow.received(), /^(HTTP\/1\.1 408 |$)/, `answered 408 or closed: ${slow.received().slice(0, 200)}`);
+      assert.equal((await s.query('SELECT * FROM analytics_events')).length, 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a live event stream outlives the request timeout (its request is complete; only its response goes on)', { timeout: 30_000 }, async () => {
+    const s = await startServer({ requestTimeoutMs: 200, eventsHeartbeatMs: 150 });
+    try {
+      const { session } = await signUp(s);
+      const live = await rawSocket(s);
+      live.socket.write(`GET /xapi2/events?access_token=${session} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n`);
+      // Four heartbeats take at least 600 ms, three times the request timeout.
+      for (let seen = 0; seen < 4; ) {
+        await Promise.race([once(live.socket, 'data'), live.closed.then(() => assert.fail(`the stream was cut: ${live.received().slice(0, 300)}`))]);
+        seen = live.received().split('\n: ping\n').length - 1;
+      }
+      assert.match(live.received(), /^HTTP\/1\.1 200 /);
+      assert.match(live.received(), /\r\nx-content-type-options: nosniff\r\n/i, 'the stream carries nosniff');
+      live.socket.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('every kind of response carries X-Content-Type-Options: nosniff', async () => {
+    const calls: Array<[string, () => Promise<ApiResponse>, number]> = [
+      ['JSON', () => request(server, 'GET', '/xapi2/health'), 200],
+      ['data', () => api.get(`/xapi2/data/card/${card.id}`), 200],
+      ['a 404 error', () => request(server, 'GET', '/xapi2/nowhere'), 404],
+      ['a 401 error', () => request(server, 'GET', '/xapi2/auth/me'), 401],
+      ['a 400 error', () => api.post('/xapi2/data/card', { body: { title: 5 } }), 400],
+      ['a malformed URL', () => request(server, 'GET', '/xapi2/data/card/%E0%A4%A'), 400],
+      ['the web app', () => request(server, 'GET', '/', { headers: { accept: 'text/html' } }), 200],
+      ['the prodmcp download', () => request(server, 'GET', '/xapi2/mcp/manifest'), 200],
+    ];
+    await everyCase(calls, ([label]) => label, async ([label, call, status]) => {
+      const res = await call();
+      assert.equal(res.status, status, `${label}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', label);
+    });
   });
 });
 

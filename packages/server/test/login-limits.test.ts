@@ -80,7 +80,7 @@ describe('login limits', () => {
 
   test('the slowdown doubles with each further failure, up to the window, in plain words with Retry-After', async () => {
     const clock = manualClock();
-    await withServer({ clock: clock.now, trustedProxies: ['127.0.0.1'] }, async (server) => {
+    await withServer({ now: clock.now, trustedProxies: ['127.0.0.1'] }, async (server) => {
       const u = await signUp(server);
       const from = '192.0.2.10';
       for (let i = 0; i < 5; i++) assert.equal((await login(server, u.email, `guess ${i}`, from)).status, 401);
@@ -114,7 +114,7 @@ describe('login limits', () => {
 
   test('failures from one address across many accounts hit a per-address limit that spares other addresses', async () => {
     const clock = manualClock();
-    await withServer({ clock: clock.now, trustedProxies: ['127.0.0.1'], loginAddressMaxFailures: 6 }, async (server) => {
+    await withServer({ now: clock.now, trustedProxies: ['127.0.0.1'], loginAddressMaxFailures: 6 }, async (server) => {
       const u = await signUp(server);
       const sprayer = '203.0.113.99';
       for (let i = 0; i < 6; i++) assert.equal((await login(server, `sprayed${i}@example.com`, 'Summer2026!', sprayer)).status, 401);

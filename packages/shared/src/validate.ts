@@ -38,12 +38,20 @@ export function isIso8601(value: string): boolean {
   return true;
 }
 
-// Null characters are refused everywhere: PostgreSQL's jsonb cannot hold them and no person types them.
-const noNul = (s: string) => !s.includes('\u0000');
+/**
+ * NUL, and a UTF-16 surrogate without its other half: PostgreSQL's text and jsonb refuse both while
+ * SQLite stores them, and no person types them. A pair (an emoji) is fine.
+ */
+export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when every store can hold the string as it is. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_TEXT.test(text);
+}
 
 function stringSchema(field: FieldSpec): z.ZodType {
-  let schema = z.string({ error: `${field.name} must be a string` }).refine(noNul, {
-    error: `${field.name} must not contain NUL characters`,
+  let schema = z.string({ error: `${field.name} must be a string` }).refine(isStorableText, {
+    error: `${field.name} must not contain NUL characters or unpaired UTF-16 surrogates`,
   });
   if (field.max_len !== undefined) {
     const max = field.max_len;
@@ -67,7 +75,7 @@ function tagsSchema(field: FieldSpec): z.ZodType {
   const tag = z
     .string({ error: `each of ${field.name} must be a string` })
     .transform((s) => s.trim())
-    .refine((s) => s.length > 0 && s.length <= maxTagLength && noNul(s), {
+    .refine((s) => s.length > 0 && s.length <= maxTagLength && isStorableText(s), {
       error: `each of ${field.name} must be 1-${maxTagLength} characters`,
     });
   return z

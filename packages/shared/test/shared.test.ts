@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, MANIFEST, isIso8601, normalizeColumns, parseListQuery, parseScopes, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
+import { AppError, MANIFEST, isIso8601, isStorableText, normalizeColumns, parseListQuery, parseScopes, parseScopesInput, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -71,4 +71,22 @@ test('scopes parse from model:level pairs', () => {
   assert.deepEqual(parseScopes('card:read'), { board: 'none', card: 'read' });
   assert.deepEqual(parseScopes(undefined), { board: 'write', card: 'write' });
   assert.match(errorOf(() => parseScopes('card:admin')).message, /level one of none, read or write/);
+});
+
+test('text fields refuse what no store can hold: NUL and unpaired surrogates, not emoji', () => {
+  const card = MANIFEST.card;
+  for (const [title, field] of [['a\u0000b', 'title'], ['lone \ud800', 'title'], ['\udc00 first', 'title']] as const) {
+    const err = errorOf(() => validateInput('card', card, 'create', { title }));
+    assert.deepEqual(err.errors.map((e) => e.field), [field], JSON.stringify(title));
+  }
+  assert.deepEqual(errorOf(() => validateInput('card', card, 'create', { title: 'x', tags: ['ok', '\ud83d'] })).errors.map((e) => e.field), ['tags[1]']);
+  assert.equal(validateInput('card', card, 'create', { title: 'launch 🚀 \u{10FFFF}' }).set.title, 'launch 🚀 \u{10FFFF}');
+  assert.ok(isStorableText('🚀') && !isStorableText('\ud83d') && !isStorableText('\u0000'));
+});
+
+test('scopes: each part is exactly model:level, and object input names the bad model', () => {
+  assert.throws(() => parseScopes('board:read:write'), AppError);
+  assert.deepEqual(parseScopesInput({ board: 'read' }), { board: 'read', card: 'none' });
+  assert.equal(errorOf(() => parseScopesInput({ board: { toString: 1 } })).errors[0].field, 'scopes.board');
+  assert.ok(errorOf(() => parseScopes(`board:${'x'.repeat(10_000)}`)).message.length < 400, 'the bad part is quoted clipped');
 });

@@ -115,6 +115,6 @@ export class LoginLimiter {
   }
 
   private now(): number {
-    return (this.config.clock ?? Date.now)();
+    return this.config.now();
   }
 }

@@ -2,7 +2,7 @@
  * Small readers of request details shared by routes: If-Match, Idempotency-Key, query parameters,
  * and the one check that refuses text no store can hold.
  */
-import { AppError, type RawParams } from '@prodboard/shared';
+import { AppError, UNSTORABLE_TEXT, type RawParams } from '@prodboard/shared';
 import type { FastifyRequest } from 'fastify';
 
 /** The version an `If-Match` header asks for (`3`, `"3"` or `W/"3"`), or undefined without one. */
@@ -41,12 +41,8 @@ export function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name];
 }
 
-/**
- * NUL, and UTF-16 surrogates without their other half. PostgreSQL's text and jsonb refuse both (a
- * 500 there) while SQLite stores them, so they are refused before any route sees them, on both stores.
- */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+// PostgreSQL refuses these (a 500 there) while SQLite stores them: refused before any route sees them.
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE_TEXT.source, 'g');
 
 /** A string with each unstorable character written as its escape (`\u0000`), so an error can name it. */
 function escapeUnstorable(text: string): string {
@@ -56,11 +52,11 @@ function escapeUnstorable(text: string): string {
 /** Where the first unstorable string or key in a value is (`events[0].meta.m`), with the character, or undefined. */
 function findUnstorable(value: unknown): { field: string; char: string } | undefined {
   const stack: Array<[unknown, string]> = [[value, '']];
-  const hit = (text: string, field: string) => ({ field: field || 'body', char: UNSTORABLE.exec(text)![0] });
+  const hit = (text: string, field: string) => ({ field: field || 'body', char: UNSTORABLE_TEXT.exec(text)![0] });
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
-      if (UNSTORABLE.test(node)) return hit(node, path);
+      if (UNSTORABLE_TEXT.test(node)) return hit(node, path);
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
     } else if (node !== null && typeof node === 'object') {
@@ -68,7 +64,7 @@ function findUnstorable(value: unknown): { field: string; char: string } | undef
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         const field = path ? `${path}.${escapeUnstorable(key)}` : escapeUnstorable(key);
-        if (UNSTORABLE.test(key)) return hit(key, field);
+        if (UNSTORABLE_TEXT.test(key)) return hit(key, field);
         stack.push([child, field]);
       }
     }
@@ -81,7 +77,8 @@ function findUnstorable(value: unknown): { field: string; char: string } | undef
  * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
  */
 export function refuseUnstorableInput(request: FastifyRequest): void {
-  const found = findUnstorable(request.params) ?? findUnstorable(queryParams(request)) ?? findUnstorable(request.body);
+  const query = request.url.includes('?') ? queryParams(request) : undefined;
+  const found = findUnstorable(request.params) ?? findUnstorable(query) ?? findUnstorable(request.body);
   if (!found) return;
   const { field, char } = found;
   const message =
