@@ -5,10 +5,17 @@
  * deletes what would otherwise pile up. Every test runs on whichever store the suite runs on.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
+import pg from 'pg';
+import { emailKeysFor } from '../src/store/email.js';
+import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
+import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let alice: Awaited<ReturnType<typeof signUp>>;
@@ -129,5 +136,118 @@ describe('a transaction is never joined', () => {
     await assert.rejects(leaked.setSetting('leaked-probe', 'x'), /transaction has ended/);
     await assert.rejects(leaked.transaction(async () => 1), /transaction has ended/);
     assert.equal(await server.store.getSetting('leaked-probe'), undefined);
+  });
+});
+
+describe('both stores behave alike', () => {
+  test('lockKey outside a transaction throws on both stores', async () => {
+    await assert.rejects(server.store.lockKey('column:x'), /lockKey needs a transaction/);
+    assert.equal(await server.store.transaction(async (tx) => (await tx.lockKey('column:x'), 'locked')), 'locked');
+  });
+
+  test('insertActivity outside a transaction commits on its own, even while another transaction rolls back', async () => {
+    const store = server.store;
+    const ws = alice.workspace.id;
+    const heard: number[] = [];
+    const unsubscribe = store.subscribeActivity((workspaceId, seq) => {
+      if (workspaceId === ws) heard.push(seq);
+    });
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const rolledBack = store.transaction(async (tx) => {
+      await tx.setSetting('activity-probe', 'x');
+      opened();
+      await gate;
+      throw new Error('roll back');
+    });
+    await isOpen;
+    const recorded = store.insertActivity({
+      workspace_id: ws, actor_id: alice.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000001',
+      action: 'update', changes: {}, created_at: new Date().toISOString(),
+    });
+    let seq: number | undefined;
+    void recorded.then((s) => (seq = s));
+    await until(() => seq !== undefined || store.waitingForTransaction > 0, 'the insert commits or waits for the transaction');
+    release();
+    await assert.rejects(rolledBack, /roll back/);
+    seq = await recorded;
+    await until(() => heard.includes(seq!), 'listeners hear of the committed activity');
+    unsubscribe();
+    assert.equal(await store.latestActivitySeq(ws), seq);
+    const rows = await server.query('SELECT seq FROM activity WHERE seq = ?', seq);
+    assert.equal(rows.length, 1, 'the activity outlived the rolled-back transaction');
+  });
+
+  test('emails match case-insensitively across all of Unicode, on both stores', async () => {
+    const email = `Ölaf.ÅSE-${Date.now()}@Example.COM`;
+    const olaf = await signUp(server, { email });
+    const login = await request(server, 'POST', '/xapi2/auth/login', { body: { email: email.toLowerCase(), password: olaf.password } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.user.email, email, 'the address is kept as it was typed');
+    const upper = await request(server, 'POST', '/xapi2/auth/login', { body: { email: email.toUpperCase(), password: olaf.password } });
+    assert.equal(upper.status, 200);
+    await assert.rejects(signUp(server, { email: email.toLowerCase() }), /already exists/);
+    assert.equal((await server.store.getUserByEmail(email.toUpperCase()))?.id, olaf.user.id);
+  });
+});
+
+describe('email keys for existing users', () => {
+  test('the oldest account keeps an address that only differs in a case the old store did not fold', () => {
+    const keys = emailKeysFor([
+      { id: 'b', email: 'öla@example.com', created_at: '2021-01-01T00:00:00.000Z' },
+      { id: 'a', email: ' Öla@Example.com', created_at: '2020-01-01T00:00:00.000Z' },
+      { id: 'c', email: 'Bob@Example.COM', created_at: '2019-01-01T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(keys, [{ id: 'c', key: 'bob@example.com' }, { id: 'a', key: 'öla@example.com' }, { id: 'b', key: null }]);
+  });
+
+  test('migrating a database with users fills their keys, so they still sign in by any case of their address', async () => {
+    const legacy = [
+      { id: 'u1', email: 'Bob@Example.COM', created_at: '2020-01-01T00:00:00.000Z' },
+      { id: 'u2', email: 'Åsa@Example.com', created_at: '2020-01-02T00:00:00.000Z' },
+    ];
+    const insert = 'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ';
+    if (TEST_STORE === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'prodboard-legacy-'));
+      const store = openSqliteStore(join(dir, 'legacy.db'));
+      try {
+        const db = store.connection;
+        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+        for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2020-01-01T00:00:00.000Z');
+        }
+        for (const u of legacy) db.prepare(`${insert}(?, ?, 'n', 'h', ?, ?)`).run(u.id, u.email, u.created_at, u.created_at);
+        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+        assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
+        assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return;
+    }
+    const schema = `pb_legacy_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await raw.connect();
+    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
+    try {
+      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      for (const m of PG_MIGRATIONS.filter((m) => m.version < 3)) {
+        await raw.query(m.sql);
+        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, '2020-01-01T00:00:00.000Z']);
+      }
+      for (const u of legacy) await raw.query(`${insert}($1, $2, 'n', 'h', $3, $3)`, [u.id, u.email, u.created_at]);
+      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+      assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
+      assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+    } finally {
+      await store.dropSchema();
+      await store.close();
+      await raw.end();
+    }
   });
 });

@@ -164,4 +164,15 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
 `,
   },
+  {
+    version: 3,
+    name: 'email keys',
+    sql: `
+-- Emails match by a key the store computes in JS (store/email.ts), the same on both stores (lower()
+-- depends on the database's locale); the store fills it for existing users in this transaction.
+ALTER TABLE users ADD COLUMN email_key TEXT;
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+DROP INDEX users_email;
+`,
+  },
 ];

@@ -15,8 +15,9 @@ import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import { emailKey, emailKeysFor } from '../email.js';
 import { PreparedStatements, prepared } from './statements.js';
-import { currentTransaction, gateMethods, insideOwnTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
+import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { STATEMENT_CACHE_SIZE } from '../lru.js';
 
 
@@ -370,6 +371,13 @@ export class PostgresStore implements Store {
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
+          if (m.name === 'email keys') {
+            const users = (await client.query('SELECT id, email, created_at FROM users')).rows as Array<{ id: string; email: string; created_at: string }>;
+            const keys = emailKeysFor(users);
+            await client.query('UPDATE users u SET email_key = k.key FROM unnest($1::text[], $2::text[]) AS k(id, key) WHERE u.id = k.id', [
+              keys.map((k) => k.id), keys.map((k) => k.key),
+            ]);
+          }
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
           await client.query('COMMIT');
         } catch (err) {
@@ -413,7 +421,7 @@ export class PostgresStore implements Store {
   }
 
   async lockKey(name: string) {
-    if (!this.inTransaction) throw new Error('lockKey needs a transaction');
+    if (!this.inTransaction) throw lockKeyOutsideTransaction();
     await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
   }
 
@@ -448,8 +456,8 @@ export class PostgresStore implements Store {
 
   async insertUser(row: UserRow) {
     await this.exec(
-      'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [row.id, row.email, row.name, row.password_hash, row.created_at, row.updated_at],
+      'INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [row.id, row.email, emailKey(row.email), row.name, row.password_hash, row.created_at, row.updated_at],
     );
   }
 
@@ -458,7 +466,7 @@ export class PostgresStore implements Store {
   }
 
   async getUserByEmail(email: string) {
-    return this.one<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+    return this.one<UserRow>('SELECT id, email, name, password_hash, created_at, updated_at FROM users WHERE email_key = $1', [emailKey(email)]);
   }
 
   async updateUserPassword(id: string, passwordHash: string, at: string) {

@@ -169,4 +169,14 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_workspace ON invitations (workspace_id, created_at);
 `,
   },
+  {
+    version: 3,
+    name: 'email keys',
+    sql: `
+-- Emails match by a key the store computes in JS (store/email.ts), the same on both stores; the
+-- store fills it for existing users in this migration's transaction.
+ALTER TABLE users ADD COLUMN email_key TEXT;
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+`,
+  },
 ];
