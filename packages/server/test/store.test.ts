@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { emailKeysFor } from '../src/store/email.js';
+import { Sweeper } from '../src/store/sweeper.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
@@ -249,5 +250,75 @@ describe('email keys for existing users', () => {
       await store.close();
       await raw.end();
     }
+  });
+});
+
+describe('the periodic sweep', () => {
+  const HOUR = 3_600_000;
+
+  test('deletes idempotency keys past their window, expired sessions, old login failures and telemetry beyond its bound', async () => {
+    const store = server.store;
+    const bob = await signUp(server);
+    const ws = bob.workspace.id;
+    // Two creates with keys: one to age past the 24 h window, one to keep.
+    const created = await bob.api.post('/xapi2/data/board', { body: { name: 'Kept' }, headers: { 'idempotency-key': 'sweep-new' } });
+    assert.equal(created.status, 201);
+    assert.equal((await bob.api.post('/xapi2/data/board', { body: { name: 'Old' }, headers: { 'idempotency-key': 'sweep-old' } })).status, 201);
+    const t0 = Date.now();
+    await server.query("UPDATE idempotency_keys SET created_at = ? WHERE workspace_id = ? AND key = 'sweep-old' RETURNING key", new Date(t0 - 25 * HOUR).toISOString(), ws);
+    // Sessions: three expired (the batch below is 2, so the sweep must go round), the live one kept.
+    for (let i = 0; i < 3; i++) {
+      await store.insertSession({
+        id: `00000000-0000-7000-8000-00000000000${i}`, token_hash: `expired-${i}-${t0}`, user_id: bob.user.id, workspace_id: ws,
+        created_at: new Date(t0 - 30 * HOUR).toISOString(), expires_at: new Date(t0 - HOUR).toISOString(),
+      });
+    }
+    await store.recordLoginFailure(`email:sweep-${t0}`, t0 - 2 * HOUR);
+    await store.recordLoginFailure(`email:sweep-${t0}`, t0);
+    await store.transaction((tx) =>
+      tx.insertAnalytics(Array.from({ length: 5 }, (_, i) => ({ received_at: new Date(t0).toISOString(), device_id: null, type: `sweep-${i}`, payload: '{}' })), 1000),
+    );
+    const analyticsBefore = await store.countAnalytics();
+    const count = async (sql: string, ...params: unknown[]) => Number((await server.query<{ n: number }>(sql, ...params))[0].n);
+
+    const sweeper = new Sweeper(store, { loginWindowMs: HOUR, analyticsKeep: analyticsBefore - 4, batch: 2, now: () => t0 });
+    const swept = await sweeper.sweepNow();
+    assert.ok(swept.idempotency >= 1 && swept.sessions >= 3 && swept.loginFailures >= 1, JSON.stringify(swept));
+    assert.equal(swept.analytics, 4);
+    assert.equal(await count('SELECT count(*) AS n FROM idempotency_keys WHERE workspace_id = ?', ws), 1, 'the key inside its window stays');
+    assert.equal(await count('SELECT count(*) AS n FROM sessions WHERE user_id = ?', bob.user.id), 1, 'only the live session stays');
+    assert.equal(await count('SELECT count(*) AS n FROM login_failures WHERE key = ?', `email:sweep-${t0}`), 1);
+    assert.equal(await store.countAnalytics(), analyticsBefore - 4);
+    // What stays still works: the live session, and the key inside its window replays.
+    assert.equal((await bob.api.get('/xapi2/auth/me')).status, 200);
+    const replay = await bob.api.post('/xapi2/data/board', { body: { name: 'Kept' }, headers: { 'idempotency-key': 'sweep-new' } });
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.body.id, created.body.id);
+    // A second sweep finds nothing more.
+    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0 });
+  });
+
+  test('the server sweeps on an unref\'d timer and stops it when it closes', async () => {
+    const other = await startServer({ sweepIntervalMs: 20 });
+    try {
+      const carol = await signUp(other);
+      const timer = other.app.sweeper.scheduled;
+      assert.ok(timer, 'the sweep is scheduled once the server is ready');
+      assert.equal(timer.hasRef(), false, 'the timer never keeps the process alive');
+      const now = Date.now();
+      await other.store.insertSession({
+        id: '00000000-0000-7000-8000-0000000000ff', token_hash: `expired-timer-${now}`, user_id: carol.user.id, workspace_id: carol.workspace.id,
+        created_at: new Date(now - 2 * HOUR).toISOString(), expires_at: new Date(now - HOUR).toISOString(),
+      });
+      for (let i = 0; ; i++) {
+        const rows = await other.query('SELECT id FROM sessions WHERE id = ?', '00000000-0000-7000-8000-0000000000ff');
+        if (rows.length === 0) break;
+        assert.ok(i < 500, 'the timer swept the expired session');
+        await new Promise((r) => setTimeout(r, 10)); // polling, bounded above
+      }
+    } finally {
+      await other.close();
+    }
+    assert.equal(other.app.sweeper.scheduled, undefined, 'closing the server stops the timer');
   });
 });

@@ -68,7 +68,7 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   maxPosition: true, neighbourPositions: true, columnOrder: true, setPositions: true, countCardsInStatuses: true,
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
   putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true,
-  forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true,
+  forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true, sweep: true,
 };
 
 /** A store that can say whether a call may run now. */

@@ -167,6 +167,28 @@ export interface ObjectListQuery extends ListQuery {
   type: string;
 }
 
+/** What a sweep deletes (see store/sweeper.ts): everything older than these limits. */
+export interface SweepLimits {
+  /** Idempotency keys created before this time (ISO). */
+  idempotencyBefore: string;
+  /** Sessions that expired before this time (ISO). */
+  sessionsExpiredBefore: string;
+  /** Login failures recorded before this time (ms since the epoch). */
+  loginFailuresBefore: number;
+  /** Telemetry events kept at most, the newest. */
+  analyticsKeep: number;
+  /** Rows deleted at most per table in one call (so no call holds the database for long). */
+  batch: number;
+}
+
+/** Rows a sweep deleted, per table. */
+export interface SweepCounts {
+  idempotency: number;
+  sessions: number;
+  loginFailures: number;
+  analytics: number;
+}
+
 /** The card column a card belongs to, for positions. */
 export interface ColumnRef {
   workspaceId: string;
@@ -309,4 +331,7 @@ export interface Store {
   // Client telemetry, bounded.
   insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number): Promise<void>;
   countAnalytics(): Promise<number>;
+
+  /** Deletes up to `limits.batch` rows per table beyond the limits (store/sweeper.ts calls it until done). */
+  sweep(limits: SweepLimits): Promise<SweepCounts>;
 }

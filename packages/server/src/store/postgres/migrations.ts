@@ -175,4 +175,12 @@ CREATE UNIQUE INDEX users_email_key ON users (email_key);
 DROP INDEX users_email;
 `,
   },
+  {
+    version: 4,
+    name: 'sessions by expiry',
+    sql: `
+-- The periodic sweep (store/sweeper.ts) deletes expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_at);
+`,
+  },
 ];

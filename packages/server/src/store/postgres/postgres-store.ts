@@ -7,7 +7,7 @@ import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
@@ -349,13 +349,14 @@ export class PostgresStore implements Store {
   }
 
   /** A write to tokens, sessions, users or memberships: every instance's credential cache forgets it once it commits. */
-  private async credentialWrite(sql: string, params: unknown[]): Promise<void> {
+  private async credentialWrite(sql: string, params: unknown[]): Promise<number> {
     if (!this.inTransaction) return this.transaction((tx) => (tx as PostgresStore).credentialWrite(sql, params));
-    await this.exec(sql, params);
+    const changed = await this.exec(sql, params);
     if (!this.credentialsChanged) {
       this.credentialsChanged = true;
       await this.exec('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, this.shared.schema ?? '']);
     }
+    return changed;
   }
 
   async migrate(): Promise<number[]> {
@@ -864,6 +865,33 @@ export class PostgresStore implements Store {
 
   async countAnalytics() {
     return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM analytics_events'))!.n);
+  }
+
+  // Sweeping
+
+  async sweep(limits: SweepLimits): Promise<SweepCounts> {
+    const { batch } = limits;
+    const counts: SweepCounts = {
+      idempotency: await this.exec(
+        'DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT $2))',
+        [limits.idempotencyBefore, batch],
+      ),
+      // Sessions are credentials: every instance's cache forgets them when this commits.
+      sessions: await this.credentialWrite(
+        'DELETE FROM sessions WHERE id = ANY(ARRAY(SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2))',
+        [limits.sessionsExpiredBefore, batch],
+      ),
+      loginFailures: await this.exec(
+        'DELETE FROM login_failures WHERE ctid = ANY(ARRAY(SELECT ctid FROM login_failures WHERE at < $1 LIMIT $2))',
+        [limits.loginFailuresBefore, batch],
+      ),
+      analytics: await this.exec(
+        `DELETE FROM analytics_events WHERE id = ANY(ARRAY(
+           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - $1 ORDER BY id LIMIT $2))`,
+        [limits.analyticsKeep, batch],
+      ),
+    };
+    return counts;
   }
 }
 

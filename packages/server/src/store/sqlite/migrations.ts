@@ -179,4 +179,12 @@ ALTER TABLE users ADD COLUMN email_key TEXT;
 CREATE UNIQUE INDEX users_email_key ON users (email_key);
 `,
   },
+  {
+    version: 4,
+    name: 'sessions by expiry',
+    sql: `
+-- The periodic sweep (store/sweeper.ts) deletes expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_at);
+`,
+  },
 ];

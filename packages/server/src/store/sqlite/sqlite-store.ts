@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
 } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
@@ -662,6 +662,30 @@ export class SqliteStore implements Store {
 
   async countAnalytics() {
     return this.get<{ n: number }>('SELECT count(*) AS n FROM analytics_events')!.n;
+  }
+
+  // Sweeping
+
+  async sweep(limits: SweepLimits): Promise<SweepCounts> {
+    const { batch } = limits;
+    const counts: SweepCounts = {
+      idempotency: this.run(
+        'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)',
+        limits.idempotencyBefore, batch,
+      ).changes,
+      sessions: this.run('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < ? LIMIT ?)', limits.sessionsExpiredBefore, batch).changes,
+      loginFailures: this.run(
+        'DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE at < ? LIMIT ?)',
+        limits.loginFailuresBefore, batch,
+      ).changes,
+      analytics: this.run(
+        `DELETE FROM analytics_events WHERE id IN (
+           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ? ORDER BY id LIMIT ?)`,
+        limits.analyticsKeep, batch,
+      ).changes,
+    };
+    if (counts.sessions > 0) this.credentialWrite();
+    return counts;
   }
 }
 
