@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { emailKeysFor } from '../src/store/email.js';
+import { PageCache } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
+import type { ObjectListQuery } from '../src/store/types.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
@@ -320,5 +322,24 @@ describe('the periodic sweep', () => {
       await other.close();
     }
     assert.equal(other.app.sweeper.scheduled, undefined, 'closing the server stops the timer');
+  });
+});
+
+describe('list pages stay bounded', () => {
+  test('the page cache counts its keys, so many distinct queries with small pages stay within its bytes', async () => {
+    const maxBytes = 64 * 1024;
+    const cache = new PageCache(maxBytes);
+    const empty = { items: [], lastId: null, hasMore: false };
+    let keyBytes = 0;
+    for (let i = 0; i < 2000; i++) {
+      const query = {
+        workspaceId: alice.workspace.id, type: 'card', filters: [{ param: 'data__assignee', target: { kind: 'top', name: 'owned_by' }, values: [`user-${i}-${'x'.repeat(200)}`] }],
+        sort: null, limit: 50, offset: 0, terms: [], includeArchived: false,
+      } as unknown as ObjectListQuery;
+      keyBytes = 2 * JSON.stringify(query).length;
+      await cache.read(query, async () => 1, async () => empty);
+    }
+    assert.ok(cache.size > 0);
+    assert.ok(cache.size * keyBytes <= maxBytes, `${cache.size} keys of ${keyBytes} bytes within ${maxBytes}`);
   });
 });
