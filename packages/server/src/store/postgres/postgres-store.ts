@@ -217,12 +217,13 @@ export class PostgresStore implements Store {
   private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const { statements } = this.shared;
     if (this.tx?.ended) throw transactionEnded('query');
-    if (this.inTransaction) return this.db.query(await statements.config(this.db as pg.PoolClient, sql, params, false));
+    if (this.inTransaction) return this.db.query(statements.config(this.db as pg.PoolClient, sql, params, false) as pg.QueryConfig);
     const client = await this.shared.pool.connect();
     // As pool.query does: a connection lost mid-query fails the query rather than the process.
     client.on('error', ignore);
     try {
-      const result = await client.query(await statements.config(client, sql, params, true));
+      const config = statements.config(client, sql, params, true);
+      const result = await client.query(config instanceof Promise ? await config : config);
       client.removeListener('error', ignore);
       client.release();
       return result;
