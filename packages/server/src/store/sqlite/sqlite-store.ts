@@ -105,9 +105,11 @@ export class SqliteStore implements Store {
     if (active === undefined) return undefined;
     if (currentTransaction(this.shared) === active) throw insideOwnTransaction(method);
     this.shared.waiting++;
-    return active.done.then(() => {
+    void active.done.then(() => {
       this.shared.waiting--;
     });
+    // `done` itself, so the call runs right when it resolves, ahead of the next transaction.
+    return active.done;
   }
 
   private announce(events: Array<[string, number]>): void {
