@@ -17,7 +17,7 @@ import type { ObjectListQuery } from '../src/store/types.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { SqliteStore, openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -107,6 +107,31 @@ describe('a transaction is never joined', () => {
     const [token] = await server.query<{ last_used_at: string | null }>('SELECT last_used_at FROM access_tokens WHERE id = ?', pat.row.id);
     assert.notEqual(token.last_used_at, null, "the request's own write survived the other transaction's rollback");
     assert.equal(store.waitingForTransaction, 0);
+  });
+
+  test('on SQLite, calls waiting for a transaction run when it ends, before the next transaction begins', async (t) => {
+    const store = server.store;
+    if (!(store instanceof SqliteStore)) return t.skip('PostgreSQL runs such calls at once, on other connections');
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = store.transaction(async (tx) => {
+      await tx.getSetting('order-probe');
+      opened();
+      await gate;
+    });
+    await isOpen;
+    let seen: string | undefined;
+    const next = store.transaction(async (tx) => {
+      seen = await tx.getSetting('order-probe');
+    });
+    const waiting = store.setSetting('order-probe', 'written while waiting');
+    await until(() => store.waitingForTransaction > 0, 'the call waits');
+    release();
+    await Promise.all([first, next, waiting]);
+    assert.equal(seen, 'written while waiting', 'the waiting call ran before the next transaction began');
+    await store.setSetting('order-probe', null);
   });
 
   test('calling the store itself inside its own transaction fails loudly on both stores', async () => {
