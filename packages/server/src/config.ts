@@ -66,7 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     webRoot: env.PRODBOARD_WEB_ROOT || new URL('../../web/dist', import.meta.url).pathname,
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
-    sweepIntervalMs: Math.max(1, num('PRODBOARD_SWEEP_SECONDS', 600) * 1000),
+    sweepIntervalMs: Math.max(1, num('PRODBOARD_SWEEP_SECONDS', 600)) * 1000,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
   };
 }

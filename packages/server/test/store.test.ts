@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { configFromEnv } from '../src/config.js';
 import { emailKeysFor } from '../src/store/email.js';
 import { PageCache } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
@@ -323,6 +324,12 @@ describe('the periodic sweep', () => {
     assert.equal(replay.body.id, created.body.id);
     // A second sweep finds nothing more.
     assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0 });
+  });
+
+  test('PRODBOARD_SWEEP_SECONDS sets the interval, never below a second', () => {
+    assert.equal(configFromEnv({}).sweepIntervalMs, 600_000);
+    assert.equal(configFromEnv({ PRODBOARD_SWEEP_SECONDS: '60' }).sweepIntervalMs, 60_000);
+    assert.equal(configFromEnv({ PRODBOARD_SWEEP_SECONDS: '0' }).sweepIntervalMs, 1000);
   });
 
   test('the server sweeps on an unref\'d timer and stops it when it closes', async () => {
