@@ -21,6 +21,14 @@ import { setupRoutes } from './routes/setup.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { trashRoutes } from './routes/trash.js';
 import { webRoutes } from './routes/web.js';
+import { Sweeper } from './store/sweeper.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Deletes old idempotency keys, expired sessions and the like on a timer (store/sweeper.ts). */
+    sweeper: Sweeper;
+  }
+}
 
 /** Deepest JSON body accepted (iteratively checked): deeper bodies only serve to exhaust stacks. */
 const MAX_BODY_DEPTH = 64;
@@ -117,5 +125,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   }
   // The web app answers every other GET (its files, and index.html for its pages).
   await app.register(webRoutes(deps));
+  const { config } = deps;
+  const sweeper = new Sweeper(deps.store, {
+    loginWindowMs: config.loginWindowMs, analyticsKeep: config.analyticsKeep, intervalMs: config.sweepIntervalMs,
+    onError: (err) => app.log.warn({ err }, 'the periodic sweep failed; the next one tries again'),
+  });
+  app.decorate('sweeper', sweeper);
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('onClose', async () => sweeper.stop());
   return app;
 }

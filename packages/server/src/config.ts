@@ -49,6 +49,8 @@ export interface ServerConfig {
   eventsHeartbeatMs: number;
   /** Memory for cached list pages (see store/page-cache.ts); 0 turns the cache off. */
   pageCacheBytes: number;
+  /** How often old idempotency keys, expired sessions and the like are deleted (store/sweeper.ts). */
+  sweepIntervalMs: number;
   logLevel: string;
   /** The clock sessions and login limits are timed by (ms since the epoch); tests inject their own. */
   now: () => number;
@@ -96,6 +98,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     webRoot: env.PRODBOARD_WEB_ROOT || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,
+    sweepIntervalMs: Math.max(1, num('PRODBOARD_SWEEP_SECONDS', 600)) * 1000,
     logLevel: env.PRODBOARD_LOG_LEVEL || 'info',
     now: Date.now,
     metricsToken: metricsToken(env.PRODBOARD_METRICS_TOKEN),

@@ -5,10 +5,21 @@
  * deletes what would otherwise pile up. Every test runs on whichever store the suite runs on.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
+import pg from 'pg';
+import { configFromEnv } from '../src/config.js';
+import { emailKeysFor } from '../src/store/email.js';
+import { PageCache } from '../src/store/page-cache.js';
+import { Sweeper } from '../src/store/sweeper.js';
+import type { ObjectListQuery } from '../src/store/types.js';
+import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
+import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { SqliteStore, openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let alice: Awaited<ReturnType<typeof signUp>>;
@@ -99,6 +110,31 @@ describe('a transaction is never joined', () => {
     assert.equal(store.waitingForTransaction, 0);
   });
 
+  test('on SQLite, calls waiting for a transaction run when it ends, before the next transaction begins', async (t) => {
+    const store = server.store;
+    if (!(store instanceof SqliteStore)) return t.skip('PostgreSQL runs such calls at once, on other connections');
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = store.transaction(async (tx) => {
+      await tx.getSetting('order-probe');
+      opened();
+      await gate;
+    });
+    await isOpen;
+    let seen: string | undefined;
+    const next = store.transaction(async (tx) => {
+      seen = await tx.getSetting('order-probe');
+    });
+    const waiting = store.setSetting('order-probe', 'written while waiting');
+    await until(() => store.waitingForTransaction > 0, 'the call waits');
+    release();
+    await Promise.all([first, next, waiting]);
+    assert.equal(seen, 'written while waiting', 'the waiting call ran before the next transaction began');
+    await store.setSetting('order-probe', null);
+  });
+
   test('calling the store itself inside its own transaction fails loudly on both stores', async () => {
     const store = server.store;
     await assert.rejects(
@@ -129,5 +165,213 @@ describe('a transaction is never joined', () => {
     await assert.rejects(leaked.setSetting('leaked-probe', 'x'), /transaction has ended/);
     await assert.rejects(leaked.transaction(async () => 1), /transaction has ended/);
     assert.equal(await server.store.getSetting('leaked-probe'), undefined);
+  });
+});
+
+describe('both stores behave alike', () => {
+  test('lockKey outside a transaction throws on both stores', async () => {
+    await assert.rejects(server.store.lockKey('column:x'), /lockKey needs a transaction/);
+    assert.equal(await server.store.transaction(async (tx) => (await tx.lockKey('column:x'), 'locked')), 'locked');
+  });
+
+  test('insertActivity outside a transaction commits on its own, even while another transaction rolls back', async () => {
+    const store = server.store;
+    const ws = alice.workspace.id;
+    const heard: number[] = [];
+    const unsubscribe = store.subscribeActivity((workspaceId, seq) => {
+      if (workspaceId === ws) heard.push(seq);
+    });
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const rolledBack = store.transaction(async (tx) => {
+      await tx.setSetting('activity-probe', 'x');
+      opened();
+      await gate;
+      throw new Error('roll back');
+    });
+    await isOpen;
+    const recorded = store.insertActivity({
+      workspace_id: ws, actor_id: alice.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000001',
+      action: 'update', changes: {}, created_at: new Date().toISOString(),
+    });
+    let seq: number | undefined;
+    void recorded.then((s) => (seq = s));
+    await until(() => seq !== undefined || store.waitingForTransaction > 0, 'the insert commits or waits for the transaction');
+    release();
+    await assert.rejects(rolledBack, /roll back/);
+    seq = await recorded;
+    await until(() => heard.includes(seq!), 'listeners hear of the committed activity');
+    unsubscribe();
+    assert.equal(await store.latestActivitySeq(ws), seq);
+    const rows = await server.query('SELECT seq FROM activity WHERE seq = ?', seq);
+    assert.equal(rows.length, 1, 'the activity outlived the rolled-back transaction');
+  });
+
+  test('emails match case-insensitively across all of Unicode, on both stores', async () => {
+    const email = `Ölaf.ÅSE-${Date.now()}@Example.COM`;
+    const olaf = await signUp(server, { email });
+    const login = await request(server, 'POST', '/xapi2/auth/login', { body: { email: email.toLowerCase(), password: olaf.password } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.user.email, email, 'the address is kept as it was typed');
+    const upper = await request(server, 'POST', '/xapi2/auth/login', { body: { email: email.toUpperCase(), password: olaf.password } });
+    assert.equal(upper.status, 200);
+    await assert.rejects(signUp(server, { email: email.toLowerCase() }), /already exists/);
+    assert.equal((await server.store.getUserByEmail(email.toUpperCase()))?.id, olaf.user.id);
+  });
+});
+
+describe('email keys for existing users', () => {
+  test('the oldest account keeps an address that only differs in a case the old store did not fold', () => {
+    const keys = emailKeysFor([
+      { id: 'b', email: 'öla@example.com', created_at: '2021-01-01T00:00:00.000Z' },
+      { id: 'a', email: ' Öla@Example.com', created_at: '2020-01-01T00:00:00.000Z' },
+      { id: 'c', email: 'Bob@Example.COM', created_at: '2019-01-01T00:00:00.000Z' },
+    ]);
+    assert.deepEqual(keys, [{ id: 'c', key: 'bob@example.com' }, { id: 'a', key: 'öla@example.com' }, { id: 'b', key: null }]);
+  });
+
+  test('migrating a database with users fills their keys, so they still sign in by any case of their address', async () => {
+    const legacy = [
+      { id: 'u1', email: 'Bob@Example.COM', created_at: '2020-01-01T00:00:00.000Z' },
+      { id: 'u2', email: 'Åsa@Example.com', created_at: '2020-01-02T00:00:00.000Z' },
+    ];
+    const insert = 'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ';
+    if (TEST_STORE === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'prodboard-legacy-'));
+      const store = openSqliteStore(join(dir, 'legacy.db'));
+      try {
+        const db = store.connection;
+        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+        for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2020-01-01T00:00:00.000Z');
+        }
+        for (const u of legacy) db.prepare(`${insert}(?, ?, 'n', 'h', ?, ?)`).run(u.id, u.email, u.created_at, u.created_at);
+        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+        assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
+        assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return;
+    }
+    const schema = `pb_legacy_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await raw.connect();
+    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
+    try {
+      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      for (const m of PG_MIGRATIONS.filter((m) => m.version < 3)) {
+        await raw.query(m.sql);
+        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, '2020-01-01T00:00:00.000Z']);
+      }
+      for (const u of legacy) await raw.query(`${insert}($1, $2, 'n', 'h', $3, $3)`, [u.id, u.email, u.created_at]);
+      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+      assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
+      assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+    } finally {
+      await store.dropSchema();
+      await store.close();
+      await raw.end();
+    }
+  });
+});
+
+describe('the periodic sweep', () => {
+  const HOUR = 3_600_000;
+
+  test('deletes idempotency keys past their window, expired sessions, old login failures and telemetry beyond its bound', async () => {
+    const store = server.store;
+    const bob = await signUp(server);
+    const ws = bob.workspace.id;
+    // Two creates with keys: one to age past the 24 h window, one to keep.
+    const created = await bob.api.post('/xapi2/data/board', { body: { name: 'Kept' }, headers: { 'idempotency-key': 'sweep-new' } });
+    assert.equal(created.status, 201);
+    assert.equal((await bob.api.post('/xapi2/data/board', { body: { name: 'Old' }, headers: { 'idempotency-key': 'sweep-old' } })).status, 201);
+    const t0 = Date.now();
+    await server.query("UPDATE idempotency_keys SET created_at = ? WHERE workspace_id = ? AND key = 'sweep-old' RETURNING key", new Date(t0 - 25 * HOUR).toISOString(), ws);
+    // Sessions: three expired (the batch below is 2, so the sweep must go round), the live one kept.
+    for (let i = 0; i < 3; i++) {
+      await store.insertSession({
+        id: `00000000-0000-7000-8000-00000000000${i}`, token_hash: `expired-${i}-${t0}`, user_id: bob.user.id, workspace_id: ws,
+        created_at: new Date(t0 - 30 * HOUR).toISOString(), expires_at: new Date(t0 - HOUR).toISOString(),
+      });
+    }
+    await store.recordLoginFailure(`email:sweep-${t0}`, t0 - 2 * HOUR);
+    await store.recordLoginFailure(`email:sweep-${t0}`, t0);
+    await store.transaction((tx) =>
+      tx.insertAnalytics(Array.from({ length: 5 }, (_, i) => ({ received_at: new Date(t0).toISOString(), device_id: null, type: `sweep-${i}`, payload: '{}' })), 1000),
+    );
+    const analyticsBefore = await store.countAnalytics();
+    const count = async (sql: string, ...params: unknown[]) => Number((await server.query<{ n: number }>(sql, ...params))[0].n);
+
+    const sweeper = new Sweeper(store, { loginWindowMs: HOUR, analyticsKeep: analyticsBefore - 4, batch: 2, now: () => t0 });
+    const swept = await sweeper.sweepNow();
+    assert.ok(swept.idempotency >= 1 && swept.sessions >= 3 && swept.loginFailures >= 1, JSON.stringify(swept));
+    assert.equal(swept.analytics, 4);
+    assert.equal(await count('SELECT count(*) AS n FROM idempotency_keys WHERE workspace_id = ?', ws), 1, 'the key inside its window stays');
+    assert.equal(await count('SELECT count(*) AS n FROM sessions WHERE user_id = ?', bob.user.id), 1, 'only the live session stays');
+    assert.equal(await count('SELECT count(*) AS n FROM login_failures WHERE key = ?', `email:sweep-${t0}`), 1);
+    assert.equal(await store.countAnalytics(), analyticsBefore - 4);
+    // What stays still works: the live session, and the key inside its window replays.
+    assert.equal((await bob.api.get('/xapi2/auth/me')).status, 200);
+    const replay = await bob.api.post('/xapi2/data/board', { body: { name: 'Kept' }, headers: { 'idempotency-key': 'sweep-new' } });
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.body.id, created.body.id);
+    // A second sweep finds nothing more.
+    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0 });
+  });
+
+  test('PRODBOARD_SWEEP_SECONDS sets the interval, never below a second', () => {
+    assert.equal(configFromEnv({}).sweepIntervalMs, 600_000);
+    assert.equal(configFromEnv({ PRODBOARD_SWEEP_SECONDS: '60' }).sweepIntervalMs, 60_000);
+    assert.equal(configFromEnv({ PRODBOARD_SWEEP_SECONDS: '0' }).sweepIntervalMs, 1000);
+  });
+
+  test('the server sweeps on an unref\'d timer and stops it when it closes', async () => {
+    const other = await startServer({ sweepIntervalMs: 20 });
+    try {
+      const carol = await signUp(other);
+      const timer = other.app.sweeper.scheduled;
+      assert.ok(timer, 'the sweep is scheduled once the server is ready');
+      assert.equal(timer.hasRef(), false, 'the timer never keeps the process alive');
+      const now = Date.now();
+      await other.store.insertSession({
+        id: '00000000-0000-7000-8000-0000000000ff', token_hash: `expired-timer-${now}`, user_id: carol.user.id, workspace_id: carol.workspace.id,
+        created_at: new Date(now - 2 * HOUR).toISOString(), expires_at: new Date(now - HOUR).toISOString(),
+      });
+      for (let i = 0; ; i++) {
+        const rows = await other.query('SELECT id FROM sessions WHERE id = ?', '00000000-0000-7000-8000-0000000000ff');
+        if (rows.length === 0) break;
+        assert.ok(i < 500, 'the timer swept the expired session');
+        await new Promise((r) => setTimeout(r, 10)); // polling, bounded above
+      }
+    } finally {
+      await other.close();
+    }
+    assert.equal(other.app.sweeper.scheduled, undefined, 'closing the server stops the timer');
+  });
+});
+
+describe('list pages stay bounded', () => {
+  test('the page cache counts its keys, so many distinct queries with small pages stay within its bytes', async () => {
+    const maxBytes = 64 * 1024;
+    const cache = new PageCache(maxBytes);
+    const empty = { items: [], lastId: null, hasMore: false };
+    let keyBytes = 0;
+    for (let i = 0; i < 2000; i++) {
+      const query = {
+        workspaceId: alice.workspace.id, type: 'card', filters: [{ param: 'data__assignee', target: { kind: 'top', name: 'owned_by' }, values: [`user-${i}-${'x'.repeat(200)}`] }],
+        sort: null, limit: 50, offset: 0, terms: [], includeArchived: false,
+      } as unknown as ObjectListQuery;
+      keyBytes = 2 * JSON.stringify(query).length;
+      await cache.read(query, async () => 1, async () => empty);
+    }
+    assert.ok(cache.size > 0);
+    assert.ok(cache.size * keyBytes <= maxBytes, `${cache.size} keys of ${keyBytes} bytes within ${maxBytes}`);
   });
 });

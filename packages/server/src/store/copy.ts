@@ -38,7 +38,7 @@ function objectValues(row: Row): unknown[] {
 const TABLES: TableCopy[] = [
   { name: 'settings', orderBy: 'key', columns: ['key', 'value'] },
   { name: 'workspaces', orderBy: 'id', columns: ['id', 'slug', 'name', 'created_at'] },
-  { name: 'users', orderBy: 'id', columns: ['id', 'email', 'name', 'password_hash', 'created_at', 'updated_at'] },
+  { name: 'users', orderBy: 'id', columns: ['id', 'email', 'email_key', 'name', 'password_hash', 'created_at', 'updated_at'] },
   { name: 'memberships', orderBy: 'workspace_id, user_id', columns: ['workspace_id', 'user_id', 'role', 'created_at'] },
   {
     name: 'sessions',

@@ -52,8 +52,14 @@ export class PageCache {
     }
     const page = await load();
     const current = this.entries.get(key);
-    if (!current || current.seq <= seq) this.put(key, { seq, page, bytes: 2 * page.items.reduce((n, item) => n + item.length, 64) });
+    // The key counts too: thousands of distinct queries with small pages would otherwise hold far more than maxBytes.
+    if (!current || current.seq <= seq) this.put(key, { seq, page, bytes: 2 * page.items.reduce((n, item) => n + item.length, 64 + key.length) });
     return page;
+  }
+
+  /** Pages held (tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
   }
 
   private put(key: string, entry: Entry): void {

@@ -47,6 +47,10 @@ export function transactionEnded(method: string): Error {
   return new Error(`tx.${method} was called after its transaction has ended; use the store, or a new transaction, instead of a kept handle`);
 }
 
+export function lockKeyOutsideTransaction(): Error {
+  return new Error('lockKey needs a transaction: a lock lasts until its transaction ends, so call tx.lockKey inside store.transaction(fn)');
+}
+
 type Method = { [K in keyof Store]-?: Store[K] extends (...args: never[]) => unknown ? K : never }[keyof Store];
 
 /**
@@ -64,7 +68,7 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   maxPosition: true, neighbourPositions: true, respaceColumn: true, countCardsInStatuses: true,
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
   putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true, pruneLoginFailures: true,
-  forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true,
+  forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true, sweep: true,
 };
 
 /** A store that can say whether a call may run now. */

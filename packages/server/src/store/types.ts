@@ -2,8 +2,11 @@
  * The store interface: everything the server asks of its database. Routes and commands see only
  * this; the SQL of each dialect lives behind it (store/sqlite today, store/postgres next).
  *
- * Rule for implementers and callers: inside `transaction`, await only store calls, never network or
- * timers, so a transaction stays short and, on SQLite, never interleaves with another request.
+ * Rule for callers: inside `transaction`, await only store calls, never network or timers, so a
+ * transaction stays short (on SQLite everyone else's store calls wait for it). What the stores
+ * enforce (store/transaction-guard.ts): calls from outside never join an open transaction, code
+ * inside one must use its `tx` handle (calling the store itself there throws), and a handle is dead
+ * once its transaction ended.
  */
 import type { Json, ListQuery, Role, Scopes } from '@prodboard/shared';
 
@@ -183,6 +186,28 @@ export interface ObjectListQuery extends ListQuery {
   type: string;
 }
 
+/** What a sweep deletes (see store/sweeper.ts): everything older than these limits. */
+export interface SweepLimits {
+  /** Idempotency keys created before this time (ISO). */
+  idempotencyBefore: string;
+  /** Sessions that expired before this time (ISO). */
+  sessionsExpiredBefore: string;
+  /** Login failures recorded before this time (ms since the epoch). */
+  loginFailuresBefore: number;
+  /** Telemetry events kept at most, the newest. */
+  analyticsKeep: number;
+  /** Rows deleted at most per table in one call (so no call holds the database for long). */
+  batch: number;
+}
+
+/** Rows a sweep deleted, per table. */
+export interface SweepCounts {
+  idempotency: number;
+  sessions: number;
+  loginFailures: number;
+  analytics: number;
+}
+
 /** The card column a card belongs to, for positions. */
 export interface ColumnRef {
   workspaceId: string;
@@ -221,6 +246,7 @@ export interface Store {
   getWorkspaceBySlug(slug: string): Promise<WorkspaceRow | undefined>;
   insertUser(row: UserRow): Promise<void>;
   getUser(id: string): Promise<UserRow | undefined>;
+  /** Matched by email key (store/email.ts): any case, all of Unicode, the same on both stores. */
   getUserByEmail(email: string): Promise<UserRow | undefined>;
   updateUserPassword(id: string, passwordHash: string, at: string): Promise<void>;
   upsertMembership(row: MembershipRow): Promise<void>;
@@ -271,6 +297,7 @@ export interface Store {
   /**
    * Serialises transactions that touch the same named thing (a card column, an idempotency key)
    * until the transaction ends. SQLite's writes are already serial; PostgreSQL takes an advisory lock.
+   * Throws outside a transaction on both.
    */
   lockKey(name: string): Promise<void>;
 
@@ -314,8 +341,9 @@ export interface Store {
 
   // Activity (audit trail and outbox).
   /**
-   * Records an event; listeners hear of it once its transaction commits. Every write to an object
-   * records one: list pages are cached for as long as a workspace's latest seq stays the same.
+   * Records an event; listeners hear of it once its transaction commits (outside a transaction it
+   * is a transaction of its own). Every write to an object records one: list pages are cached for
+   * as long as a workspace's latest seq stays the same.
    */
   insertActivity(row: NewActivity): Promise<number>;
   /**
@@ -349,4 +377,7 @@ export interface Store {
   // Client telemetry, bounded.
   insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number): Promise<void>;
   countAnalytics(): Promise<number>;
+
+  /** Deletes up to `limits.batch` rows per table beyond the limits (store/sweeper.ts calls it until done). */
+  sweep(limits: SweepLimits): Promise<SweepCounts>;
 }

@@ -173,4 +173,23 @@ UPDATE sessions SET family_id = id, renewal_salt = replace(gen_random_uuid()::te
 CREATE INDEX sessions_family ON sessions (family_id);
 `,
   },
+  {
+    version: 4,
+    name: 'email keys',
+    sql: `
+-- Emails match by a key the store computes in JS (store/email.ts), the same on both stores (lower()
+-- depends on the database's locale); the store fills it for existing users in this transaction.
+ALTER TABLE users ADD COLUMN email_key TEXT;
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+DROP INDEX users_email;
+`,
+  },
+  {
+    version: 5,
+    name: 'sessions by expiry',
+    sql: `
+-- The periodic sweep (store/sweeper.ts) deletes expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_at);
+`,
+  },
 ];

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -16,8 +16,9 @@ import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import { emailKey, emailKeysFor } from '../email.js';
 import { PreparedStatements, prepared } from './statements.js';
-import { currentTransaction, gateMethods, insideOwnTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
+import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { STATEMENT_CACHE_SIZE } from '../lru.js';
 
 
@@ -217,12 +218,13 @@ export class PostgresStore implements Store {
   private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const { statements } = this.shared;
     if (this.tx?.ended) throw transactionEnded('query');
-    if (this.inTransaction) return this.db.query(await statements.config(this.db as pg.PoolClient, sql, params, false));
+    if (this.inTransaction) return this.db.query(statements.config(this.db as pg.PoolClient, sql, params, false) as pg.QueryConfig);
     const client = await this.shared.pool.connect();
     // As pool.query does: a connection lost mid-query fails the query rather than the process.
     client.on('error', ignore);
     try {
-      const result = await client.query(await statements.config(client, sql, params, true));
+      const config = statements.config(client, sql, params, true);
+      const result = await client.query(config instanceof Promise ? await config : config);
       client.removeListener('error', ignore);
       client.release();
       return result;
@@ -372,6 +374,13 @@ export class PostgresStore implements Store {
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
+          if (m.name === 'email keys') {
+            const users = (await client.query('SELECT id, email, created_at FROM users')).rows as Array<{ id: string; email: string; created_at: string }>;
+            const keys = emailKeysFor(users);
+            await client.query('UPDATE users u SET email_key = k.key FROM unnest($1::text[], $2::text[]) AS k(id, key) WHERE u.id = k.id', [
+              keys.map((k) => k.id), keys.map((k) => k.key),
+            ]);
+          }
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
           await client.query('COMMIT');
         } catch (err) {
@@ -419,7 +428,7 @@ export class PostgresStore implements Store {
   }
 
   async lockKey(name: string) {
-    if (!this.inTransaction) throw new Error('lockKey needs a transaction');
+    if (!this.inTransaction) throw lockKeyOutsideTransaction();
     await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
   }
 
@@ -454,8 +463,8 @@ export class PostgresStore implements Store {
 
   async insertUser(row: UserRow) {
     await this.exec(
-      'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [row.id, row.email, row.name, row.password_hash, row.created_at, row.updated_at],
+      'INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [row.id, row.email, emailKey(row.email), row.name, row.password_hash, row.created_at, row.updated_at],
     );
   }
 
@@ -464,7 +473,7 @@ export class PostgresStore implements Store {
   }
 
   async getUserByEmail(email: string) {
-    return this.one<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+    return this.one<UserRow>('SELECT id, email, name, password_hash, created_at, updated_at FROM users WHERE email_key = $1', [emailKey(email)]);
   }
 
   async updateUserPassword(id: string, passwordHash: string, at: string) {
@@ -913,6 +922,33 @@ export class PostgresStore implements Store {
 
   async countAnalytics() {
     return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM analytics_events'))!.n);
+  }
+
+  // Sweeping
+
+  async sweep(limits: SweepLimits): Promise<SweepCounts> {
+    const { batch } = limits;
+    const counts: SweepCounts = {
+      idempotency: await this.exec(
+        'DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT $2))',
+        [limits.idempotencyBefore, batch],
+      ),
+      // Sessions are credentials: every instance's cache forgets them when this commits.
+      sessions: await this.credentialWrite(
+        'DELETE FROM sessions WHERE id = ANY(ARRAY(SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2))',
+        [limits.sessionsExpiredBefore, batch],
+      ),
+      loginFailures: await this.exec(
+        'DELETE FROM login_failures WHERE ctid = ANY(ARRAY(SELECT ctid FROM login_failures WHERE at < $1 LIMIT $2))',
+        [limits.loginFailuresBefore, batch],
+      ),
+      analytics: await this.exec(
+        `DELETE FROM analytics_events WHERE id = ANY(ARRAY(
+           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - $1 ORDER BY id LIMIT $2))`,
+        [limits.analyticsKeep, batch],
+      ),
+    };
+    return counts;
   }
 }
 

@@ -51,9 +51,10 @@ export class PreparedStatements {
 
   /**
    * The query config for `text` on `client`. With `idle` (the connection runs nothing else now),
-   * a statement new to the connection first makes room for itself.
+   * a statement new to the connection first makes room for itself (the only case that returns a
+   * promise: the hot path stays synchronous).
    */
-  async config(client: pg.ClientBase, text: string, values: unknown[], idle: boolean): Promise<pg.QueryConfig> {
+  config(client: pg.ClientBase, text: string, values: unknown[], idle: boolean): pg.QueryConfig | Promise<pg.QueryConfig> {
     const parsed = parsedOn(client);
     if (!parsed) return { text, values };
     const name = statementName(text);
@@ -62,9 +63,15 @@ export class PreparedStatements {
       used = new Lru(Number.POSITIVE_INFINITY);
       this.clients.set(client, used);
     }
-    if (!used.has(name) && idle && used.size >= this.max) await this.trim(client, used, parsed, this.max - 1);
+    const query = { name, text, values };
+    if (!used.has(name) && idle && used.size >= this.max) {
+      return this.trim(client, used, parsed, this.max - 1).then(() => {
+        used.set(name, true);
+        return query;
+      });
+    }
     used.set(name, true);
-    return { name, text, values };
+    return query;
   }
 
   /** Brings an idle connection back to the bound (before a transaction). */

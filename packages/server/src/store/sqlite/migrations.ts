@@ -184,4 +184,22 @@ UPDATE sessions SET family_id = id, renewal_salt = lower(hex(randomblob(16)));
 CREATE INDEX sessions_family ON sessions (family_id);
 `,
   },
+  {
+    version: 4,
+    name: 'email keys',
+    sql: `
+-- Emails match by a key the store computes in JS (store/email.ts), the same on both stores; the
+-- store fills it for existing users in this migration's transaction.
+ALTER TABLE users ADD COLUMN email_key TEXT;
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+`,
+  },
+  {
+    version: 5,
+    name: 'sessions by expiry',
+    sql: `
+-- The periodic sweep (store/sweeper.ts) deletes expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_at);
+`,
+  },
 ];

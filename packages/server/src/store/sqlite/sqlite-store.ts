@@ -11,17 +11,18 @@ import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
   AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, UserRow, WorkspaceRow,
+  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { Lru, STATEMENT_CACHE_SIZE } from '../lru.js';
 import { PageCache } from '../page-cache.js';
-import { currentTransaction, gateMethods, insideOwnTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
+import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
+import { emailKey, emailKeysFor } from '../email.js';
 
 /** One object as presentObject presents it, as JSON written by SQLite (built once: it is asked for on every GET by id). */
 const OBJECT_JSON_SELECT = `SELECT version, is_deleted, ${presentedJsonSql(sqliteDialect)} AS json FROM objects WHERE id = ? AND workspace_id = ? AND type = ?`;
@@ -107,9 +108,11 @@ export class SqliteStore implements Store {
     if (active === undefined) return undefined;
     if (currentTransaction(this.shared) === active) throw insideOwnTransaction(method);
     this.shared.waiting++;
-    return active.done.then(() => {
+    void active.done.then(() => {
       this.shared.waiting--;
     });
+    // `done` itself, so the call runs right when it resolves, ahead of the next transaction.
+    return active.done;
   }
 
   private announce(events: Array<[string, number]>): void {
@@ -240,6 +243,11 @@ export class SqliteStore implements Store {
       if (applied.has(m.version)) continue;
       db.transaction(() => {
         db.exec(m.sql);
+        if (m.name === 'email keys') {
+          const users = db.prepare('SELECT id, email, created_at FROM users').all() as Array<{ id: string; email: string; created_at: string }>;
+          const set = db.prepare('UPDATE users SET email_key = ? WHERE id = ?');
+          for (const { id, key } of emailKeysFor(users)) set.run(key, id);
+        }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
       }).immediate();
       done.push(m.version);
@@ -300,8 +308,8 @@ export class SqliteStore implements Store {
 
   async insertUser(row: UserRow) {
     this.run(
-      'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-      row.id, row.email, row.name, row.password_hash, row.created_at, row.updated_at,
+      'INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      row.id, row.email, emailKey(row.email), row.name, row.password_hash, row.created_at, row.updated_at,
     );
   }
 
@@ -310,7 +318,7 @@ export class SqliteStore implements Store {
   }
 
   async getUserByEmail(email: string) {
-    return this.get<UserRow>('SELECT * FROM users WHERE email = ?', email);
+    return this.get<UserRow>('SELECT id, email, name, password_hash, created_at, updated_at FROM users WHERE email_key = ?', emailKey(email));
   }
 
   async updateUserPassword(id: string, passwordHash: string, at: string) {
@@ -471,7 +479,9 @@ export class SqliteStore implements Store {
   }
 
   async lockKey(_name: string) {
-    // Writes on one SQLite connection are serial already (transactions take the store's lock).
+    // Writes on one SQLite connection are serial already (transactions take the store's lock); what
+    // is checked is that the caller holds a transaction, as PostgreSQL needs.
+    if (!this.inTransaction) throw lockKeyOutsideTransaction();
   }
 
   // Objects
@@ -621,14 +631,15 @@ export class SqliteStore implements Store {
   // Activity
 
   async insertActivity(row: NewActivity) {
+    // As on PostgreSQL: outside a transaction it is a transaction of its own.
+    if (!this.inTransaction) return this.transaction((tx) => tx.insertActivity(row));
     const result = this.run(
       `INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
     );
     const seq = Number(result.lastInsertRowid);
-    if (this.inTransaction) this.pending.push([row.workspace_id, seq]);
-    else this.announce([[row.workspace_id, seq]]);
+    this.pending.push([row.workspace_id, seq]);
     return seq;
   }
 
@@ -713,6 +724,30 @@ export class SqliteStore implements Store {
 
   async countAnalytics() {
     return this.get<{ n: number }>('SELECT count(*) AS n FROM analytics_events')!.n;
+  }
+
+  // Sweeping
+
+  async sweep(limits: SweepLimits): Promise<SweepCounts> {
+    const { batch } = limits;
+    const counts: SweepCounts = {
+      idempotency: this.run(
+        'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)',
+        limits.idempotencyBefore, batch,
+      ).changes,
+      sessions: this.run('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < ? LIMIT ?)', limits.sessionsExpiredBefore, batch).changes,
+      loginFailures: this.run(
+        'DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE at < ? LIMIT ?)',
+        limits.loginFailuresBefore, batch,
+      ).changes,
+      analytics: this.run(
+        `DELETE FROM analytics_events WHERE id IN (
+           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ? ORDER BY id LIMIT ?)`,
+        limits.analyticsKeep, batch,
+      ).changes,
+    };
+    if (counts.sessions > 0) this.credentialWrite();
+    return counts;
   }
 }
 
