@@ -185,7 +185,7 @@ describe('password change limit', () => {
 
   test('wrong current passwords are limited per account; the right one is refused until the window passes', async () => {
     const clock = manualClock();
-    await withServer({ clock: clock.now }, async (server) => {
+    await withServer({ now: clock.now }, async (server) => {
       const u = await signUp(server);
       const other = await signUp(server);
       for (let i = 0; i < server.config.loginMaxFailures; i++) {

@@ -299,6 +299,7 @@ describe('the periodic sweep', () => {
       await store.insertSession({
         id: `00000000-0000-7000-8000-00000000000${i}`, token_hash: `expired-${i}-${t0}`, user_id: bob.user.id, workspace_id: ws,
         created_at: new Date(t0 - 30 * HOUR).toISOString(), expires_at: new Date(t0 - HOUR).toISOString(),
+        family_id: `00000000-0000-7000-8000-00000000000${i}`, parent_id: null, renewed_at: null, renewal_salt: 'salt',
       });
     }
     await store.recordLoginFailure(`email:sweep-${t0}`, t0 - 2 * HOUR);
@@ -343,6 +344,7 @@ describe('the periodic sweep', () => {
       await other.store.insertSession({
         id: '00000000-0000-7000-8000-0000000000ff', token_hash: `expired-timer-${now}`, user_id: carol.user.id, workspace_id: carol.workspace.id,
         created_at: new Date(now - 2 * HOUR).toISOString(), expires_at: new Date(now - HOUR).toISOString(),
+        family_id: '00000000-0000-7000-8000-0000000000ff', parent_id: null, renewed_at: null, renewal_salt: 'salt',
       });
       for (let i = 0; ; i++) {
         const rows = await other.query('SELECT id FROM sessions WHERE id = ?', '00000000-0000-7000-8000-0000000000ff');

@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { hashToken } from '../auth/tokens.js';
 import type { InvitationRow, Store, UserRow, WorkspaceRow } from '../store/types.js';
 import { checkNewUser } from './user-creator.js';
+import { emailKey } from '../store/email.js';
 
 export interface InvitationAcceptance {
   token?: unknown;
@@ -40,7 +41,7 @@ export async function invitationAccepter(store: Store, input: InvitationAcceptan
     role: invitation.role,
     workspace: workspace.slug,
   });
-  if (invitation.email && invitation.email.toLowerCase() !== email.toLowerCase()) {
+  if (invitation.email && emailKey(invitation.email) !== emailKey(email)) {
     throw new AppError('validation_failed', `this invitation is for ${invitation.email}; sign up with that address or ask for a new link`, {
       errors: [{ field: 'email', message: `this invitation is for ${invitation.email}` }],
     });

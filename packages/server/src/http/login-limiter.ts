@@ -18,6 +18,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { AppError } from '@prodboard/shared';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/types.js';
+import { emailKey } from '../store/email.js';
 
 /** The first wait once an account and address have used their free failures. */
 const FIRST_WAIT_MS = 60_000;
@@ -74,7 +75,7 @@ export class LoginLimiter {
     const { loginWindowMs: window, loginMaxFailures: free, loginAddressMaxFailures } = this.config;
     const at = this.now();
     const client = limitAddress(address);
-    const account = `account:${client}|${email.toLowerCase()}`;
+    const account = `account:${client}|${emailKey(email)}`;
     const from = `ip:${client}`;
     await this.store.pruneLoginFailures(at - Math.max(REMEMBER_MS, window));
     await this.store.transaction(async (tx) => {
