@@ -81,7 +81,7 @@ describe('live updates', () => {
     assert.equal(listed.find((c: { id: string }) => c.id === foxtrot.id).version, foxtrot.version, 'the respace did not bump Foxtrot');
     for (const page of [alice, bob]) {
       await page.waitForFunction(
-        () => [...document.querySelectorAll('[data-column-key="in_progress"] .card-slot')]
+        () => Array.from(document.querySelectorAll('[data-column-key="in_progress"] .card-slot'))
           .map((slot) => ({ y: new DOMMatrix(getComputedStyle(slot).transform).m42, title: slot.querySelector('.card-title')!.textContent! }))
           .sort((a, b) => a.y - b.y)
           .map((s) => s.title)
