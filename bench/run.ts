@@ -13,6 +13,9 @@
  *   get-by-id, Unix socket  PostgreSQL only: the same gets through PostgreSQL's Unix socket instead
  *                   of TCP on 127.0.0.1 (informative: what a co-located database gains)
  *   create     POST /xapi2/data/card                       (at the end of a ~1,000-card column)
+ *   moves into a 3,000-card column  PATCH /xapi2/data/card/:id {status, position}, one client, each
+ *                   move just before the same card so the column is respaced every ~30 moves
+ *                   (bench/moves.ts: a small database of its own per store, not the seed)
  *
  * Each server runs in a child process of its own (the prodboard ones are the real `prodboard serve`,
  * with --db FILE and with --database-url URL), autocannon runs here. Measurements are interleaved
@@ -29,7 +32,8 @@
  * socket is there; "" skips it): get-by-id is measured a second time on a third server that reaches
  * the same database through the socket, as a deployment with PostgreSQL on the same machine would,
  * BENCH_PROFILE=1 (CPU-profile the prodboard children: bench/results/profiles/),
- * BENCH_ONLY=get,getsock,list,list1,listnc,create,prodmcp,web (run only those).
+ * BENCH_MOVES (200: moves timed per store),
+ * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,web (run only those).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -43,6 +47,7 @@ import { load, spawnServer, type LoadResult, type RequestSpec, type Server } fro
 import { cpuMeter, waitForQuiet, type CpuShare } from './cpu.js';
 import { summarizeProfile } from './profile.js';
 import { runOptionalBench, type OptionalBench } from './optional.js';
+import { measureMoves, MOVES_COLUMN, type MovesResult } from './moves.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -53,6 +58,7 @@ const WARMUP = env('BENCH_WARMUP', 2);
 const CONNECTIONS = env('BENCH_CONNECTIONS', 10);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const INPROCESS_N = env('BENCH_INPROCESS_N', 500);
+const MOVES = env('BENCH_MOVES', 200);
 const QUIET_WAIT = env('BENCH_QUIET_WAIT', 60);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
@@ -131,6 +137,18 @@ async function main() {
     Object.assign(json, stores);
     for (const t of stores.summary.targets) verdicts.push(verdictLine(t));
   } else log('BENCH_ONLY names no store measurement: skipping the stores');
+
+  if (wanted('moves')) {
+    await waitForQuiet(QUIET_WAIT);
+    const moves: Partial<Record<StoreKey, MovesResult>> = {};
+    for (const key of STORE_KEYS) {
+      const r = (moves[key] = await measureMoves(key, MOVES, PRODBOARD));
+      const line = `moves into a ${MOVES_COLUMN.toLocaleString('en')}-card column ${STORES[key].label}: p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  (${r.moves} moves, ${r.respaces} respaces, ${r.events} events)`;
+      log(line);
+      verdicts.push(line);
+    }
+    json.moves = moves;
+  }
 
   const extras: OptionalBench[] = [
     { key: 'prodmcp', file: './prodmcp-bench.js', run: 'runProdmcpBench', format: 'formatProdmcpBench' },

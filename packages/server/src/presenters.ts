@@ -69,7 +69,10 @@ export function presentAccessToken(row: AccessTokenRow) {
   };
 }
 
-/** One activity event. */
+/**
+ * One activity event. A `respace` (one per respaced column) names the card whose move needed it and
+ * carries the new order in `changes.order[1]`: `{board_id, status, ids, positions, versions}`.
+ */
 export function presentActivity(row: ActivityRow) {
   return {
     seq: row.seq,

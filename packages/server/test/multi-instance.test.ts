@@ -419,6 +419,7 @@ describe('two instances on one PostgreSQL database', () => {
         r.ids.forEach((id, i) => {
           assert.equal(state.get(id)!.status, r.status, `seq ${e.seq}: respace of ${r.status} names ${id}, which the activity puts in ${state.get(id)!.status}`);
           state.get(id)!.position = r.positions[i];
+          afters.set(id, [...(afters.get(id) ?? []), r.positions[i]]);
         });
         continue;
       }
@@ -438,7 +439,7 @@ describe('two instances on one PostgreSQL database', () => {
       for (const c of await list(status, 0)) assert.deepEqual(state.get(c.id), { status, position: c.data.position }, `card ${c.id} is where the activity says`);
     }
     for (const [id, positions] of ackedPositions) {
-      for (const p of positions) assert.ok(p === initial.get(id)!.position || afters.get(id)?.includes(p), `the acknowledged position ${p} of ${id} is recorded`);
+      for (const p of positions) assert.ok(p === initial.get(id)!.position || afters.get(id)?.includes(p), `the acknowledged position ${p} of ${id} is one the activity gave it`);
     }
   });
 });

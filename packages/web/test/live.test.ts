@@ -68,6 +68,30 @@ describe('live updates', () => {
     await Promise.all([card(alice, 'Delta, renamed by an assistant').locator('.pill-critical').waitFor(), card(bob, 'Delta, renamed by an assistant').waitFor()]);
   });
 
+  test('when a move respaces a column, open boards show the new order (one respace event, no version bumps)', async () => {
+    const api = env.owner.api;
+    const add = async (title: string) => (await api.post('/xapi2/data/card', { body: { title, board_id: boardId, status: 'in_progress' } })).body;
+    const [foxtrot, golf, hotel] = [await add('Foxtrot'), await add('Golf'), await add('Hotel')];
+    // Golf parks a hair below Foxtrot; Hotel then asks for Foxtrot's place: the gap is too small to split.
+    assert.equal((await api.patch(`/xapi2/data/card/${golf.id}`, { body: { position: foxtrot.data.position - 1e-7 } })).status, 200);
+    const moved = await api.patch(`/xapi2/data/card/${hotel.id}`, { body: { position: foxtrot.data.position } });
+    assert.equal(moved.status, 200);
+    const listed = (await api.get('/xapi2/data/card', { query: { data__board_id: boardId, data__status: 'in_progress' } })).body.data;
+    assert.deepEqual(listed.map((c: { data: { title: string } }) => c.data.title), ['Golf', 'Hotel', 'Foxtrot']);
+    assert.equal(listed.find((c: { id: string }) => c.id === foxtrot.id).version, foxtrot.version, 'the respace did not bump Foxtrot');
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(
+        () => Array.from(document.querySelectorAll('[data-column-key="in_progress"] .card-slot'))
+          .map((slot) => ({ y: new DOMMatrix(getComputedStyle(slot).transform).m42, title: slot.querySelector('.card-title')!.textContent! }))
+          .sort((a, b) => a.y - b.y)
+          .map((s) => s.title)
+          .join(',') === 'Golf,Hotel,Foxtrot',
+        undefined,
+        { timeout: 5000 },
+      ).catch(async () => assert.fail(`the board shows ${(await columnTitles(page, 'in_progress')).join(', ')}, not Golf, Hotel, Foxtrot`));
+    }
+  });
+
   test('two people moving the same card: the later move is refused, said so, and both boards agree', async () => {
     // Hold Bob's move until Alice's has landed, so Bob's copy of the card is stale when it reaches the server.
     let release!: () => void;

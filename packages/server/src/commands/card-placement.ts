@@ -70,8 +70,10 @@ export async function lockCardColumns(ctx: CommandContext, id: string, input: Va
   if (!current || current.is_deleted) return;
   const next: ObjectRow = { ...current, data: { ...current.data, ...input.set } };
   for (const key of input.clear) delete next.data[key];
+  // A move within its column (position only) goes nowhere else: no need to read the board.
+  const leaving = ['status', 'board_id'].some((key) => key in input.set || input.clear.includes(key));
   try {
-    await settleColumn(ctx, next, 'status' in input.set);
+    if (leaving) await settleColumn(ctx, next, 'status' in input.set);
   } catch (err) {
     if (err instanceof AppError) return;
     throw err;

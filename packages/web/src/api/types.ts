@@ -110,6 +110,19 @@ export interface ActivityEvent {
   object: StoredObject | null;
 }
 
+/**
+ * What a `respace` event's `changes.order[1]` holds: the server rewrote a column's positions to even
+ * steps (keeping their order and the cards' versions). Each named card, at that version, is now at
+ * the matching position.
+ */
+export interface RespacedColumn {
+  board_id: string | null;
+  status: string;
+  ids: string[];
+  positions: number[];
+  versions: number[];
+}
+
 /** The error body every failed call returns. */
 export interface ErrorBody {
   detail: string;

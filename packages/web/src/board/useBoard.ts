@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.js';
-import type { Board, Card } from '../api/types.js';
+import type { ActivityEvent, Board, Card, RespacedColumn } from '../api/types.js';
 import { live } from '../live/live.js';
 import { afterPaint, columnPage, loadFirstPages, peekPreloaded, takePreloaded, type FirstPages } from './loading.js';
 import { isNewer } from './objects.js';
@@ -41,6 +41,9 @@ export function useBoard(boardId: string): BoardData {
   const cards = useRef<Map<string, Card>>(undefined as never);
   cards.current ??= new Map(preloaded ? [...preloaded.pages.values()].flatMap((p) => p.data.map((c) => [c.id, c] as const)) : []);
   const tombstones = useRef(new Map<string, number>());
+  // Positions from respace events, by card: a respace keeps versions, so a copy of the same version
+  // that arrives later (a page read before the respace) takes its position from here.
+  const respaced = useRef(new Map<string, { version: number; position: number }>());
   const [board, setBoard] = useState<Board | undefined>(preloaded?.board);
   const [tick, setTick] = useState(0);
   const [painted, setPainted] = useState(!!preloaded);
@@ -61,7 +64,8 @@ export function useBoard(boardId: string): BoardData {
 
   /** Keeps a copy if it is newer than what is known; true when the card map changed. */
   const keep = useCallback(
-    (card: Card, force: boolean): boolean => {
+    (incoming: Card, force: boolean): boolean => {
+      let card = incoming;
       const map = cards.current;
       const current = map.get(card.id);
       if (!force) {
@@ -69,6 +73,9 @@ export function useBoard(boardId: string): BoardData {
         const tomb = tombstones.current.get(card.id);
         if (tomb !== undefined && card.version <= tomb) return false;
       }
+      const spaced = respaced.current.get(card.id);
+      if (spaced && card.version > spaced.version) respaced.current.delete(card.id);
+      else if (spaced && card.version === spaced.version) card = { ...card, data: { ...card.data, position: spaced.position } };
       const belongs = !card.is_deleted && !card.is_archived && card.data.board_id === boardId;
       if (belongs) {
         map.set(card.id, card);
@@ -87,6 +94,25 @@ export function useBoard(boardId: string): BoardData {
       if (keep(card, force)) bump();
     },
     [keep, bump],
+  );
+
+  /** A column of this board was respaced: each card still at the respaced version moves to its new position. */
+  const applyRespace = useCallback(
+    (event: ActivityEvent) => {
+      const order = event.changes.order?.[1] as unknown as RespacedColumn | undefined;
+      if (!order || order.board_id !== boardId) return;
+      let changed = false;
+      order.ids.forEach((id, i) => {
+        const spaced = { version: order.versions[i], position: order.positions[i] };
+        respaced.current.set(id, spaced);
+        const card = cards.current.get(id);
+        if (!card || card.version !== spaced.version || card.data.status !== order.status || card.data.position === spaced.position) return;
+        cards.current.set(id, { ...card, data: { ...card.data, position: spaced.position } });
+        changed = true;
+      });
+      if (changed) bump();
+    },
+    [boardId, bump],
   );
 
   const previewCard = useCallback(
@@ -109,6 +135,7 @@ export function useBoard(boardId: string): BoardData {
     if (!shown) {
       cards.current = new Map();
       tombstones.current = new Map();
+      respaced.current = new Map();
       setPainted(false);
     }
     setComplete(false);
@@ -158,12 +185,13 @@ export function useBoard(boardId: string): BoardData {
           setGeneration((g) => g + 1);
           return;
         }
+        if (message.event.action === 'respace') applyRespace(message.event);
         const object = message.event.object;
         if (!object) return;
         if (object.type === 'card') applyCard(object as unknown as Card);
         else if (object.type === 'board' && object.id === boardId) applyBoard(object as unknown as Board);
       }),
-    [boardId, applyBoard, applyCard],
+    [boardId, applyBoard, applyCard, applyRespace],
   );
 
   const columnKeys = board?.data.columns;

@@ -780,11 +780,17 @@ export class PostgresStore implements Store {
   }
 
   async respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace> {
-    // One statement, so the ranks and the writes agree. A card that leaves the column while this
+    // One statement, so the ranks and the writes agree; cards already at their rank's step are left
+    // as they are (after a respace near the end of a column, most are). A card that leaves the column while this
     // waits for its row lock is re-checked against the WHERE after its move commits (READ COMMITTED
     // re-evaluates an updated row) and skipped: its rank just leaves a gap. Cards cannot enter the
     // column meanwhile: every placement into it holds the column's lock, as the caller does.
+    // The re-check is spelled with IS NOT DISTINCT FROM, which no index serves, so the rows are found
+    // by primary key from the ranks: with the column index on both sides the planner, estimating one
+    // row each, joined them in a nested loop (3,000 × 3,000 comparisons: 5 s for 3,000 cards).
     const where = columnWhere(column, 4);
+    const stillThere = `o.workspace_id IS NOT DISTINCT FROM $4 AND o.type IS NOT DISTINCT FROM 'card' AND o.is_deleted IS NOT DISTINCT FROM false
+      AND (o.data->>'board_id') IS NOT DISTINCT FROM $${4 + where.params.length} AND (o.data->>'status') IS NOT DISTINCT FROM $${5 + where.params.length}`;
     const pos = pgField('position', true);
     const rows = await this.rows<{ id: string; version: number | null; position: number }>(
       `WITH ranked AS MATERIALIZED (
@@ -793,12 +799,12 @@ export class PostgresStore implements Store {
                UNION ALL SELECT $1::text COLLATE "C", $2::float8, 0) c
        ), updated AS (
          UPDATE objects o SET data = jsonb_set(o.data, '{position}', to_jsonb(r.position))
-         FROM ranked r WHERE o.id = r.id AND o.id <> $1 AND ${where.sql}
+         FROM ranked r WHERE o.id = r.id AND o.id <> $1 AND ((o.data->>'position')::float8) IS DISTINCT FROM r.position AND ${stillThere}
          RETURNING o.id, o.version, r.position
        )
        SELECT id, version, position FROM updated
        UNION ALL SELECT id, NULL, position FROM ranked WHERE id = $1`,
-      [moverId, before, step, ...where.params],
+      [moverId, before, step, ...where.params, column.boardId, column.status],
     );
     rows.sort((x, y) => x.position - y.position);
     const respaced = rows.filter((r) => r.id !== moverId);

@@ -596,8 +596,10 @@ export class SqliteStore implements Store {
   }
 
   async respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace> {
-    // One UPDATE ranks and writes the column (SQLite runs one writer at a time, so the mover's slot,
-    // counted first, is the one the ranks leave free).
+    // One UPDATE ranks and writes the column (cards already at their rank's step are left alone). SQLite runs one writer at a time, so the ranked rows are
+    // the column's when they are written (no re-check needed: with the column's terms repeated on
+    // `objects` SQLite scanned the ranks once per row, 1.1 s for 3,000 cards), and the mover's slot,
+    // counted first, is the one the ranks leave free.
     const pos = fieldExpr('position');
     const column3 = [column.workspaceId, column.boardId, column.status] as SqlValue[];
     const below = this.get<{ n: number }>(
@@ -611,9 +613,9 @@ export class SqliteStore implements Store {
                UNION ALL SELECT ?, ?, 0)
        )
        UPDATE objects SET data = json_set(data, '$.position', ranked.position)
-       FROM ranked WHERE objects.id = ranked.id AND objects.id <> ? AND ${columnWhere}
+       FROM ranked WHERE objects.id = ranked.id AND objects.id <> ? AND json_extract(objects.data, '$.position') IS NOT ranked.position
        RETURNING objects.id AS id, objects.version AS version, ${fieldExpr('position').replace('data', 'objects.data')} AS position`,
-      step, ...column3, moverId, moverId, before, moverId, ...column3,
+      step, ...column3, moverId, moverId, before, moverId,
     );
     rows.sort((x, y) => x.position - y.position);
     return { position: (below + 1) * step, ids: rows.map((r) => r.id), positions: rows.map((r) => r.position), versions: rows.map((r) => r.version) };
