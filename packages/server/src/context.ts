@@ -3,7 +3,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Role, Scopes } from '@prodboard/shared';
-import type { Store, WorkspaceRow } from './store/types.js';
+import type { StoreTx, WorkspaceRow } from './store/types.js';
 
 /** How the actor authenticated: a login session or a personal access token with scopes. */
 export type Credential = { kind: 'session'; sessionId: string } | { kind: 'pat'; tokenId: string; scopes: Scopes };
@@ -18,14 +18,14 @@ export interface Actor {
 
 /** What a command needs: the transaction it writes in, the actor it writes for, and the time. */
 export interface CommandContext {
-  store: Store;
+  store: StoreTx;
   actor: Actor;
   /** One timestamp for the whole command, so every row it writes agrees. */
   now: string;
 }
 
 /** A command context over a transaction. */
-export function commandContext(store: Store, actor: Actor): CommandContext {
+export function commandContext(store: StoreTx, actor: Actor): CommandContext {
   return { store, actor, now: new Date().toISOString() };
 }
 

@@ -2,7 +2,7 @@
 import { AppError, ROLES, listWords, type Role } from '@prodboard/shared';
 import { newId } from '../context.js';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../auth/passwords.js';
-import type { Store, UserRow, WorkspaceRow } from '../store/types.js';
+import type { AccountsRepo, Store, StoreTx, UserRow, WorkspaceRow } from '../store/types.js';
 
 /** The workspace used when none is named. */
 export const DEFAULT_WORKSPACE = 'default';
@@ -38,7 +38,7 @@ export function checkNewUser(input: NewUser): { email: string; name: string; rol
 }
 
 /** Finds or creates the workspace with that slug. */
-export async function ensureWorkspace(store: Store, slug: string, now: string): Promise<WorkspaceRow> {
+export async function ensureWorkspace(store: AccountsRepo, slug: string, now: string): Promise<WorkspaceRow> {
   const existing = await store.getWorkspaceBySlug(slug);
   if (existing) return existing;
   const row: WorkspaceRow = { id: newId(), slug, name: slug === DEFAULT_WORKSPACE ? 'Default' : slug, created_at: now };
@@ -50,7 +50,7 @@ export async function ensureWorkspace(store: Store, slug: string, now: string): 
 export async function userCreator(
   store: Store,
   input: NewUser,
-  guard?: (tx: Store) => Promise<void>,
+  guard?: (tx: StoreTx) => Promise<void>,
 ): Promise<{ user: UserRow; workspace: WorkspaceRow; role: Role }> {
   const { email, name, role, slug } = checkNewUser(input);
   const passwordHash = await hashPassword(input.password);

@@ -9,7 +9,7 @@ import { generateToken, hashToken } from '../auth/tokens.js';
 import { presentActor } from '../presenters.js';
 import { sessionCreator } from '../commands/session-creator.js';
 import { userCreator } from '../commands/user-creator.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreTx } from '../store/types.js';
 
 const SETTING = 'setup_token_hash';
 
@@ -36,7 +36,7 @@ export function setupRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
       if (typeof body.token !== 'string') throw invalid();
       const presented = hashToken(body.token);
-      const claim = async (tx: Store) => {
+      const claim = async (tx: StoreTx) => {
         await tx.lockKey('setup');
         const stored = await tx.getSetting(SETTING);
         if (!stored || !sameHash(presented, stored) || (await tx.countUsers()) > 0) throw invalid();

@@ -223,23 +223,19 @@ export interface ColumnRespace {
   versions: number[];
 }
 
-/** The store. Every method is workspace-scoped where data is. */
-export interface Store {
-  /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
-  readonly description: string;
-  /** Runs `fn` in one transaction; everything it does commits or rolls back together. */
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
-  /** One trivial round trip: throws when the database cannot be reached (readiness checks). */
-  ping(): Promise<void>;
-  /** Applies pending migrations; returns the versions applied. */
-  migrate(): Promise<number[]>;
-  close(): Promise<void>;
-
-  // Settings (one-time setup token and the like).
+/**
+ * The store in groups (repositories). `Store` is all of them and its lifecycle; `StoreTx`, what a
+ * transaction's handle offers, is all of them only. Every method is workspace-scoped where data is.
+ * The plain CRUD is written once over both dialects (sql/sql-store.ts and the repositories beside it).
+ */
+/** Settings (one-time setup token and the like). */
+export interface SettingsRepo {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string | null): Promise<void>;
+}
 
-  // Workspaces, users and memberships.
+/** Workspaces, users and memberships. */
+export interface AccountsRepo {
   countUsers(): Promise<number>;
   insertWorkspace(row: WorkspaceRow): Promise<void>;
   getWorkspace(id: string): Promise<WorkspaceRow | undefined>;
@@ -255,8 +251,10 @@ export interface Store {
   listMemberships(userId: string): Promise<MembershipRow[]>;
   /** The workspace's members with name and email, oldest membership first. */
   listMembers(workspaceId: string): Promise<MemberRow[]>;
+}
 
-  // Invitations (one-time invite links).
+/** Invitations (one-time invite links). */
+export interface InvitationsRepo {
   insertInvitation(row: InvitationRow): Promise<void>;
   getInvitation(workspaceId: string, id: string): Promise<InvitationRow | undefined>;
   getInvitationByHash(tokenHash: string): Promise<InvitationRow | undefined>;
@@ -266,8 +264,10 @@ export interface Store {
   acceptInvitation(id: string, userId: string, at: string): Promise<boolean>;
   /** Marks a pending invitation revoked; false when it was already accepted or revoked. */
   revokeInvitation(id: string, at: string): Promise<boolean>;
+}
 
-  // Sessions and personal access tokens.
+/** Sessions, personal access tokens and the credential read of authentication. */
+export interface CredentialsRepo {
   insertSession(row: SessionRow): Promise<void>;
   /** Shortens a session's life (after rotation, for requests already in flight). */
   expireSession(id: string, expiresAt: string): Promise<void>;
@@ -293,15 +293,19 @@ export interface Store {
   getCredential(kind: 'pat' | 'session', tokenHash: string): Promise<CredentialRecord | undefined>;
   touchAccessToken(id: string, at: string): Promise<void>;
   revokeAccessToken(id: string, at: string): Promise<void>;
+}
 
+export interface LocksRepo {
   /**
    * Serialises transactions that touch the same named thing (a card column, an idempotency key)
    * until the transaction ends. SQLite's writes are already serial; PostgreSQL takes an advisory lock.
    * Throws outside a transaction on both.
    */
   lockKey(name: string): Promise<void>;
+}
 
-  // Objects.
+/** Objects (boards, cards). */
+export interface ObjectsRepo {
   getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   /** An object already presented as JSON (see presentObject), for GET responses. */
   getObjectJson(workspaceId: string, type: string, id: string): Promise<ObjectJson | undefined>;
@@ -322,8 +326,10 @@ export interface Store {
   listTrash(workspaceId: string, types: string[], limit: number, offset: number): Promise<ListPage>;
   /** Objects trashed together with `id` (a board's cards). */
   listDeletedWith(workspaceId: string, id: string): Promise<ObjectRow[]>;
+}
 
-  // Card positions within a column.
+/** Card positions within a column. */
+export interface PositionsRepo {
   /** The largest position in the column, or undefined when it is empty. */
   maxPosition(column: ColumnRef, excludeId?: string): Promise<number | undefined>;
   /** The nearest positions strictly below and at-or-above `position` (excluding one card). */
@@ -338,33 +344,32 @@ export interface Store {
   respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace>;
   /** Counts live cards of a board whose status is one of `statuses`. */
   countCardsInStatuses(workspaceId: string, boardId: string, statuses: string[]): Promise<number>;
+}
 
-  // Activity (audit trail and outbox).
+/** Activity (audit trail and outbox); listening to it is the store's (`subscribeActivity`). */
+export interface ActivityRepo {
   /**
    * Records an event; listeners hear of it once its transaction commits (outside a transaction it
    * is a transaction of its own). Every write to an object records one: list pages are cached for
    * as long as a workspace's latest seq stays the same.
    */
   insertActivity(row: NewActivity): Promise<number>;
-  /**
-   * Calls `listener` after each commit that recorded activity in a workspace (on PostgreSQL, for
-   * commits of every instance). Returns the unsubscribe function.
-   */
-  subscribeActivity(listener: ActivityListener): () => void;
-  /** Connection use, read at each /metrics scrape (cheap: counters only, no query). */
-  poolStats?(): PoolStats[];
   listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
   /** The workspace's newest activity seq (0 when there is none): where a fresh live stream starts. */
   latestActivitySeq(workspaceId: string): Promise<number>;
   /** The seq of the first activity at or after a time (for `since=<ISO time>`). */
   activitySeqAt(workspaceId: string, at: string): Promise<number>;
+}
 
-  // Idempotency keys for POST.
+/** Idempotency keys for POST. */
+export interface IdempotencyRepo {
   getIdempotency(workspaceId: string, userId: string, key: string): Promise<IdempotencyRow | undefined>;
   putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow): Promise<void>;
   pruneIdempotency(before: string): Promise<void>;
+}
 
-  // Login rate limiting (held in the database so it holds across instances).
+/** Login rate limiting (held in the database so it holds across instances). */
+export interface LoginFailuresRepo {
   recordLoginFailure(key: string, at: number): Promise<void>;
   /** The key's failures at or after `since`: how many, and the oldest and newest times. */
   countLoginFailures(key: string, since: number): Promise<{ count: number; oldest?: number; newest?: number }>;
@@ -373,11 +378,39 @@ export interface Store {
   clearLoginFailures(key: string): Promise<void>;
   /** Takes back one recorded attempt (a login that succeeded). */
   forgetLoginFailure(key: string, at: number): Promise<void>;
+}
 
-  // Client telemetry, bounded.
+/** Client telemetry, bounded, and the sweep of what expired. */
+export interface HousekeepingRepo {
   insertAnalytics(rows: Array<{ received_at: string; device_id: string | null; type: string; payload: string }>, keep: number): Promise<void>;
   countAnalytics(): Promise<number>;
 
   /** Deletes up to `limits.batch` rows per table beyond the limits (store/sweeper.ts calls it until done). */
   sweep(limits: SweepLimits): Promise<SweepCounts>;
+}
+
+/** What a transaction's handle offers: every repository, and nothing that opens, ends or listens to the store. */
+export interface StoreTx
+  extends SettingsRepo, AccountsRepo, InvitationsRepo, CredentialsRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
+    IdempotencyRepo, LoginFailuresRepo, HousekeepingRepo {
+  /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
+  readonly description: string;
+}
+
+/** The store: every repository, outside a transaction, and the store's lifecycle. */
+export interface Store extends StoreTx {
+  /** Runs `fn` in one transaction; everything it does commits or rolls back together. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** One trivial round trip: throws when the database cannot be reached (readiness checks). */
+  ping(): Promise<void>;
+  /** Applies pending migrations; returns the versions applied. */
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+  /**
+   * Calls `listener` after each commit that recorded activity in a workspace (on PostgreSQL, for
+   * commits of every instance). Returns the unsubscribe function.
+   */
+  subscribeActivity(listener: ActivityListener): () => void;
+  /** Connection use, read at each /metrics scrape (cheap: counters only, no query). */
+  poolStats?(): PoolStats[];
 }

@@ -6,8 +6,7 @@
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, ObjectJson, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, SessionRow, Store, StoreTx, SweepCounts, SweepLimits,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -16,7 +15,9 @@ import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
-import { emailKey, emailKeysFor } from '../email.js';
+import { emailKeysFor } from '../email.js';
+import { numbered, type Executor } from '../sql/executor.js';
+import { SqlStoreBase } from '../sql/sql-store.js';
 import { PreparedStatements, prepared } from './statements.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { STATEMENT_CACHE_SIZE } from '../lru.js';
@@ -161,7 +162,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): P
 }
 
 /** The PostgreSQL implementation of the store. */
-export class PostgresStore implements Store {
+export class PostgresStore extends SqlStoreBase implements Store {
   private readonly pending: Array<[string, number]> = [];
   /** Workspaces whose activity lock this transaction holds. */
   private readonly activityLocked = new Set<string>();
@@ -174,7 +175,18 @@ export class PostgresStore implements Store {
     readonly description: string,
     /** The transaction this handle belongs to; undefined for the store itself. */
     private readonly tx?: TxMark,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** The repositories' executor (sql/executor.ts): their `?` placeholders numbered, statements named. */
+  protected readonly sql: Executor = {
+    all: (sql, params = []) => this.rows(numbered(sql), params),
+    get: (sql, params = []) => this.one(numbered(sql), params),
+    run: (sql, params = []) => this.exec(numbered(sql), params),
+    changeCredentials: (sql, params = []) => this.credentialWrite(numbered(sql), params),
+    rowId: 'ctid',
+  };
 
   /**
    * Whether a call may run now (see transaction-guard.ts): a handle only while its transaction is
@@ -247,7 +259,7 @@ export class PostgresStore implements Store {
     return (await this.query(sql, params)).rowCount ?? 0;
   }
 
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.tx !== undefined) {
       if (this.tx.ended) throw transactionEnded('transaction');
       return fn(this);
@@ -434,120 +446,12 @@ export class PostgresStore implements Store {
 
   // Settings
 
-  async getSetting(key: string) {
-    return (await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value;
-  }
-
-  async setSetting(key: string, value: string | null) {
-    if (value === null) await this.exec('DELETE FROM settings WHERE key = $1', [key]);
-    else await this.exec('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
-  }
-
   // Workspaces, users, memberships
 
-  async countUsers() {
-    return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM users'))!.n);
-  }
-
-  async insertWorkspace(row: WorkspaceRow) {
-    await this.exec('INSERT INTO workspaces (id, slug, name, created_at) VALUES ($1, $2, $3, $4)', [row.id, row.slug, row.name, row.created_at]);
-  }
-
-  async getWorkspace(id: string) {
-    return this.one<WorkspaceRow>('SELECT * FROM workspaces WHERE id = $1', [id]);
-  }
-
-  async getWorkspaceBySlug(slug: string) {
-    return this.one<WorkspaceRow>('SELECT * FROM workspaces WHERE slug = $1', [slug]);
-  }
-
-  async insertUser(row: UserRow) {
-    await this.exec(
-      'INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [row.id, row.email, emailKey(row.email), row.name, row.password_hash, row.created_at, row.updated_at],
-    );
-  }
-
-  async getUser(id: string) {
-    return this.one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
-  }
-
-  async getUserByEmail(email: string) {
-    return this.one<UserRow>('SELECT id, email, name, password_hash, created_at, updated_at FROM users WHERE email_key = $1', [emailKey(email)]);
-  }
-
-  async updateUserPassword(id: string, passwordHash: string, at: string) {
-    await this.credentialWrite('UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3', [passwordHash, at, id]);
-  }
-
-  async upsertMembership(row: MembershipRow) {
-    await this.credentialWrite(
-      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
-      [row.workspace_id, row.user_id, row.role, row.created_at],
-    );
-  }
-
-  async getMembership(workspaceId: string, userId: string) {
-    return this.one<MembershipRow>('SELECT * FROM memberships WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
-  }
-
-  async listMemberships(userId: string) {
-    return this.rows<MembershipRow>('SELECT * FROM memberships WHERE user_id = $1 ORDER BY created_at, workspace_id', [userId]);
-  }
-
-
-  async listMembers(workspaceId: string) {
-    return this.rows<MemberRow>(
-      `SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
-       FROM memberships m JOIN users u ON u.id = m.user_id
-       WHERE m.workspace_id = $1 ORDER BY m.created_at, m.user_id`,
-      [workspaceId],
-    );
-  }
 
   // Invitations
 
-  async insertInvitation(row: InvitationRow) {
-    await this.exec(
-      `INSERT INTO invitations (id, workspace_id, token_hash, role, email, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [row.id, row.workspace_id, row.token_hash, row.role, row.email, row.created_by, row.created_at, row.expires_at, row.accepted_at, row.accepted_by, row.revoked_at],
-    );
-  }
-
-  async getInvitation(workspaceId: string, id: string) {
-    return this.one<InvitationRow>('SELECT * FROM invitations WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
-  }
-
-  async getInvitationByHash(tokenHash: string) {
-    return this.one<InvitationRow>('SELECT * FROM invitations WHERE token_hash = $1', [tokenHash]);
-  }
-
-  async listPendingInvitations(workspaceId: string) {
-    return this.rows<InvitationRow>(
-      'SELECT * FROM invitations WHERE workspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
-      [workspaceId],
-    );
-  }
-
-  async acceptInvitation(id: string, userId: string, at: string) {
-    return (await this.exec('UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL', [at, userId, id])) === 1;
-  }
-
-  async revokeInvitation(id: string, at: string) {
-    return (await this.exec('UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL', [at, id])) === 1;
-  }
-
   // Sessions and tokens
-
-  async insertSession(row: SessionRow) {
-    await this.exec(
-      `INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at, family_id, parent_id, renewed_at, renewal_salt)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at, row.family_id, row.parent_id, row.renewed_at, row.renewal_salt],
-    );
-  }
 
   async renewSession(parent: SessionRow, successor: SessionRow, at: string): Promise<'renewed' | 'already' | 'ended'> {
     if (!this.inTransaction) return this.transaction((tx) => tx.renewSession(parent, successor, at));
@@ -589,22 +493,6 @@ export class PostgresStore implements Store {
     await this.credentialWrite('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 
-  async insertAccessToken(row: AccessTokenRow) {
-    await this.exec(
-      `INSERT INTO access_tokens (id, token_hash, prefix, name, user_id, workspace_id, scopes, created_at, expires_at, last_used_at, revoked_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [row.id, row.token_hash, row.prefix, row.name, row.user_id, row.workspace_id, JSON.stringify(row.scopes), row.created_at, row.expires_at, row.last_used_at, row.revoked_at],
-    );
-  }
-
-
-  async getAccessToken(id: string) {
-    return this.one<AccessTokenRow>('SELECT * FROM access_tokens WHERE id = $1', [id]);
-  }
-
-  async listAccessTokens(userId: string, workspaceId: string) {
-    return this.rows<AccessTokenRow>('SELECT * FROM access_tokens WHERE user_id = $1 AND workspace_id = $2 ORDER BY created_at DESC, id DESC', [userId, workspaceId]);
-  }
 
   async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
     this.startListening();
@@ -615,10 +503,6 @@ export class PostgresStore implements Store {
   async touchAccessToken(id: string, at: string) {
     await this.exec('UPDATE access_tokens SET last_used_at = $1 WHERE id = $2', [at, id]);
     this.shared.credentials.touched(id, at);
-  }
-
-  async revokeAccessToken(id: string, at: string) {
-    await this.credentialWrite('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2', [at, id]);
   }
 
   // Objects
@@ -870,50 +754,7 @@ export class PostgresStore implements Store {
 
   // Idempotency
 
-  async getIdempotency(workspaceId: string, userId: string, key: string) {
-    return this.one<IdempotencyRow>(
-      'SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE workspace_id = $1 AND user_id = $2 AND key = $3',
-      [workspaceId, userId, key],
-    );
-  }
-
-  async putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow) {
-    await this.exec(
-      'INSERT INTO idempotency_keys (workspace_id, user_id, key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [workspaceId, userId, key, row.request_hash, row.status, row.response, row.created_at],
-    );
-  }
-
-  async pruneIdempotency(before: string) {
-    await this.exec('DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
-  }
-
   // Login failures
-
-  async recordLoginFailure(key: string, at: number) {
-    await this.exec('INSERT INTO login_failures (key, at) VALUES ($1, $2)', [key, at]);
-  }
-
-  async countLoginFailures(key: string, since: number) {
-    const row = (await this.one<{ n: number; oldest: number | null; newest: number | null }>(
-      'SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM login_failures WHERE key = $1 AND at >= $2',
-      [key, since],
-    ))!;
-    return { count: Number(row.n), oldest: row.oldest === null ? undefined : Number(row.oldest), newest: row.newest === null ? undefined : Number(row.newest) };
-  }
-
-  async pruneLoginFailures(before: number) {
-    await this.exec('DELETE FROM login_failures WHERE at < $1', [before]);
-  }
-
-  async clearLoginFailures(key: string) {
-    await this.exec('DELETE FROM login_failures WHERE key = $1', [key]);
-  }
-
-  async forgetLoginFailure(key: string, at: number) {
-    // One row: parallel attempts at the same millisecond each counted their own.
-    await this.exec('DELETE FROM login_failures WHERE ctid IN (SELECT ctid FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)', [key, at]);
-  }
 
   // Analytics
 

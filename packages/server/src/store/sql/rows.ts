@@ -9,7 +9,7 @@ import type { AccessTokenRow, CredentialRecord, JsonPage, MemberContext, ObjectR
 export type Row = Record<string, unknown>;
 
 const truthy = (v: unknown) => v === true || v === 1;
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** A stored object from its row. */
 export function toObject(row: Row): ObjectRow {

@@ -10,8 +10,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  AccessTokenRow, ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, IdempotencyRow, InvitationRow, JsonPage, ListPage, MemberRow, MembershipRow, NewActivity,
-  ObjectListQuery, ObjectRow, SessionRow, Store, SweepCounts, SweepLimits, UserRow, WorkspaceRow,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, SessionRow, Store, StoreTx, SweepCounts, SweepLimits,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -22,7 +21,9 @@ import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTr
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
-import { emailKey, emailKeysFor } from '../email.js';
+import { emailKeysFor } from '../email.js';
+import type { Executor } from '../sql/executor.js';
+import { SqlStoreBase } from '../sql/sql-store.js';
 
 /** One object as presentObject presents it, as JSON written by SQLite (built once: it is asked for on every GET by id). */
 const OBJECT_JSON_SELECT = `SELECT version, is_deleted, ${presentedJsonSql(sqliteDialect)} AS json FROM objects WHERE id = ? AND workspace_id = ? AND type = ?`;
@@ -53,9 +54,6 @@ interface Shared {
 }
 
 
-function toToken(row: Row): AccessTokenRow {
-  return { ...(row as unknown as AccessTokenRow), scopes: JSON.parse(row.scopes as string) };
-}
 
 
 const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
@@ -77,7 +75,7 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
 }
 
 /** The SQLite implementation of the store. */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqlStoreBase implements Store {
   /** Activity recorded in this transaction, announced after COMMIT. */
   private readonly pending: Array<[string, number]> = [];
   /** This transaction changed a token, session, user or membership: cached credentials go at commit. */
@@ -88,11 +86,26 @@ export class SqliteStore implements Store {
     /** The transaction this handle belongs to; undefined for the store itself. */
     private readonly tx: OpenTransaction | undefined,
     readonly description: string,
-  ) {}
+  ) {
+    super();
+  }
 
   private get inTransaction(): boolean {
     return this.tx !== undefined;
   }
+
+  /** The repositories' executor (sql/executor.ts): each statement runs at the call, synchronously. */
+  protected readonly sql: Executor = {
+    all: async (sql, params = []) => this.all(sql, ...params),
+    get: async (sql, params = []) => this.get(sql, ...params),
+    run: async (sql, params = []) => this.run(sql, ...params).changes,
+    changeCredentials: async (sql, params = []) => {
+      const changes = this.run(sql, ...params).changes;
+      this.credentialWrite();
+      return changes;
+    },
+    rowId: 'rowid',
+  };
 
   /**
    * Whether a call may run now (see transaction-guard.ts): a handle only while its transaction is
@@ -179,7 +192,7 @@ export class SqliteStore implements Store {
     return this.stmt(sql).run(...params);
   }
 
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.tx !== undefined) {
       if (this.tx.ended) throw transactionEnded('transaction');
       return fn(this);
@@ -279,127 +292,12 @@ export class SqliteStore implements Store {
 
   // Settings
 
-  async getSetting(key: string) {
-    return this.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
-  }
-
-  async setSetting(key: string, value: string | null) {
-    if (value === null) this.run('DELETE FROM settings WHERE key = ?', key);
-    else this.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
-  }
-
   // Workspaces, users, memberships
 
-  async countUsers() {
-    return this.get<{ n: number }>('SELECT count(*) AS n FROM users')!.n;
-  }
-
-  async insertWorkspace(row: WorkspaceRow) {
-    this.run('INSERT INTO workspaces (id, slug, name, created_at) VALUES (?, ?, ?, ?)', row.id, row.slug, row.name, row.created_at);
-  }
-
-  async getWorkspace(id: string) {
-    return this.get<WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?', id);
-  }
-
-  async getWorkspaceBySlug(slug: string) {
-    return this.get<WorkspaceRow>('SELECT * FROM workspaces WHERE slug = ?', slug);
-  }
-
-  async insertUser(row: UserRow) {
-    this.run(
-      'INSERT INTO users (id, email, email_key, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      row.id, row.email, emailKey(row.email), row.name, row.password_hash, row.created_at, row.updated_at,
-    );
-  }
-
-  async getUser(id: string) {
-    return this.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
-  }
-
-  async getUserByEmail(email: string) {
-    return this.get<UserRow>('SELECT id, email, name, password_hash, created_at, updated_at FROM users WHERE email_key = ?', emailKey(email));
-  }
-
-  async updateUserPassword(id: string, passwordHash: string, at: string) {
-    this.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', passwordHash, at, id);
-    this.credentialWrite();
-  }
-
-  async upsertMembership(row: MembershipRow) {
-    this.run(
-      `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
-      row.workspace_id, row.user_id, row.role, row.created_at,
-    );
-    this.credentialWrite();
-  }
-
-  async getMembership(workspaceId: string, userId: string) {
-    return this.get<MembershipRow>('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?', workspaceId, userId);
-  }
-
-  async listMemberships(userId: string) {
-    return this.all<MembershipRow>('SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id', userId);
-  }
-
-
-  async listMembers(workspaceId: string) {
-    return this.all<MemberRow>(
-      `SELECT m.workspace_id, m.user_id, m.role, m.created_at, u.email, u.name
-       FROM memberships m JOIN users u ON u.id = m.user_id
-       WHERE m.workspace_id = ? ORDER BY m.created_at, m.user_id`,
-      workspaceId,
-    );
-  }
 
   // Invitations
 
-  async insertInvitation(row: InvitationRow) {
-    this.run(
-      `INSERT INTO invitations (id, workspace_id, token_hash, role, email, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.id, row.workspace_id, row.token_hash, row.role, row.email, row.created_by, row.created_at, row.expires_at,
-      row.accepted_at, row.accepted_by, row.revoked_at,
-    );
-  }
-
-  async getInvitation(workspaceId: string, id: string) {
-    return this.get<InvitationRow>('SELECT * FROM invitations WHERE id = ? AND workspace_id = ?', id, workspaceId);
-  }
-
-  async getInvitationByHash(tokenHash: string) {
-    return this.get<InvitationRow>('SELECT * FROM invitations WHERE token_hash = ?', tokenHash);
-  }
-
-  async listPendingInvitations(workspaceId: string) {
-    return this.all<InvitationRow>(
-      `SELECT * FROM invitations WHERE workspace_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
-       ORDER BY created_at DESC, id DESC`,
-      workspaceId,
-    );
-  }
-
-  async acceptInvitation(id: string, userId: string, at: string) {
-    return this.run(
-      'UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
-      at, userId, id,
-    ).changes === 1;
-  }
-
-  async revokeInvitation(id: string, at: string) {
-    return this.run('UPDATE invitations SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL', at, id).changes === 1;
-  }
-
   // Sessions and tokens
-
-  async insertSession(row: SessionRow) {
-    this.run(
-      `INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, expires_at, family_id, parent_id, renewed_at, renewal_salt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.id, row.token_hash, row.user_id, row.workspace_id, row.created_at, row.expires_at, row.family_id, row.parent_id, row.renewed_at, row.renewal_salt,
-    );
-  }
 
   async renewSession(parent: SessionRow, successor: SessionRow, at: string) {
     // Transactions on the one connection are serial, so the claim and the insert need no lock.
@@ -444,24 +342,6 @@ export class SqliteStore implements Store {
     this.credentialWrite();
   }
 
-  async insertAccessToken(row: AccessTokenRow) {
-    this.run(
-      `INSERT INTO access_tokens (id, token_hash, prefix, name, user_id, workspace_id, scopes, created_at, expires_at, last_used_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.id, row.token_hash, row.prefix, row.name, row.user_id, row.workspace_id, JSON.stringify(row.scopes),
-      row.created_at, row.expires_at, row.last_used_at, row.revoked_at,
-    );
-  }
-
-
-  async getAccessToken(id: string) {
-    const row = this.get('SELECT * FROM access_tokens WHERE id = ?', id);
-    return row && toToken(row);
-  }
-
-  async listAccessTokens(userId: string, workspaceId: string) {
-    return this.all('SELECT * FROM access_tokens WHERE user_id = ? AND workspace_id = ? ORDER BY created_at DESC, id DESC', userId, workspaceId).map(toToken);
-  }
 
   async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
     // One process owns the file, so the cache can always vouch for its generation.
@@ -471,11 +351,6 @@ export class SqliteStore implements Store {
   async touchAccessToken(id: string, at: string) {
     this.run('UPDATE access_tokens SET last_used_at = ? WHERE id = ?', at, id);
     this.shared.credentials.touched(id, at);
-  }
-
-  async revokeAccessToken(id: string, at: string) {
-    this.run('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', at, id);
-    this.credentialWrite();
   }
 
   async lockKey(_name: string) {
@@ -669,51 +544,7 @@ export class SqliteStore implements Store {
 
   // Idempotency
 
-  async getIdempotency(workspaceId: string, userId: string, key: string) {
-    return this.get<IdempotencyRow>(
-      'SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE workspace_id = ? AND user_id = ? AND key = ?',
-      workspaceId, userId, key,
-    );
-  }
-
-  async putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow) {
-    this.run(
-      `INSERT INTO idempotency_keys (workspace_id, user_id, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      workspaceId, userId, key, row.request_hash, row.status, row.response, row.created_at,
-    );
-  }
-
-  async pruneIdempotency(before: string) {
-    this.run('DELETE FROM idempotency_keys WHERE created_at < ?', before);
-  }
-
   // Login failures
-
-  async recordLoginFailure(key: string, at: number) {
-    this.run('INSERT INTO login_failures (key, at) VALUES (?, ?)', key, at);
-  }
-
-  async countLoginFailures(key: string, since: number) {
-    const row = this.get<{ n: number; oldest: number | null; newest: number | null }>(
-      'SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM login_failures WHERE key = ? AND at >= ?',
-      key,
-      since,
-    )!;
-    return { count: row.n, oldest: row.oldest ?? undefined, newest: row.newest ?? undefined };
-  }
-
-  async pruneLoginFailures(before: number) {
-    this.run('DELETE FROM login_failures WHERE at < ?', before);
-  }
-
-  async clearLoginFailures(key: string) {
-    this.run('DELETE FROM login_failures WHERE key = ?', key);
-  }
-
-  async forgetLoginFailure(key: string, at: number) {
-    // One row: parallel attempts at the same millisecond each counted their own.
-    this.run('DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)', key, at);
-  }
 
   // Analytics
 

@@ -1,0 +1,63 @@
+/**
+ * The plain CRUD of both stores, written once: each method hands the store's executor (see
+ * executor.ts) to a repository beside this file. The stores extend this class and keep what truly
+ * differs (transactions, locks, NOTIFY, sessions' renewal, objects, positions, activity, sweeps)
+ * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
+ */
+import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, UserRow, WorkspaceRow } from '../types.js';
+import * as accounts from './accounts.js';
+import type { Executor } from './executor.js';
+import * as idempotency from './idempotency.js';
+import * as invitations from './invitations.js';
+import * as loginFailures from './login-failures.js';
+import * as tokens from './tokens.js';
+
+export abstract class SqlStoreBase {
+  /** This handle's executor: on a transaction's handle, statements run in that transaction. */
+  protected abstract readonly sql: Executor;
+
+  // Settings
+  getSetting(key: string) { return accounts.getSetting(this.sql, key); }
+  setSetting(key: string, value: string | null) { return accounts.setSetting(this.sql, key, value); }
+
+  // Workspaces, users, memberships
+  countUsers() { return accounts.countUsers(this.sql); }
+  insertWorkspace(row: WorkspaceRow) { return accounts.insertWorkspace(this.sql, row); }
+  getWorkspace(id: string) { return accounts.getWorkspace(this.sql, id); }
+  getWorkspaceBySlug(slug: string) { return accounts.getWorkspaceBySlug(this.sql, slug); }
+  insertUser(row: UserRow) { return accounts.insertUser(this.sql, row); }
+  getUser(id: string) { return accounts.getUser(this.sql, id); }
+  getUserByEmail(email: string) { return accounts.getUserByEmail(this.sql, email); }
+  updateUserPassword(id: string, passwordHash: string, at: string) { return accounts.updateUserPassword(this.sql, id, passwordHash, at); }
+  upsertMembership(row: MembershipRow) { return accounts.upsertMembership(this.sql, row); }
+  getMembership(workspaceId: string, userId: string) { return accounts.getMembership(this.sql, workspaceId, userId); }
+  listMemberships(userId: string) { return accounts.listMemberships(this.sql, userId); }
+  listMembers(workspaceId: string) { return accounts.listMembers(this.sql, workspaceId); }
+
+  // Invitations
+  insertInvitation(row: InvitationRow) { return invitations.insertInvitation(this.sql, row); }
+  getInvitation(workspaceId: string, id: string) { return invitations.getInvitation(this.sql, workspaceId, id); }
+  getInvitationByHash(tokenHash: string) { return invitations.getInvitationByHash(this.sql, tokenHash); }
+  listPendingInvitations(workspaceId: string) { return invitations.listPendingInvitations(this.sql, workspaceId); }
+  acceptInvitation(id: string, userId: string, at: string) { return invitations.acceptInvitation(this.sql, id, userId, at); }
+  revokeInvitation(id: string, at: string) { return invitations.revokeInvitation(this.sql, id, at); }
+
+  // Sessions and personal access tokens
+  insertSession(row: SessionRow) { return tokens.insertSession(this.sql, row); }
+  insertAccessToken(row: AccessTokenRow) { return tokens.insertAccessToken(this.sql, row); }
+  getAccessToken(id: string) { return tokens.getAccessToken(this.sql, id); }
+  listAccessTokens(userId: string, workspaceId: string) { return tokens.listAccessTokens(this.sql, userId, workspaceId); }
+  revokeAccessToken(id: string, at: string) { return tokens.revokeAccessToken(this.sql, id, at); }
+
+  // Idempotency keys
+  getIdempotency(workspaceId: string, userId: string, key: string) { return idempotency.getIdempotency(this.sql, workspaceId, userId, key); }
+  putIdempotency(workspaceId: string, userId: string, key: string, row: IdempotencyRow) { return idempotency.putIdempotency(this.sql, workspaceId, userId, key, row); }
+  pruneIdempotency(before: string) { return idempotency.pruneIdempotency(this.sql, before); }
+
+  // Login failures
+  recordLoginFailure(key: string, at: number) { return loginFailures.recordLoginFailure(this.sql, key, at); }
+  countLoginFailures(key: string, since: number) { return loginFailures.countLoginFailures(this.sql, key, since); }
+  pruneLoginFailures(before: number) { return loginFailures.pruneLoginFailures(this.sql, before); }
+  clearLoginFailures(key: string) { return loginFailures.clearLoginFailures(this.sql, key); }
+  forgetLoginFailure(key: string, at: number) { return loginFailures.forgetLoginFailure(this.sql, key, at); }
+}
