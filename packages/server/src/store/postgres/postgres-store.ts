@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, SessionRow, Store, StoreTx, SweepCounts, SweepLimits,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx, SweepCounts, SweepLimits,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -186,6 +186,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
     run: (sql, params = []) => this.exec(numbered(sql), params),
     changeCredentials: (sql, params = []) => this.credentialWrite(numbered(sql), params),
     rowId: 'ctid',
+    least: 'least',
   };
 
   /**
@@ -453,45 +454,6 @@ export class PostgresStore extends SqlStoreBase implements Store {
 
   // Sessions and tokens
 
-  async renewSession(parent: SessionRow, successor: SessionRow, at: string): Promise<'renewed' | 'already' | 'ended'> {
-    if (!this.inTransaction) return this.transaction((tx) => tx.renewSession(parent, successor, at));
-    // The user's session lock orders this with a logout or a password change: a successor is either
-    // inserted before they read the sessions (and ended with them), or sees its parent ended and is not inserted.
-    await this.lockKey(`sessions:${parent.user_id}`);
-    // Cached copies of the parent learn that it has its successor (and skip this next time).
-    const claimed = await this.credentialWrite('UPDATE sessions SET renewed_at = $1 WHERE id = $2 AND renewed_at IS NULL AND expires_at > $1', [at, parent.id]);
-    if (claimed === 1) {
-      await this.insertSession(successor);
-      return 'renewed';
-    }
-    const row = await this.one<{ expires_at: string }>('SELECT expires_at FROM sessions WHERE id = $1', [parent.id]);
-    return row && row.expires_at > at ? 'already' : 'ended';
-  }
-
-  async retireParentSession(id: string, graceUntil: string) {
-    if (!this.inTransaction) return this.transaction((tx) => tx.retireParentSession(id, graceUntil));
-    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = (SELECT parent_id FROM sessions WHERE id = $2)', [graceUntil, id]);
-    await this.exec('UPDATE sessions SET parent_id = NULL WHERE id = $1', [id]);
-  }
-
-  async endSessionChain(id: string, at: string) {
-    if (!this.inTransaction) return this.transaction((tx) => tx.endSessionChain(id, at));
-    const row = await this.one<{ family_id: string; user_id: string }>('SELECT family_id, user_id FROM sessions WHERE id = $1', [id]);
-    if (!row) return;
-    await this.lockKey(`sessions:${row.user_id}`);
-    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE family_id = $2', [at, row.family_id]);
-  }
-
-
-  async expireSession(id: string, expiresAt: string) {
-    await this.credentialWrite('UPDATE sessions SET expires_at = least(expires_at, $1) WHERE id = $2', [expiresAt, id]);
-  }
-
-  async deleteSessions(userId: string) {
-    if (!this.inTransaction) return this.transaction((tx) => tx.deleteSessions(userId));
-    await this.lockKey(`sessions:${userId}`);
-    await this.credentialWrite('DELETE FROM sessions WHERE user_id = $1', [userId]);
-  }
 
 
   async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {

@@ -26,6 +26,8 @@ export interface Executor {
   changeCredentials(sql: string, params?: SqlValue[]): Promise<number>;
   /** The column naming a row physically, for "delete one of the equal rows": SQLite `rowid`, PostgreSQL `ctid`. */
   readonly rowId: string;
+  /** The scalar smaller of two values: SQLite `min`, PostgreSQL `least`. */
+  readonly least: string;
 }
 
 const rewritten = new Lru<string, string>(1024);

@@ -4,17 +4,24 @@
  * differs (transactions, locks, NOTIFY, sessions' renewal, objects, positions, activity, sweeps)
  * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
  */
-import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, UserRow, WorkspaceRow } from '../types.js';
+import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, UserRow, WorkspaceRow } from '../types.js';
 import * as accounts from './accounts.js';
 import type { Executor } from './executor.js';
 import * as idempotency from './idempotency.js';
 import * as invitations from './invitations.js';
 import * as loginFailures from './login-failures.js';
+import * as sessions from './sessions.js';
 import * as tokens from './tokens.js';
 
 export abstract class SqlStoreBase {
   /** This handle's executor: on a transaction's handle, statements run in that transaction. */
   protected abstract readonly sql: Executor;
+  abstract transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  /** Runs `fn` in this handle's transaction (or a new one), with that transaction's executor. */
+  private withTx<T>(fn: (s: sessions.SessionTx) => Promise<T>): Promise<T> {
+    return this.transaction((tx) => fn({ tx, x: (tx as unknown as SqlStoreBase).sql }));
+  }
 
   // Settings
   getSetting(key: string) { return accounts.getSetting(this.sql, key); }
@@ -44,6 +51,11 @@ export abstract class SqlStoreBase {
 
   // Sessions and personal access tokens
   insertSession(row: SessionRow) { return tokens.insertSession(this.sql, row); }
+  expireSession(id: string, expiresAt: string) { return sessions.expireSession(this.sql, id, expiresAt); }
+  renewSession(parent: SessionRow, successor: SessionRow, at: string) { return this.withTx((s) => sessions.renewSession(s, parent, successor, at)); }
+  retireParentSession(id: string, graceUntil: string) { return this.withTx((s) => sessions.retireParentSession(s, id, graceUntil)); }
+  endSessionChain(id: string, at: string) { return this.withTx((s) => sessions.endSessionChain(s, id, at)); }
+  deleteSessions(userId: string) { return this.withTx((s) => sessions.deleteSessions(s, userId)); }
   insertAccessToken(row: AccessTokenRow) { return tokens.insertAccessToken(this.sql, row); }
   getAccessToken(id: string) { return tokens.getAccessToken(this.sql, id); }
   listAccessTokens(userId: string, workspaceId: string) { return tokens.listAccessTokens(this.sql, userId, workspaceId); }

@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, SessionRow, Store, StoreTx, SweepCounts, SweepLimits,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx, SweepCounts, SweepLimits,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -105,6 +105,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
       return changes;
     },
     rowId: 'rowid',
+    least: 'min',
   };
 
   /**
@@ -299,48 +300,6 @@ export class SqliteStore extends SqlStoreBase implements Store {
 
   // Sessions and tokens
 
-  async renewSession(parent: SessionRow, successor: SessionRow, at: string) {
-    // Transactions on the one connection are serial, so the claim and the insert need no lock.
-    return this.transaction(async (store) => {
-      const tx = store as SqliteStore;
-      if (tx.run('UPDATE sessions SET renewed_at = ? WHERE id = ? AND renewed_at IS NULL AND expires_at > ?', at, parent.id, at).changes === 1) {
-        await tx.insertSession(successor);
-        tx.credentialWrite();
-        return 'renewed' as const;
-      }
-      const row = tx.get<{ expires_at: string }>('SELECT expires_at FROM sessions WHERE id = ?', parent.id);
-      return row && row.expires_at > at ? ('already' as const) : ('ended' as const);
-    });
-  }
-
-  async retireParentSession(id: string, graceUntil: string) {
-    await this.transaction(async (store) => {
-      const tx = store as SqliteStore;
-      tx.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE id = (SELECT parent_id FROM sessions WHERE id = ?)', graceUntil, id);
-      tx.run('UPDATE sessions SET parent_id = NULL WHERE id = ?', id);
-      tx.credentialWrite();
-    });
-  }
-
-  async endSessionChain(id: string, at: string) {
-    // In a transaction, so it queues behind a renewal of the chain rather than landing inside it.
-    await this.transaction(async (store) => {
-      const tx = store as SqliteStore;
-      tx.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE family_id = (SELECT family_id FROM sessions WHERE id = ?)', at, id);
-      tx.credentialWrite();
-    });
-  }
-
-
-  async expireSession(id: string, expiresAt: string) {
-    this.run('UPDATE sessions SET expires_at = min(expires_at, ?) WHERE id = ?', expiresAt, id);
-    this.credentialWrite();
-  }
-
-  async deleteSessions(userId: string) {
-    this.run('DELETE FROM sessions WHERE user_id = ?', userId);
-    this.credentialWrite();
-  }
 
 
   async getCredential(kind: CredentialRecord['kind'], tokenHash: string) {
