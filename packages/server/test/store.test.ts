@@ -210,6 +210,26 @@ describe('both stores behave alike', () => {
     assert.equal(rows.length, 1, 'the activity outlived the rolled-back transaction');
   });
 
+  test('activitySeqAt: the seq of the last activity before a time, on both stores (since=<ISO time>)', async () => {
+    const store = server.store;
+    const ws = `00000000-0000-7000-8000-${String(Date.now()).padStart(12, '0').slice(-12)}`;
+    await store.insertWorkspace({ id: ws, slug: `seq-at-${Date.now()}`, name: 'Seq at', created_at: new Date().toISOString() });
+    assert.equal(await store.activitySeqAt(ws, '2100-01-01T00:00:00.000Z'), 0, 'no activity: 0');
+    const day = (d: number) => `2100-01-0${d}T00:00:00.000Z`;
+    const seqs: number[] = [];
+    for (const d of [1, 2, 3]) {
+      seqs.push(await store.insertActivity({
+        workspace_id: ws, actor_id: null, token_id: null, object_type: 'card', object_id: `00000000-0000-7000-8000-00000000000${d}`,
+        action: 'update', changes: {}, created_at: day(d),
+      }));
+    }
+    assert.equal(await store.activitySeqAt(ws, day(1)), 0, 'nothing before the first');
+    assert.equal(await store.activitySeqAt(ws, day(2)), seqs[0], 'a time equal to an event keeps that event after the cursor');
+    assert.equal(await store.activitySeqAt(ws, '2100-01-02T00:00:00.001Z'), seqs[1]);
+    assert.equal(await store.activitySeqAt(ws, day(4)), seqs[2]);
+    assert.equal(await store.transaction((tx) => tx.activitySeqAt(ws, day(3))), seqs[1], 'the same inside a transaction');
+  });
+
   test('emails match case-insensitively across all of Unicode, on both stores', async () => {
     const email = `Ölaf.ÅSE-${Date.now()}@Example.COM`;
     const olaf = await signUp(server, { email });

@@ -2,7 +2,7 @@
 import { AppError, type Scopes } from '@prodboard/shared';
 import { newId } from '../context.js';
 import { generateToken, hashToken, tokenPrefix } from '../auth/tokens.js';
-import type { AccessTokenRow, Store } from '../store/types.js';
+import type { AccessTokenRow, CredentialsRepo } from '../store/types.js';
 
 export interface NewAccessToken {
   userId: string;
@@ -13,7 +13,7 @@ export interface NewAccessToken {
 }
 
 /** Creates the token; `token` is the only copy of the secret there will ever be. */
-export async function accessTokenCreator(store: Store, input: NewAccessToken): Promise<{ token: string; row: AccessTokenRow }> {
+export async function accessTokenCreator(store: CredentialsRepo, input: NewAccessToken): Promise<{ token: string; row: AccessTokenRow }> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100 || name.includes('\u0000')) {
     throw new AppError('validation_failed', 'name must be 1 to 100 characters (no NUL), e.g. "Claude Desktop on my laptop"', { errors: [{ field: 'name', message: 'must be 1 to 100 characters' }] });

@@ -6,7 +6,7 @@ import { AppError, type Role } from '@prodboard/shared';
 import { newId } from '../context.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashToken } from '../auth/tokens.js';
-import type { InvitationRow, Store, UserRow, WorkspaceRow } from '../store/types.js';
+import type { InvitationRow, InvitationsRepo, Store, UserRow, WorkspaceRow } from '../store/types.js';
 import { checkNewUser } from './user-creator.js';
 import { emailKey } from '../store/email.js';
 
@@ -23,7 +23,7 @@ const unusable = () =>
   });
 
 /** The pending, unexpired invitation a token names, or a 404. */
-export async function loadUsableInvitation(store: Store, token: unknown, now = Date.now()): Promise<InvitationRow> {
+export async function loadUsableInvitation(store: InvitationsRepo, token: unknown, now = Date.now()): Promise<InvitationRow> {
   if (typeof token !== 'string' || !token.startsWith('inv_') || token.length > 200) throw unusable();
   const row = await store.getInvitationByHash(hashToken(token));
   if (!row || row.accepted_at || row.revoked_at || Date.parse(row.expires_at) <= now) throw unusable();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '../context.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
-import type { SessionRow, Store } from '../store/types.js';
+import type { CredentialsRepo, SessionRow } from '../store/types.js';
 
 /** A session row for `token`, valid for `ttlMs` from `now`; the first of its chain unless `parent` is given. */
 export function newSessionRow(token: string, userId: string, workspaceId: string, ttlMs: number, now: number, parent?: SessionRow): SessionRow {
@@ -22,7 +22,7 @@ export function newSessionRow(token: string, userId: string, workspaceId: string
 }
 
 /** Creates a session for the user in the workspace, valid for `ttlMs`. */
-export async function sessionCreator(store: Store, userId: string, workspaceId: string, ttlMs: number, now = Date.now()): Promise<{ token: string; row: SessionRow }> {
+export async function sessionCreator(store: CredentialsRepo, userId: string, workspaceId: string, ttlMs: number, now = Date.now()): Promise<{ token: string; row: SessionRow }> {
   const token = generateToken('session');
   const row = newSessionRow(token, userId, workspaceId, ttlMs, now);
   await store.insertSession(row);

@@ -4,11 +4,11 @@
  * the old one, see `successorToken`) and never creates a second: a chain never forks.
  */
 import { successorToken } from '../auth/tokens.js';
-import type { SessionRow, Store } from '../store/types.js';
+import type { CredentialsRepo, SessionRow } from '../store/types.js';
 import { newSessionRow } from './session-creator.js';
 
 /** The successor's token, or undefined when the session ended meanwhile (a logout raced this request). */
-export async function sessionRenewer(store: Store, session: SessionRow, token: string, ttlMs: number, now: number): Promise<string | undefined> {
+export async function sessionRenewer(store: CredentialsRepo, session: SessionRow, token: string, ttlMs: number, now: number): Promise<string | undefined> {
   const successor = successorToken(token, session.renewal_salt);
   if (session.renewed_at) return successor;
   const row = newSessionRow(successor, session.user_id, session.workspace_id, ttlMs, now, session);

@@ -357,7 +357,7 @@ export interface ActivityRepo {
   listActivity(workspaceId: string, sinceSeq: number, types: string[], limit: number): Promise<ActivityRow[]>;
   /** The workspace's newest activity seq (0 when there is none): where a fresh live stream starts. */
   latestActivitySeq(workspaceId: string): Promise<number>;
-  /** The seq of the first activity at or after a time (for `since=<ISO time>`). */
+  /** The seq of the last activity before a time, 0 when none: `since=<ISO time>` lists what follows it. */
   activitySeqAt(workspaceId: string, at: string): Promise<number>;
 }
 

@@ -709,11 +709,6 @@ export class PostgresStore extends SqlStoreBase implements Store {
     return row?.seq ?? 0;
   }
 
-  async activitySeqAt(workspaceId: string, at: string) {
-    const row = await this.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = $1 AND created_at < $2', [workspaceId, at]);
-    return row?.seq ?? 0;
-  }
-
   // Idempotency
 
   // Login failures
@@ -727,10 +722,6 @@ export class PostgresStore extends SqlStoreBase implements Store {
       [rows.map((r) => r.received_at), rows.map((r) => r.device_id), rows.map((r) => r.type), rows.map((r) => r.payload)],
     );
     await this.exec('DELETE FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - $1', [keep]);
-  }
-
-  async countAnalytics() {
-    return Number((await this.one<{ n: number }>('SELECT count(*) AS n FROM analytics_events'))!.n);
   }
 
   // Sweeping

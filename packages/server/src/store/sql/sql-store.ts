@@ -6,6 +6,7 @@
  */
 import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, UserRow, WorkspaceRow } from '../types.js';
 import * as accounts from './accounts.js';
+import * as activity from './activity.js';
 import type { Executor } from './executor.js';
 import * as idempotency from './idempotency.js';
 import * as invitations from './invitations.js';
@@ -72,4 +73,8 @@ export abstract class SqlStoreBase {
   pruneLoginFailures(before: number) { return loginFailures.pruneLoginFailures(this.sql, before); }
   clearLoginFailures(key: string) { return loginFailures.clearLoginFailures(this.sql, key); }
   forgetLoginFailure(key: string, at: number) { return loginFailures.forgetLoginFailure(this.sql, key, at); }
+
+  // Activity reads and telemetry counts
+  activitySeqAt(workspaceId: string, at: string) { return activity.activitySeqAt(this.sql, workspaceId, at); }
+  countAnalytics() { return activity.countAnalytics(this.sql); }
 }

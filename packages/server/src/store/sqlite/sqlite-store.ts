@@ -496,11 +496,6 @@ export class SqliteStore extends SqlStoreBase implements Store {
     return this.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = ?', workspaceId)?.seq ?? 0;
   }
 
-  async activitySeqAt(workspaceId: string, at: string) {
-    const row = this.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM activity WHERE workspace_id = ? AND created_at < ?', workspaceId, at);
-    return row?.seq ?? 0;
-  }
-
   // Idempotency
 
   // Login failures
@@ -512,10 +507,6 @@ export class SqliteStore extends SqlStoreBase implements Store {
       this.run('INSERT INTO analytics_events (received_at, device_id, type, payload) VALUES (?, ?, ?, ?)', r.received_at, r.device_id, r.type, r.payload);
     }
     this.run('DELETE FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ?', keep);
-  }
-
-  async countAnalytics() {
-    return this.get<{ n: number }>('SELECT count(*) AS n FROM analytics_events')!.n;
   }
 
   // Sweeping
