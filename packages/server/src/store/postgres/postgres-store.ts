@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { modelOf } from '@prodboard/shared';
 import type {
-  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx, SweepCounts, SweepLimits,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -187,6 +187,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
     changeCredentials: (sql, params = []) => this.credentialWrite(numbered(sql), params),
     rowId: 'ctid',
     least: 'least',
+    inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
   };
 
   /**
@@ -726,30 +727,6 @@ export class PostgresStore extends SqlStoreBase implements Store {
 
   // Sweeping
 
-  async sweep(limits: SweepLimits): Promise<SweepCounts> {
-    const { batch } = limits;
-    const counts: SweepCounts = {
-      idempotency: await this.exec(
-        'DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT $2))',
-        [limits.idempotencyBefore, batch],
-      ),
-      // Sessions are credentials: every instance's cache forgets them when this commits.
-      sessions: await this.credentialWrite(
-        'DELETE FROM sessions WHERE id = ANY(ARRAY(SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2))',
-        [limits.sessionsExpiredBefore, batch],
-      ),
-      loginFailures: await this.exec(
-        'DELETE FROM login_failures WHERE ctid = ANY(ARRAY(SELECT ctid FROM login_failures WHERE at < $1 LIMIT $2))',
-        [limits.loginFailuresBefore, batch],
-      ),
-      analytics: await this.exec(
-        `DELETE FROM analytics_events WHERE id = ANY(ARRAY(
-           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - $1 ORDER BY id LIMIT $2))`,
-        [limits.analyticsKeep, batch],
-      ),
-    };
-    return counts;
-  }
 }
 
 gateMethods(PostgresStore.prototype);

@@ -28,6 +28,8 @@ export interface Executor {
   readonly rowId: string;
   /** The scalar smaller of two values: SQLite `min`, PostgreSQL `least`. */
   readonly least: string;
+  /** `column` is one of the rows `subquery` picks (a batch: SQLite `IN (…)`, PostgreSQL `= ANY(ARRAY(…))`, a TID scan for ctid). */
+  inBatch(column: string, subquery: string): string;
 }
 
 const rewritten = new Lru<string, string>(1024);

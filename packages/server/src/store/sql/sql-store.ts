@@ -4,10 +4,11 @@
  * differs (transactions, locks, NOTIFY, sessions' renewal, objects, positions, activity, sweeps)
  * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
  */
-import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, UserRow, WorkspaceRow } from '../types.js';
+import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, SweepLimits, UserRow, WorkspaceRow } from '../types.js';
 import * as accounts from './accounts.js';
 import * as activity from './activity.js';
 import type { Executor } from './executor.js';
+import * as housekeeping from './housekeeping.js';
 import * as idempotency from './idempotency.js';
 import * as invitations from './invitations.js';
 import * as loginFailures from './login-failures.js';
@@ -77,4 +78,5 @@ export abstract class SqlStoreBase {
   // Activity reads and telemetry counts
   activitySeqAt(workspaceId: string, at: string) { return activity.activitySeqAt(this.sql, workspaceId, at); }
   countAnalytics() { return activity.countAnalytics(this.sql); }
+  sweep(limits: SweepLimits) { return housekeeping.sweep(this.sql, limits); }
 }

@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { modelOf } from '@prodboard/shared';
 import type {
-  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx, SweepCounts, SweepLimits,
+  ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx,
 } from '../types.js';
 import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
@@ -101,11 +101,13 @@ export class SqliteStore extends SqlStoreBase implements Store {
     run: async (sql, params = []) => this.run(sql, ...params).changes,
     changeCredentials: async (sql, params = []) => {
       const changes = this.run(sql, ...params).changes;
-      this.credentialWrite();
+      // Nothing changed, nothing to forget (a sweep that found no expired session keeps the cache).
+      if (changes > 0) this.credentialWrite();
       return changes;
     },
     rowId: 'rowid',
     least: 'min',
+    inBatch: (column, subquery) => `${column} IN (${subquery})`,
   };
 
   /**
@@ -511,27 +513,6 @@ export class SqliteStore extends SqlStoreBase implements Store {
 
   // Sweeping
 
-  async sweep(limits: SweepLimits): Promise<SweepCounts> {
-    const { batch } = limits;
-    const counts: SweepCounts = {
-      idempotency: this.run(
-        'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)',
-        limits.idempotencyBefore, batch,
-      ).changes,
-      sessions: this.run('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < ? LIMIT ?)', limits.sessionsExpiredBefore, batch).changes,
-      loginFailures: this.run(
-        'DELETE FROM login_failures WHERE rowid IN (SELECT rowid FROM login_failures WHERE at < ? LIMIT ?)',
-        limits.loginFailuresBefore, batch,
-      ).changes,
-      analytics: this.run(
-        `DELETE FROM analytics_events WHERE id IN (
-           SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ? ORDER BY id LIMIT ?)`,
-        limits.analyticsKeep, batch,
-      ).changes,
-    };
-    if (counts.sessions > 0) this.credentialWrite();
-    return counts;
-  }
 }
 
 gateMethods(SqliteStore.prototype);

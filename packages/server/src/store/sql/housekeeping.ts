@@ -1,0 +1,23 @@
+/**
+ * The sweep (see store/sweeper.ts), written once: each table loses at most `batch` rows per call,
+ * picked by the dialect's cheapest form of "these rows" (`Executor.inBatch`).
+ */
+import type { SweepCounts, SweepLimits } from '../types.js';
+import type { Executor } from './executor.js';
+
+export async function sweep(x: Executor, limits: SweepLimits): Promise<SweepCounts> {
+  const { batch } = limits;
+  // Started together and awaited together: outside a transaction SQLite runs each statement at its
+  // call (no await between them, see executor.ts) and PostgreSQL each on a connection of its own.
+  const [idempotency, sessions, loginFailures, analytics] = await Promise.all([
+    x.run(`DELETE FROM idempotency_keys WHERE ${x.inBatch(x.rowId, `SELECT ${x.rowId} FROM idempotency_keys WHERE created_at < ? LIMIT ?`)}`, [limits.idempotencyBefore, batch]),
+    // Sessions are credentials: cached ones go when this commits (on PostgreSQL, every instance's).
+    x.changeCredentials(`DELETE FROM sessions WHERE ${x.inBatch('id', 'SELECT id FROM sessions WHERE expires_at < ? LIMIT ?')}`, [limits.sessionsExpiredBefore, batch]),
+    x.run(`DELETE FROM login_failures WHERE ${x.inBatch(x.rowId, `SELECT ${x.rowId} FROM login_failures WHERE at < ? LIMIT ?`)}`, [limits.loginFailuresBefore, batch]),
+    x.run(
+      `DELETE FROM analytics_events WHERE ${x.inBatch('id', 'SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ? ORDER BY id LIMIT ?')}`,
+      [limits.analyticsKeep, batch],
+    ),
+  ]);
+  return { idempotency, sessions, loginFailures, analytics };
+}
