@@ -243,6 +243,36 @@ describe('both stores behave alike', () => {
   });
 });
 
+describe('credential announcements (PostgreSQL)', () => {
+  test('a credential write that changed no row tells no instance to drop its cache; one that did, does', { skip: TEST_STORE !== 'postgres' }, async () => {
+    const [{ schema }] = await server.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const listener = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (msg) => heard.push(msg.payload ?? ''));
+    await listener.query('LISTEN prodboard_credentials');
+    // Notifications arrive in commit order: once this one is heard, every earlier commit's has been.
+    const heardAll = async (sentinel: string) => {
+      await listener.query('SELECT pg_notify($1, $2)', ['prodboard_credentials', sentinel]);
+      await until(() => heard.includes(sentinel), `the sentinel ${sentinel} arrives`);
+    };
+    try {
+      const past = '2000-01-01T00:00:00.000Z';
+      await server.store.sweep({ idempotencyBefore: past, sessionsExpiredBefore: past, loginFailuresBefore: 0, analyticsKeep: 1e9, batch: 10 });
+      await server.store.revokeAccessToken('00000000-0000-7000-8000-0000000000ff', new Date().toISOString());
+      await server.store.expireSession('00000000-0000-7000-8000-0000000000ff', past);
+      await heardAll(`${schema}|quiet`);
+      assert.deepEqual(heard.filter((p) => p === schema), [], 'writes that changed nothing announced nothing');
+      const membership = (await server.store.getMembership(alice.workspace.id, alice.user.id))!;
+      await server.store.upsertMembership(membership);
+      await heardAll(`${schema}|changed`);
+      assert.equal(heard.filter((p) => p === schema).length, 1, 'a write that changed a row is announced once');
+    } finally {
+      await listener.end();
+    }
+  });
+});
+
 describe('email keys for existing users', () => {
   test('the oldest account keeps an address that only differs in a case the old store did not fold', () => {
     const keys = emailKeysFor([

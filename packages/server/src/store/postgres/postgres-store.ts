@@ -368,7 +368,9 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private async credentialWrite(sql: string, params: unknown[]): Promise<number> {
     if (!this.inTransaction) return this.transaction((tx) => (tx as PostgresStore).credentialWrite(sql, params));
     const changed = await this.exec(sql, params);
-    if (!this.credentialsChanged) {
+    // A write that changed no row (a sweep with nothing expired, a renewal that lost its claim) leaves
+    // every cache valid: announcing it would empty every instance's cache for nothing.
+    if (changed > 0 && !this.credentialsChanged) {
       this.credentialsChanged = true;
       await this.exec('SELECT pg_notify($1, $2)', [CREDENTIALS_CHANNEL, this.shared.schema ?? '']);
     }
