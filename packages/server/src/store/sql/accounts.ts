@@ -1,4 +1,7 @@
-/** Settings, workspaces, users and memberships: the same SQL on both stores (see executor.ts). */
+/**
+ * Settings, workspaces, users and memberships: the same SQL on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { MemberRow, MembershipRow, UserRow, WorkspaceRow } from '../types.js';
 import { emailKey } from '../email.js';
 import type { Executor } from './executor.js';

@@ -1,4 +1,7 @@
-/** Activity reads and telemetry counts where the SQL is the same on both stores (see executor.ts). */
+/**
+ * Activity reads and telemetry counts where the SQL is the same on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { Executor } from './executor.js';
 
 /** The seq of the last activity before `at` (0 when none): a feed asked for `since=<time>` starts after it. */

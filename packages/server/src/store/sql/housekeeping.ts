@@ -1,6 +1,7 @@
 /**
  * The sweep (see store/sweeper.ts), written once: each table loses at most `batch` rows per call,
  * picked by the dialect's cheapest form of "these rows" (`Executor.inBatch`).
+ * Each function is the Store method of its name (documented in types.ts).
  */
 import type { SweepCounts, SweepLimits } from '../types.js';
 import type { Executor } from './executor.js';

@@ -1,4 +1,7 @@
-/** Idempotency keys for POST: the same SQL on both stores (see executor.ts). */
+/**
+ * Idempotency keys for POST: the same SQL on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { IdempotencyRow } from '../types.js';
 import type { Executor } from './executor.js';
 

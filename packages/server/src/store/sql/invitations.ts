@@ -1,4 +1,7 @@
-/** One-time invite links: the same SQL on both stores (see executor.ts). */
+/**
+ * One-time invite links: the same SQL on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { InvitationRow } from '../types.js';
 import type { Executor } from './executor.js';
 

@@ -1,4 +1,7 @@
-/** Login rate limiting, held in the database: the same SQL on both stores (see executor.ts). */
+/**
+ * Login rate limiting, held in the database: the same SQL on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { Executor } from './executor.js';
 
 export async function recordLoginFailure(x: Executor, key: string, at: number): Promise<void> {

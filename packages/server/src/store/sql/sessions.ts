@@ -2,6 +2,7 @@
  * Session chains, written once: each write runs in a transaction that first takes the user's session
  * lock, so a renewal, a logout and a password change of one user are ordered (on SQLite, whose
  * transactions are serial already, the lock only checks that a transaction is held).
+ * Each function is the Store method of its name (documented in types.ts).
  */
 import type { SessionRow, StoreTx } from '../types.js';
 import type { Executor } from './executor.js';

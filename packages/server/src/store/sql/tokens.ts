@@ -1,4 +1,7 @@
-/** Session rows and personal access tokens where the SQL is the same on both stores (see executor.ts). */
+/**
+ * Session rows and personal access tokens where the SQL is the same on both stores (see executor.ts).
+ * Each function is the Store method of its name (documented in types.ts), over a handle's executor.
+ */
 import type { Scopes } from '@prodboard/shared';
 import type { AccessTokenRow, SessionRow } from '../types.js';
 import type { Executor } from './executor.js';
