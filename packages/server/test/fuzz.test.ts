@@ -84,9 +84,14 @@ const typeSegment: fc.Arbitrary<string | IdChoice> = fc.oneof(
   { weight: 1, arbitrary: hostileString.map((s): IdChoice => ({ raw: s })) },
 );
 
+/** Text holding a lone surrogate (uniform code points almost never produce one). */
+const loneSurrogate = fc.tuple(fc.string({ maxLength: 5 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\udc00\ud800'), fc.string({ minLength: 1, maxLength: 5 })).map(([a, s, b]) => `${a}${s}${b}`);
+
 /** A valid value for a field of the manifest (so some writes are accepted and round-trip). */
 function validFieldValue(model: string, name: string): fc.Arbitrary<unknown> {
-  const text = (max: number) => fc.oneof(fc.string({ minLength: 1, maxLength: Math.min(max, 40) }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(max, 20) }), fc.constant('x'.repeat(max)));
+  // Any Unicode (lone surrogates included: JSON can carry them, so a store must keep or refuse them).
+  const text = (max: number) =>
+    fc.oneof(fc.string({ minLength: 1, maxLength: Math.min(max, 40) }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(max, 20) }), fc.string({ unit: 'binary', minLength: 1, maxLength: Math.min(max, 20) }), fc.constant('x'.repeat(max)), loneSurrogate);
   switch (name) {
     case 'name':
     case 'title':
