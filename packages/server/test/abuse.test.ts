@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { databaseSnapshot, registeredRoutes, request, signUp, startServer, TEST_STORE, type TestServer } from './helpers.js';
+import { databaseSnapshot, registeredRoutes, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let owner: Awaited<ReturnType<typeof signUp>>;
@@ -199,7 +199,7 @@ describe('slow clients', () => {
     for (let i = 0; i < 100 && !firstBytes; i++) await new Promise((r) => setTimeout(r, 20));
     assert.match(firstBytes, /^HTTP\/1\.1 200 /, 'the stalled stream opened');
 
-    // A reader that keeps up, counting the activity events for the cards below.
+    // A reader that keeps up, counting the activity events for the boards below.
     const controller = new AbortController();
     const res = await fetch(`${server.url}/xapi2/events`, { headers: { authorization: `Bearer ${owner.session}` }, signal: controller.signal });
     assert.equal(res.status, 200);
@@ -210,7 +210,7 @@ describe('slow clients', () => {
       try {
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           buffer += decoder.decode(chunk, { stream: true });
-          for (const m of buffer.matchAll(/"title":"flood (\d+)"/g)) seen.add(m[1]);
+          for (const m of buffer.matchAll(/"name":"flood (\d+)"/g)) seen.add(m[1]);
           buffer = buffer.slice(Math.max(0, buffer.lastIndexOf('\n\n')));
         }
       } catch {
@@ -218,19 +218,20 @@ describe('slow clients', () => {
       }
     })();
 
-    // Enough events (each carrying a 3 KB card) to fill the stalled socket's buffers many times over.
-    const N = TEST_STORE === 'postgres' ? 400 : 600;
-    const text = 'z'.repeat(4000);
+    // Enough events (each carrying a board with ~16 KB of settings) to fill the stalled socket's
+    // buffers, kernel ones included, several times over.
+    const N = 400;
+    const settings = { notes: 'z'.repeat(16 * 1024 - 100) };
     for (let i = 0; i < N; i++) {
-      const card = await owner.api.post('/xapi2/data/card', { body: { title: `flood ${i}`, description: text, board_id: board.id } });
-      assert.equal(card.status, 201, JSON.stringify(card.body).slice(0, 200));
+      const created = await owner.api.post('/xapi2/data/board', { body: { name: `flood ${i}`, settings } });
+      assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 200));
     }
     for (let i = 0; i < 500 && seen.size < N; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(seen.size, N, `the reading stream got ${seen.size} of ${N} events while another stream was never read`);
     assert.ok(!stalled.destroyed && stalled.isPaused(), 'the stalled stream is still open and unread');
     server.app.server.off('connection', track);
     const backedUp = serverSockets.filter((socket) => socket.writableNeedDrain || socket.writableLength > 0);
-    assert.ok(backedUp.length > 0, `no connection is backed up: the flood (${N} events of ~4 KB) did not fill the stalled client's buffers, so this test proves nothing`);
+    assert.ok(backedUp.length > 0, `no connection is backed up: the flood (${N} events of ~16 KB) did not fill the stalled client's buffers, so this test proves nothing`);
     controller.abort();
     await reading;
     await stillServing('while a live stream is never read');
