@@ -10,7 +10,7 @@
  * 3. an accepted write round-trips exactly: what was written is what a GET returns.
  *
  * Deterministic: the seed is fixed (PRODBOARD_FUZZ_SEED overrides it) and printed, runs per route are
- * bounded (PRODBOARD_FUZZ_RUNS, default 40). A failure prints the seed, the route, the request and
+ * bounded (PRODBOARD_FUZZ_RUNS, default 50). A failure prints the seed, the route, the request and
  * the answer; PRODBOARD_FUZZ_SHRINK=1 lets fast-check shrink it to a smaller request first, and
  * PRODBOARD_FUZZ_TRACE=<part of a route> prints every answer of the routes it matches.
  */
@@ -23,7 +23,7 @@ import { sessionCreator } from '../src/commands/session-creator.js';
 import { databaseSnapshot, makeToken, registeredRoutes, request, signUp, startServer, TEST_STORE, type TestServer } from './helpers.js';
 
 const SEED = Number(process.env.PRODBOARD_FUZZ_SEED ?? 20261129);
-const RUNS = Number(process.env.PRODBOARD_FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.PRODBOARD_FUZZ_RUNS ?? 50);
 const SHRINK = process.env.PRODBOARD_FUZZ_SHRINK === '1';
 /** PRODBOARD_FUZZ_TRACE=<part of a route> prints every answer of the routes it matches. */
 const TRACE = process.env.PRODBOARD_FUZZ_TRACE;
