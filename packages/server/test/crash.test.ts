@@ -367,8 +367,8 @@ test('PostgreSQL: two instances, one killed -9 mid-burst of card moves: the othe
     assert.equal(board.status, 201, JSON.stringify(board.body));
     const columns = board.body.data.columns.map((c: { key: string }) => c.key);
 
-    // Four movers, two on each instance, each moving six cards of its own between the columns (and now and then adding one).
-    const writers = Array.from({ length: 4 }, (_, i) => new Writer(`m${i}@${i % 2 ? 'survivor' : 'doomed'}`, (i % 2 ? survivor : doomed).url, token, random(SEED * 100 + i), columns, board.body.id, { create: 0.15, edit: 0 }));
+    // Eight movers, four on each instance, each moving six cards of its own between the columns (and now and then adding one).
+    const writers = Array.from({ length: 8 }, (_, i) => new Writer(`m${i}@${i % 2 ? 'survivor' : 'doomed'}`, (i % 2 ? survivor : doomed).url, token, random(SEED * 100 + i), columns, board.body.id, { create: 0.15, edit: 0 }));
     for (const writer of writers) {
       for (let k = 0; k < 6; k++) {
         const made = await request({ url: survivor.url }, 'POST', '/xapi2/data/card', { token, body: { title: `${writer.name}-card-${k}`, board_id: board.body.id, status: columns[k % columns.length] } });
@@ -382,11 +382,12 @@ test('PostgreSQL: two instances, one killed -9 mid-burst of card moves: the othe
     stream.push(events, orphan);
     await Promise.all([events.ready, orphan.ready]);
 
-    const KILL_AFTER = 60;
+    const KILL_AFTER = 120;
     const AFTER_KILL = 20;
     let acks = 0;
     let killed = false;
     let kill: Promise<void> | undefined;
+    const midBurst: Array<ReturnType<typeof openEvents>> = [];
     console.log(`crash (postgres): seed ${SEED}, ${writers.length} movers on two instances, kill -9 of one after ${KILL_AFTER} acknowledged moves`);
     await Promise.all(
       writers.map((w) =>
@@ -396,6 +397,8 @@ test('PostgreSQL: two instances, one killed -9 mid-burst of card moves: the othe
               killed = true;
               kill = killHard(doomed.child);
             }
+            // Fresh streams opened on the survivor in the middle of the burst, while notifications are in flight.
+            if (acks % 30 === 0 && midBurst.length < 4) midBurst.push(openEvents(survivor.url, token));
             // The survivor's movers go on for a while after the kill, then stop.
             if (killed && w.acksAfterKill >= AFTER_KILL) w.stopped = true;
           },
@@ -441,6 +444,27 @@ test('PostgreSQL: two instances, one killed -9 mid-burst of card moves: the othe
     const lost = wanted.filter((seq) => !got.has(seq));
     if (lost.length > 0) failures.push(`the client of the killed instance, resumed on the survivor, missed ${lost.length} of ${wanted.length} events: ${lost.slice(0, 20).join(', ')}`);
     if (resumed.other.length > 0) failures.push(`the resumed stream sent ${resumed.other.join('; ').slice(0, 300)}`);
+
+    // Each stream opened mid-burst starts at the newest event then (its ready seq) and carries every
+    // later one, once, in order: never one from before its start.
+    for (const [n, opened] of midBurst.entries()) {
+      stream.push(opened);
+      await opened.ready;
+      for (let i = 0; i < 200 && !(opened.ids.length > 0 && opened.ids[opened.ids.length - 1] >= last); i++) await new Promise((r) => setTimeout(r, 50));
+      const label = `stream ${n + 1} opened mid-burst on the survivor (ready at seq ${opened.startSeq()})`;
+      const early = opened.ids.filter((id) => id <= opened.startSeq());
+      if (early.length > 0) failures.push(`${label} sent ${early.length} events from before its start: ${early.slice(0, 20).join(', ')}`);
+      for (let i = 1; i < opened.ids.length; i++) {
+        if (opened.ids[i] <= opened.ids[i - 1]) {
+          failures.push(`${label} sent event ${opened.ids[i]} after ${opened.ids[i - 1]} (out of order or duplicated)`);
+          break;
+        }
+      }
+      const owed = activity.map((r) => Number(r.seq)).filter((seq) => seq > opened.startSeq());
+      const have = new Set(opened.ids);
+      const gone = owed.filter((seq) => !have.has(seq));
+      if (gone.length > 0) failures.push(`${label} missed ${gone.length} of ${owed.length} events: ${gone.slice(0, 20).join(', ')}`);
+    }
     assert.deepEqual(failures, [], `after kill -9 of one instance (seed ${SEED}):\n${failures.slice(0, 60).join('\n')}`);
     await killHard(survivor.child);
   } finally {
