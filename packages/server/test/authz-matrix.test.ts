@@ -168,6 +168,8 @@ const OPERATIONS: Operation[] = [
   { route: 'POST /xapi2/setup', label: 'setup', need: 'public', ok: 403, build: () => ({ method: 'POST', path: '/xapi2/setup', body: { token: 'setup_wrong', email: 'z@example.com', password: 'long enough pw' } }) },
   { route: 'GET /xapi2/health', label: 'health', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/health' }) },
   { route: 'GET /xapi2/ready', label: 'ready', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/ready' }) },
+  // Off unless PRODBOARD_METRICS_TOKEN is set (metrics.test.ts covers it on): no user credential opens it.
+  { route: 'GET /metrics', label: 'metrics', need: 'public', ok: 404, build: () => ({ method: 'GET', path: '/metrics' }) },
   { route: 'GET /xapi2/mcp/manifest', label: 'manifest', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/manifest' }) },
   { route: 'GET /xapi2/mcp/version', label: 'prodmcp version', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/version' }) },
   { route: 'GET /xapi2/mcp/script', label: 'prodmcp script', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/script' }) },

@@ -245,6 +245,7 @@ const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   ),
   'GET /xapi2/health': route('GET', '/xapi2/health', {}, anyQuery),
   'GET /xapi2/ready': route('GET', '/xapi2/ready', {}, anyQuery),
+  'GET /metrics': route('GET', '/metrics', {}, anyQuery),
   'POST /xapi2/auth/login': route('POST', '/xapi2/auth/login', {}, anyQuery, fc.record({ email: fc.oneof(hostileValue, fc.constant('fuzz-owner@example.com')), password: hostileValue }, { requiredKeys: [] })),
   'POST /xapi2/auth/logout': route('POST', '/xapi2/auth/logout', {}, anyQuery, anyBody),
   'GET /xapi2/auth/me': route('GET', '/xapi2/auth/me', {}, anyQuery),
