@@ -49,7 +49,7 @@ function cli(dbArgs: string[], ...args: string[]): string {
 
 /** Starts `prodboard serve`; resolves once it listens. */
 async function serve(dbArgs: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...dbArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', PRODBOARD_DB: '', PRODBOARD_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...dbArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', PRODBOARD_DB: '', PRODBOARD_LOG_LEVEL: 'info' } });
   children.push(child);
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk) => (out += chunk));
@@ -57,7 +57,8 @@ async function serve(dbArgs: string[]): Promise<{ url: string; child: ChildProce
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`prodboard did not start: ${out}`)), 20_000);
     child.stdout!.on('data', () => {
-      const m = /running at (http:\/\/\S+)/.exec(out);
+      // serve logs JSON lines; the start line carries the address as `url`.
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
