@@ -121,6 +121,12 @@ const TEST_OPTIONS = { timeout: 120_000 };
 let server: TestServer;
 let owner: Awaited<ReturnType<typeof signUp>>;
 const readers: EventReader[] = [];
+/**
+ * The server's clock (config.now), held still: replay_seconds counts back from it, so a window holds
+ * what a test wrote into it however slowly the test runs. Activity is stamped by the wall clock, which
+ * only moves on from here.
+ */
+let clock = Date.now();
 
 async function stream(options: Parameters<typeof openEvents>[1]): Promise<EventReader> {
   const opened = await openEvents(server, options);
@@ -130,7 +136,7 @@ async function stream(options: Parameters<typeof openEvents>[1]): Promise<EventR
 }
 
 before(async () => {
-  server = await startServer({ eventsHeartbeatMs: 200 });
+  server = await startServer({ eventsHeartbeatMs: 200, now: () => clock });
   owner = await signUp(server);
 });
 after(async () => {
@@ -225,6 +231,22 @@ describe('GET /xapi2/events', () => {
     assert.equal(bad.body.errors[0].field, 'replay_seconds');
   });
 
+  test('replay_seconds counts back from the server\'s clock', TEST_OPTIONS, async () => {
+    const fresh = await signUp(server);
+    await fresh.api.post('/xapi2/data/board', { body: { name: 'An hour before the stream' } });
+    const held = clock;
+    clock += 3_600_000;
+    try {
+      const events = await stream({ token: fresh.session, query: { replay_seconds: '10' } });
+      const ready = await events.next();
+      assert.equal(ready.event, 'ready');
+      assert.equal(ready.data.replayed, 0, 'a board written an hour back (by the server\'s clock) is not replayed');
+      events.close();
+    } finally {
+      clock = held;
+    }
+  });
+
   test('a client too far behind is told to reload instead of being replayed to', TEST_OPTIONS, async () => {
     const fresh = await signUp(server);
     const ws = fresh.workspace.id;
@@ -254,7 +276,8 @@ describe('GET /xapi2/events', () => {
     const ws = team.workspace.id;
     const seqs = async () => (await server.query<{ seq: number }>('SELECT seq FROM activity WHERE workspace_id = ? ORDER BY seq', ws)).map((r) => Number(r.seq));
     // More history than the replay cap, so a stream that replays from the start could not go unnoticed.
-    const at = new Date().toISOString();
+    // Stamped by the server's clock, so replay_seconds=60 below reaches it however long the test runs.
+    const at = new Date(clock).toISOString();
     for (let i = 0; i < REPLAY_LIMIT + 200; i++) {
       await server.store.insertActivity({
         workspace_id: ws, actor_id: team.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000000',
