@@ -1,8 +1,9 @@
 /**
  * The MCP Inspector's CLI (an independent client) lists and calls prodmcp's tools. The Inspector
  * needs Node ≥ 22.19, so it runs under npx beside Node 22 (the `node` package). Both are installed
- * by .ci/run beforehand (its "MCP Inspector" step warms the npx cache); the test runs npx offline,
- * so it never downloads a toolchain mid-run, and says which step to run when they are missing.
+ * before the tests start by `npm run test:tools` (scripts/install-test-tools.sh, which `npm test` runs
+ * first); the test runs npx offline, so it never downloads a toolchain mid-run, and says what to run
+ * when they are missing.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { makeToken, signUp, startServer, type TestServer } from '../../server/test/helpers.js';
 import { PRODMCP, freshHome } from './support.js';
 
-/** What .ci/run installs, read from the same place it reads them: packages/prodmcp/package.json. */
+/** What `npm run test:tools` installs, read from the same place it reads them: packages/prodmcp/package.json. */
 const { node: NODE, package: INSPECTOR } = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { inspector: { node: string; package: string } }).inspector;
 /** A guard against a hung Inspector; with everything installed a run takes seconds. */
 const RUN_TIMEOUT_MS = 2 * 60_000;
@@ -48,12 +49,12 @@ function npxOffline(command: string, env: NodeJS.ProcessEnv = process.env): Prom
   });
 }
 
-/** Node 22 and the Inspector are in the npx cache, or an error that names the .ci/run step to run. */
+/** Node 22 and the Inspector are in the npx cache, or an error that says how to install them. */
 async function checkInstalled(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const run = await npxOffline('node --version && mcp-inspector --help >/dev/null', env);
   if (run.code !== 0 || !/^v22\./.test(run.stdout)) {
     throw new Error(
-      `${NODE} and ${INSPECTOR} are not installed, and tests download nothing: run the "MCP Inspector" step of .ci/run ` +
+      `${NODE} and ${INSPECTOR} are not installed, and tests download nothing: run \`npm run test:tools\` ` +
       `(npx -y -p ${NODE} -p ${INSPECTOR} -c 'node --version'). npx said: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`,
     );
   }
@@ -65,10 +66,10 @@ function inspector(env: Record<string, string>, args: string[]): Promise<Run> {
   return npxOffline(['mcp-inspector', '--cli', 'node', PRODMCP, ...serverEnv, ...args].map(quote).join(' '));
 }
 
-test('without what .ci/run installs, the Inspector test names the step instead of downloading', async () => {
+test('without what npm run test:tools installs, the Inspector test says what to run instead of downloading', async () => {
   const emptyCache = mkdtempSync(join(tmpdir(), 'prodmcp-npm-cache-'));
   try {
-    await assert.rejects(checkInstalled({ ...process.env, npm_config_cache: emptyCache }), /are not installed, and tests download nothing: run the "MCP Inspector" step of \.ci\/run .*ENOTCACHED/s);
+    await assert.rejects(checkInstalled({ ...process.env, npm_config_cache: emptyCache }), /are not installed, and tests download nothing: run `npm run test:tools` .*ENOTCACHED/s);
   } finally {
     rmSync(emptyCache, { recursive: true, force: true });
   }

@@ -52,7 +52,7 @@ export interface ServerConfig {
   /** How often old idempotency keys, expired sessions and the like are deleted (store/sweeper.ts). */
   sweepIntervalMs: number;
   logLevel: string;
-  /** The clock sessions and login limits are timed by (ms since the epoch); tests inject their own. */
+  /** The clock (ms since the epoch) of sessions, tokens' use and expiry, login limits and live replay windows; tests inject their own. */
   now: () => number;
   /** Bearer token that may read GET /metrics (PRODBOARD_METRICS_TOKEN); unset: /metrics is off. */
   metricsToken?: string;

@@ -9,7 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { issueSetupToken } from '../src/routes/setup.js';
 import { TEST_STORE, client, makeToken, request, signUp, startServer, type ApiResponse, type TestServer } from './helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A clock the test moves by hand (the server's `config.now`), so time passes only when a test says so. */
+function manualClock(start = Date.now()) {
+  let at = start;
+  return { now: () => at, advance: (ms: number) => (at += ms) };
+}
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** A count(*) AS n query, on whichever store the suite runs. */
 const count = async (s: TestServer, sql: string, ...params: unknown[]) => Number((await s.query<{ n: unknown }>(sql, ...params))[0].n);
@@ -37,10 +41,11 @@ function assertError(res: ApiResponse, status: number, code?: string): void {
 }
 
 let server: TestServer;
+const clock = manualClock();
 
 before(async () => {
   // Failed logins in these tests must not lock the shared address out of the other tests' logins.
-  server = await startServer({ loginMaxFailures: 1000 });
+  server = await startServer({ loginMaxFailures: 1000, now: clock.now });
 });
 after(() => server.close());
 
@@ -169,16 +174,15 @@ describe('/auth/me', () => {
 
 describe('sliding sessions', () => {
   let sliding: TestServer;
-  /** How far the server's clock runs ahead of the real one. */
-  let ahead = 0;
+  const slidingClock = manualClock();
   before(async () => {
-    sliding = await startServer({ sessionRefreshMs: 100, now: () => Date.now() + ahead });
+    sliding = await startServer({ sessionRefreshMs: 100, now: slidingClock.now });
   });
   after(() => sliding.close());
 
   test('an old session is renewed in x-auth-refresh-token; the old token keeps working only for the grace period', async () => {
     const u = await signUp(sliding);
-    ahead += 150;
+    slidingClock.advance(150);
     const first = await u.api.get('/xapi2/auth/me');
     assert.equal(first.status, 200);
     const renewed = first.headers.get('x-auth-refresh-token');
@@ -194,13 +198,13 @@ describe('sliding sessions', () => {
 
     const [oldRow] = await sliding.query<{ id: string; expires_at: string }>('SELECT * FROM sessions WHERE token_hash = ?', sha256(u.session));
     const [newRow] = await sliding.query<{ expires_at: string }>('SELECT * FROM sessions WHERE token_hash = ?', sha256(renewed));
-    const now = Date.now();
+    const now = slidingClock.now();
     const oldLeft = Date.parse(oldRow.expires_at) - now;
     assert.ok(oldLeft > 0 && oldLeft <= 5 * 60_000 + 1000, `the old session is cut to a short grace (${oldLeft} ms left)`);
     assert.ok(Date.parse(newRow.expires_at) - now > sliding.config.sessionTtlMs - 60_000, 'the new session gets a full lifetime');
 
     // The grace period ends: the old token stops working, the renewed one does not.
-    ahead += oldLeft + 1000;
+    slidingClock.advance(oldLeft + 1000);
     assertError(await u.api.get('/xapi2/auth/me'), 401, 'token_expired');
     assert.equal((await client(sliding, renewed).get('/xapi2/auth/me')).status, 200);
   });
@@ -208,7 +212,7 @@ describe('sliding sessions', () => {
   test('a PAT is never refreshed', async () => {
     const u = await signUp(sliding);
     const pat = await makeToken(sliding, u);
-    await sleep(150);
+    slidingClock.advance(150);
     for (let i = 0; i < 2; i++) {
       const res = await pat.api.get('/xapi2/data/board');
       assert.equal(res.status, 200);
@@ -303,7 +307,7 @@ describe('token lifecycle', () => {
     assert.match(created.body.detail, /shown only once/);
     assert.deepEqual(created.body.scopes, { board: 'read', card: 'write' });
     assert.equal(created.body.last_used_at, null);
-    assert.ok(Date.parse(created.body.expires_at) > Date.now() + 29 * 86_400_000);
+    assert.equal(created.body.expires_at, new Date(clock.now() + 30 * 86_400_000).toISOString(), '30d counts from the server\'s clock');
     assert.equal('token_hash' in created.body, false);
 
     const list = await u.api.get('/xapi2/tokens');
@@ -319,12 +323,13 @@ describe('token lifecycle', () => {
     assert.ok(token.startsWith(entry.prefix) && entry.prefix.length < token.length / 2, 'only a short prefix is listed');
     assert.equal(entry.last_used_at, null);
 
-    const before = Date.now();
+    const usedAt = new Date(clock.advance(1000)).toISOString();
     const use = await client(server, token).get('/xapi2/data/board');
     assert.equal(use.status, 200);
+    clock.advance(1000);
     const used = (await u.api.get('/xapi2/tokens')).body.data.find((t: { id: string }) => t.id === created.body.id);
     assert.ok(used.last_used_at, 'last_used_at is set after use');
-    assert.ok(Date.parse(used.last_used_at) >= before - 1000);
+    assert.equal(used.last_used_at, usedAt, 'last_used_at is the time of the use (the server\'s clock)');
 
     const revoke = await u.api.delete(`/xapi2/tokens/${created.body.id}`);
     assert.equal(revoke.status, 200);
@@ -377,21 +382,22 @@ describe('token lifecycle', () => {
 
   test('an expired token is a 401 with code token_expired', async () => {
     const u = await signUp(server);
-    const expired = await makeToken(server, u, 'board:read', new Date(Date.now() - 60_000).toISOString());
+    const expired = await makeToken(server, u, 'board:read', new Date(clock.now() - 60_000).toISOString());
     const res = await expired.api.get('/xapi2/data/board');
     assertError(res, 401, 'token_expired');
     assert.match(res.body.detail, /expired/);
-    const live = await makeToken(server, u, 'board:read', new Date(Date.now() + 3_600_000).toISOString());
+    const live = await makeToken(server, u, 'board:read', new Date(clock.now() + 3_600_000).toISOString());
     assert.equal((await live.api.get('/xapi2/data/board')).status, 200);
   });
 
   test('tokens and sessions are stored only as hashes', async () => {
-    const fresh = await startServer({ sessionRefreshMs: 100 });
+    const freshClock = manualClock();
+    const fresh = await startServer({ sessionRefreshMs: 100, now: freshClock.now });
     try {
       const u = await signUp(fresh);
       const made = await makeToken(fresh, u);
       const minted = (await u.api.post('/xapi2/tokens', { body: { name: 'minted' } })).body.token as string;
-      await sleep(150);
+      freshClock.advance(150);
       const renewed = (await u.api.get('/xapi2/auth/me')).headers.get('x-auth-refresh-token');
       assert.ok(renewed);
       await made.api.post('/xapi2/data/board', { body: { name: 'by pat' } });

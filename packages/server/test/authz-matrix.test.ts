@@ -1,7 +1,7 @@
 /**
  * The authorization matrix: role (owner, admin, member, viewer) × credential (session, a PAT with
  * each combination of none/read/write on board and card, an expired or revoked one, an expired
- * session, none) × operation (every endpoint the app registers) × target (the caller's own object,
+ * or signed-out session, none) × operation (every endpoint the app registers) × target (the caller's own object,
  * another workspace's, one that never existed). The expected answer of every cell is derived from
  * the table OPERATIONS below, which restates the product contract (PRODUCT.md §2-3) and
  * src/policies.ts: what a request may do is the smaller of the member's role and the token's scopes;
@@ -55,7 +55,7 @@ interface Operation {
 interface Caller {
   label: string;
   role: Role | null;
-  kind: 'session' | 'pat' | 'expired-session' | 'expired-pat' | 'revoked-pat' | 'anonymous';
+  kind: 'session' | 'pat' | 'expired-session' | 'signed-out-session' | 'expired-pat' | 'revoked-pat' | 'anonymous';
   scopes?: Record<string, ScopeLevel>;
   token?: string;
   /** The user behind the credential (for own tokens). */
@@ -168,6 +168,8 @@ const OPERATIONS: Operation[] = [
   { route: 'POST /xapi2/setup', label: 'setup', need: 'public', ok: 403, build: () => ({ method: 'POST', path: '/xapi2/setup', body: { token: 'setup_wrong', email: 'z@example.com', password: 'long enough pw' } }) },
   { route: 'GET /xapi2/health', label: 'health', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/health' }) },
   { route: 'GET /xapi2/ready', label: 'ready', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/ready' }) },
+  // Off unless PRODBOARD_METRICS_TOKEN is set (metrics.test.ts covers it on): no user credential opens it.
+  { route: 'GET /metrics', label: 'metrics', need: 'public', ok: 404, build: () => ({ method: 'GET', path: '/metrics' }) },
   { route: 'GET /xapi2/mcp/manifest', label: 'manifest', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/manifest' }) },
   { route: 'GET /xapi2/mcp/version', label: 'prodmcp version', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/version' }) },
   { route: 'GET /xapi2/mcp/script', label: 'prodmcp script', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/script' }) },
@@ -189,6 +191,8 @@ function expected(caller: Caller, op: Operation, target: Target): Expected | 'as
   if (op.need === 'public') return 'as-anonymous';
   if (caller.kind === 'anonymous' || caller.kind === 'revoked-pat') return { status: 401, code: 'unauthenticated' };
   if (caller.kind === 'expired-pat' || caller.kind === 'expired-session') return { status: 401, code: 'token_expired' };
+  // Signed out: refused like any dead credential (expired or unknown, either code).
+  if (caller.kind === 'signed-out-session') return { status: 401 };
   const pat = caller.kind === 'pat';
   let refusal: Expected | undefined;
   if (op.need === 'session' && pat) refusal = { status: 403, code: 'forbidden' };
@@ -240,6 +244,9 @@ before(async () => {
     callers.push({ label: `${role} session`, role, kind: 'session', token: user.session, user });
     const expiredSession = await sessionCreator(server.store, user.user.id, user.workspace.id, -60_000);
     callers.push({ label: `${role} expired session`, role, kind: 'expired-session', token: expiredSession.token, user });
+    const signedOut = await sessionCreator(server.store, user.user.id, user.workspace.id, 3_600_000);
+    assert.equal((await request(server, 'POST', '/xapi2/auth/logout', { token: signedOut.token })).status, 200);
+    callers.push({ label: `${role} signed-out session`, role, kind: 'signed-out-session', token: signedOut.token, user });
     for (const board of SCOPE_LEVELS) {
       for (const card of SCOPE_LEVELS) {
         const scopes = { board, card };

@@ -20,6 +20,8 @@ class EventReader {
   private readonly queue: SseEvent[] = [];
   private waiter?: () => void;
   private ended = false;
+  /** Heartbeats (`: ping` comments) received so far. */
+  pings = 0;
   readonly done: Promise<void>;
 
   constructor(private readonly controller: AbortController, body: ReadableStream<Uint8Array>) {
@@ -44,6 +46,10 @@ class EventReader {
   }
 
   private parse(frame: string) {
+    if (frame.split('\n').includes(': ping')) {
+      this.pings += 1;
+      this.waiter?.();
+    }
     const event: SseEvent = { event: 'message', data: undefined };
     let data = '';
     for (const line of frame.split('\n')) {
@@ -60,28 +66,30 @@ class EventReader {
     this.waiter?.();
   }
 
-  /** The next event, or a failure after `ms`. */
-  async next(ms = 3000): Promise<SseEvent> {
-    const deadline = Date.now() + ms;
+  /** Resolves when the stream next receives something or ends. */
+  private received(): Promise<void> {
+    return new Promise<void>((resolve) => (this.waiter = resolve));
+  }
+
+  /**
+   * The next event. It waits as long as it takes: a test whose event never comes fails at the test
+   * runner's timeout (TEST_OPTIONS), never because the machine was slow.
+   */
+  async next(): Promise<SseEvent> {
     while (this.queue.length === 0) {
       if (this.ended) throw new Error('stream ended');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('no event within the time limit');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.received();
     }
     return this.queue.shift()!;
   }
 
-  /** Nothing arrives within `ms`. */
-  async quiet(ms = 300): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
-    assert.deepEqual(this.queue.map((e) => `${e.event} ${e.data?.object_type}`), []);
+  /** Waits for the next heartbeat. */
+  async heartbeat(): Promise<void> {
+    const seen = this.pings;
+    while (this.pings === seen) {
+      if (this.ended) throw new Error('stream ended');
+      await this.received();
+    }
   }
 
   get isEnded(): boolean {
@@ -107,9 +115,18 @@ async function openEvents(server: TestServer, options: { token?: string; header?
   return { status: 200, body: undefined, reader: new EventReader(controller, res.body!) };
 }
 
+/** Turns a stream that never delivers into a failure instead of a hang; generous, and never what a test asserts. */
+const TEST_OPTIONS = { timeout: 120_000 };
+
 let server: TestServer;
 let owner: Awaited<ReturnType<typeof signUp>>;
 const readers: EventReader[] = [];
+/**
+ * The server's clock (config.now), held still: replay_seconds counts back from it, so a window holds
+ * what a test wrote into it however slowly the test runs. Activity is stamped by the wall clock, which
+ * only moves on from here.
+ */
+let clock = Date.now();
 
 async function stream(options: Parameters<typeof openEvents>[1]): Promise<EventReader> {
   const opened = await openEvents(server, options);
@@ -119,7 +136,7 @@ async function stream(options: Parameters<typeof openEvents>[1]): Promise<EventR
 }
 
 before(async () => {
-  server = await startServer({ eventsHeartbeatMs: 200 });
+  server = await startServer({ eventsHeartbeatMs: 200, now: () => clock });
   owner = await signUp(server);
 });
 after(async () => {
@@ -128,7 +145,7 @@ after(async () => {
 });
 
 describe('GET /xapi2/events', () => {
-  test('a fresh stream starts at the newest event and then carries each change with the object as it is now', async () => {
+  test('a fresh stream starts at the newest event and then carries each change with the object as it is now', TEST_OPTIONS, async () => {
     await owner.api.post('/xapi2/data/board', { body: { name: 'Before the stream' } });
     const events = await stream({ token: owner.session });
     const ready = await events.next();
@@ -154,7 +171,7 @@ describe('GET /xapi2/events', () => {
     events.close();
   });
 
-  test('Last-Event-ID resumes with exactly the missed events, in order, then follows live', async () => {
+  test('Last-Event-ID resumes with exactly the missed events, in order, then follows live', TEST_OPTIONS, async () => {
     const first = await stream({ token: owner.session, header: true });
     const ready = await first.next();
     const card = (await owner.api.post('/xapi2/data/card', { body: { title: 'Seen' } })).body;
@@ -175,15 +192,16 @@ describe('GET /xapi2/events', () => {
     assert.ok(Number(missed1.id) > Number(seen.id) && Number(missed2.id) > Number(missed1.id));
     // Each event carries the object as it is now: already deleted.
     assert.equal(missed1.data.object.is_deleted, true);
-    await resumed.quiet();
 
+    // Nothing else is replayed: the next event is the restore made after the stream resumed (a sentinel, not a wait).
     await owner.api.post(`/xapi2/trash/card/${card.id}/restore`);
     const live = await resumed.next();
     assert.equal(live.data.action, 'restore');
+    assert.equal(live.data.object_id, card.id);
     assert.ok(ready.data.seq < Number(live.id));
   });
 
-  test('the last_event_id query parameter resumes too (a new EventSource cannot set the header)', async () => {
+  test('the last_event_id query parameter resumes too (a new EventSource cannot set the header)', TEST_OPTIONS, async () => {
     const card = (await owner.api.post('/xapi2/data/card', { body: { title: 'Query resume' } })).body;
     const activity = await owner.api.get('/xapi2/activity', { query: { since: 0, limit: 500 } });
     const last = activity.body.data.at(-1);
@@ -196,7 +214,7 @@ describe('GET /xapi2/events', () => {
     assert.deepEqual(change.data.changes.priority, [null, 'high']);
   });
 
-  test('replay_seconds starts a fresh stream a few seconds back, so data read while it opened misses nothing', async () => {
+  test('replay_seconds starts a fresh stream a few seconds back, so data read while it opened misses nothing', TEST_OPTIONS, async () => {
     const fresh = await signUp(server);
     const before = (await fresh.api.post('/xapi2/data/board', { body: { name: 'Just before the stream' } })).body;
     const events = await stream({ token: fresh.session, query: { replay_seconds: '10' } });
@@ -213,7 +231,23 @@ describe('GET /xapi2/events', () => {
     assert.equal(bad.body.errors[0].field, 'replay_seconds');
   });
 
-  test('a client too far behind is told to reload instead of being replayed to', async () => {
+  test('replay_seconds counts back from the server\'s clock', TEST_OPTIONS, async () => {
+    const fresh = await signUp(server);
+    await fresh.api.post('/xapi2/data/board', { body: { name: 'An hour before the stream' } });
+    const held = clock;
+    clock += 3_600_000;
+    try {
+      const events = await stream({ token: fresh.session, query: { replay_seconds: '10' } });
+      const ready = await events.next();
+      assert.equal(ready.event, 'ready');
+      assert.equal(ready.data.replayed, 0, 'a board written an hour back (by the server\'s clock) is not replayed');
+      events.close();
+    } finally {
+      clock = held;
+    }
+  });
+
+  test('a client too far behind is told to reload instead of being replayed to', TEST_OPTIONS, async () => {
     const fresh = await signUp(server);
     const ws = fresh.workspace.id;
     const now = new Date().toISOString();
@@ -233,7 +267,7 @@ describe('GET /xapi2/events', () => {
     assert.equal((await ahead.next()).event, 'reset', 'an id this database never issued also means reload');
   });
 
-  test('streams opened and resumed while others write send each later event once, in order, and never history', async () => {
+  test('streams opened and resumed while others write send each later event once, in order, and never history', TEST_OPTIONS, async () => {
     // A stream waits for its socket to drain many times; each wait must leave no listener behind.
     const leaks: Error[] = [];
     const onWarning = (warning: Error) => warning.name === 'MaxListenersExceededWarning' && leaks.push(warning);
@@ -242,7 +276,8 @@ describe('GET /xapi2/events', () => {
     const ws = team.workspace.id;
     const seqs = async () => (await server.query<{ seq: number }>('SELECT seq FROM activity WHERE workspace_id = ? ORDER BY seq', ws)).map((r) => Number(r.seq));
     // More history than the replay cap, so a stream that replays from the start could not go unnoticed.
-    const at = new Date().toISOString();
+    // Stamped by the server's clock, so replay_seconds=60 below reaches it however long the test runs.
+    const at = new Date(clock).toISOString();
     for (let i = 0; i < REPLAY_LIMIT + 200; i++) {
       await server.store.insertActivity({
         workspace_id: ws, actor_id: team.user.id, token_id: null, object_type: 'card', object_id: '00000000-0000-7000-8000-000000000000',
@@ -307,7 +342,7 @@ describe('GET /xapi2/events', () => {
     assert.deepEqual(leaks.map((w) => w.message), []);
   });
 
-  test('a commit that lands while the previous one is still being sent is sent too', async () => {
+  test('a commit that lands while the previous one is still being sent is sent too', TEST_OPTIONS, async () => {
     const team = await signUp(server);
     const events = await stream({ token: team.session });
     assert.equal((await events.next()).event, 'ready');
@@ -327,32 +362,38 @@ describe('GET /xapi2/events', () => {
     }
   });
 
-  test('another workspace never shows up, and a token sees only the models it may read', async () => {
+  test('another workspace never shows up, and a token sees only the models it may read', TEST_OPTIONS, async () => {
     const stranger = await signUp(server);
     const boardOnly = await makeToken(server, owner, 'board:read,card:none');
     const mine = await stream({ token: boardOnly.token });
     assert.equal((await mine.next()).event, 'ready');
     await stranger.api.post('/xapi2/data/board', { body: { name: 'Not yours' } });
     await owner.api.post('/xapi2/data/card', { body: { title: 'Hidden from a board-only token' } });
-    await mine.quiet();
+    // A sentinel written after both: it must be the very next event, so neither came before it.
     await owner.api.post('/xapi2/data/board', { body: { name: 'Visible' } });
     const board = await mine.next();
+    assert.equal(board.event, 'activity');
     assert.equal(board.data.object.data.name, 'Visible');
   });
 
-  test('a revoked token is told so at the next heartbeat and the stream ends', async () => {
+  test('a revoked token is told so at the next heartbeat and the stream ends', TEST_OPTIONS, async () => {
     const pat = await makeToken(server, owner, 'board:read,card:read');
     const events = await stream({ token: pat.token });
     assert.equal((await events.next()).event, 'ready');
+    await events.heartbeat();
     await server.store.revokeAccessToken(pat.row.id, new Date().toISOString());
-    const stop = await events.next(2000);
+    const pingsBefore = events.pings;
+    const stop = await events.next();
     assert.equal(stop.event, 'unauthorized');
+    // Counted in heartbeats, not milliseconds: a ping or two may already be on its way (a check that ran
+    // before the revoke), where a revoke noticed only at the credential cache's 10 s expiry would let ~50 by.
+    assert.ok(events.pings - pingsBefore <= 2, `${events.pings - pingsBefore} heartbeats passed before the stream was told`);
     assert.equal(stop.data.code, 'unauthenticated');
     await events.done;
     assert.ok(events.isEnded);
   });
 
-  test('bad requests get JSON errors: no token, a wrong token, a bad Last-Event-ID, an unknown parameter', async () => {
+  test('bad requests get JSON errors: no token, a wrong token, a bad Last-Event-ID, an unknown parameter', TEST_OPTIONS, async () => {
     const none = await openEvents(server, {});
     assert.equal(none.status, 401);
     assert.equal(none.body.code, 'unauthenticated');

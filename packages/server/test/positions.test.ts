@@ -181,3 +181,19 @@ test('60 moves into a 3,000-card column record one event per move and one per re
   const edited = await api.patch(`/xapi2/data/card/${seeded[2999]}`, { body: { title: 'edited' }, headers: { 'if-match': '"1"' } });
   assert.equal(edited.status, 200, JSON.stringify(edited.body));
 });
+
+test('a card restored from the trash never shares a position: it goes before the card now holding its old one', async () => {
+  const { board, cards } = await seedColumn(['a', 'b', 'c']);
+  const before = await column(board.id, 'todo');
+  const bPosition = before[1].data.position;
+  assert.equal((await api.delete(`/xapi2/data/card/${cards.b}`)).status, 200);
+  // While b is in the trash, c takes b's exact position.
+  assert.equal((await api.patch(`/xapi2/data/card/${cards.c}`, { body: { position: bPosition } })).status, 200);
+  assert.equal((await column(board.id, 'todo')).find((c) => c.id === cards.c)?.data.position, bPosition);
+  const restore = await api.post(`/xapi2/trash/card/${cards.b}/restore`);
+  assert.equal(restore.status, 200);
+  const after = await column(board.id, 'todo');
+  assert.deepEqual(after.map((c) => c.data.title), ['a', 'b', 'c']);
+  const positions = after.map((c) => c.data.position);
+  assert.equal(new Set(positions).size, positions.length, `positions distinct: ${positions.join(', ')}`);
+});

@@ -3,10 +3,14 @@ import { AppError, assertUuid, notFound } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
 import type { ObjectRow } from '../store/types.js';
 import { recordActivity } from './activity-recorder.js';
+import { placeCard } from './card-placement.js';
 import { nextVersion, requireModel, writeNextVersion } from './object-loader.js';
 
 async function untrash(ctx: CommandContext, row: ObjectRow): Promise<ObjectRow> {
   const next = { ...nextVersion(ctx, row), is_deleted: false, deleted_at: null, deleted_with: null };
+  // A card comes back to its old place when it is still free; another card may have taken it (or
+  // its column may be gone) while it was in the trash, and two cards never share a position.
+  if (row.type === 'card') await placeCard(ctx, next, undefined, { status: false, position: true });
   await writeNextVersion(ctx, next, row);
   await recordActivity(ctx, 'restore', row, next);
   return next;

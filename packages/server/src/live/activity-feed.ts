@@ -26,6 +26,8 @@ export interface FeedOptions {
   resumeFrom: number | undefined;
   /** A fresh stream first replays the events of the last this many seconds (0: starts at now). */
   replaySeconds?: number;
+  /** The server's clock (config.now), which replaySeconds counts back from. */
+  now: () => number;
   heartbeatMs: number;
   /** Re-authenticates the connection's credential; throws an AppError when it no longer works. */
   reauthenticate: () => Promise<Actor>;
@@ -117,7 +119,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
       await stream.send({ id: cursor, event: 'ready', data: { seq: cursor, resumed: false } });
     } else if (from === undefined) {
       // Events committed in the last few seconds, which the client's data reads may not have seen.
-      cursor = await store.activitySeqAt(workspaceId, new Date(Date.now() - options.replaySeconds! * 1000).toISOString());
+      cursor = await store.activitySeqAt(workspaceId, new Date(options.now() - options.replaySeconds! * 1000).toISOString());
       const recent = await store.listActivity(workspaceId, cursor, types, REPLAY_LIMIT + 1);
       if (recent.length > REPLAY_LIMIT) {
         cursor = latest;

@@ -37,7 +37,7 @@ export function authRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       }
       await limiter.succeeded(attempt);
       const membership = memberships[0];
-      const { token, row } = await sessionCreator(store, user.id, membership.workspace_id, config.sessionTtlMs);
+      const { token, row } = await sessionCreator(store, user.id, membership.workspace_id, config.sessionTtlMs, config.now());
       const workspace = (await store.getWorkspace(membership.workspace_id))!;
       return {
         access_token: token,

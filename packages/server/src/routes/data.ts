@@ -15,8 +15,8 @@ import { objectCreator } from '../commands/object-creator.js';
 import { objectDeleter } from '../commands/object-deleter.js';
 import { objectUpdater } from '../commands/object-updater.js';
 import { requireModel } from '../commands/object-loader.js';
+import { IDEMPOTENCY_WINDOW_MS } from '../store/sweeper.js';
 
-const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 /** The data routes. */
 export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
@@ -62,13 +62,13 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
           // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
           await tx.lockKey(`idempotency:${actor.workspace.id}:${actor.user.id}:${key}`);
           const prior = await tx.getIdempotency(actor.workspace.id, actor.user.id, key);
-          if (prior && Date.parse(prior.created_at) > Date.now() - IDEMPOTENCY_TTL_MS) {
+          if (prior && Date.parse(prior.created_at) > Date.now() - IDEMPOTENCY_WINDOW_MS) {
             if (prior.request_hash !== requestHash) {
               throw new AppError('unprocessable', 'this Idempotency-Key was already used for a different request; use a new key for a new object');
             }
             return { status: prior.status, body: JSON.parse(prior.response) as unknown, replayed: true };
           }
-          if (prior) await tx.pruneIdempotency(new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString());
+          if (prior) await tx.pruneIdempotency(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString());
         }
         const row = await objectCreator(commandContext(tx, actor), type, request.body);
         const body = presentObject(row);

@@ -72,6 +72,7 @@ export function eventRoutes({ store, config, metrics }: AppDeps): FastifyPluginA
         actor,
         resumeFrom,
         replaySeconds: Number(replay ?? 0),
+        now: config.now,
         heartbeatMs: config.eventsHeartbeatMs,
         reauthenticate: () => authenticateToken(store, config, currentToken),
         onLiveDelivery: metrics && ((row) => metrics.eventDelivered(row.created_at)),

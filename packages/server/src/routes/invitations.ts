@@ -73,7 +73,7 @@ export function invitationRoutes({ store, config }: AppDeps): FastifyPluginAsync
 
     app.post('/invitations/accept', async (request, reply) => {
       const { user, workspace, role } = await invitationAccepter(store, body(request));
-      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs);
+      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs, config.now());
       return reply.code(201).send({
         access_token: token,
         token_type: 'bearer',

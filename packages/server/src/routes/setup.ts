@@ -56,7 +56,7 @@ export function setupRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         },
         claim,
       );
-      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs);
+      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs, config.now());
       return reply.code(201).send({
         access_token: token,
         token_type: 'bearer',

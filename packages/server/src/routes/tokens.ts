@@ -38,7 +38,7 @@ export function tokenRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         workspaceId: actor.workspace.id,
         name: body.name,
         scopes: parseScopesInput(body.scopes),
-        expiresAt: parseExpiry(body.expires as string | null | undefined),
+        expiresAt: parseExpiry(body.expires as string | null | undefined, config.now()),
       });
       return reply.code(201).send({ ...presentAccessToken(row), token, detail: 'copy this token now: it is shown only once' });
     });
