@@ -20,17 +20,21 @@ interface Call {
 }
 
 /**
- * Records every pool.query (text and parameters) while `fn` runs, so we EXPLAIN exactly what the
- * store runs, whatever SQL it builds today. pg.Pool is the class the store's pool is made from.
+ * Records every client.query (text and parameters) while `fn` runs, so we EXPLAIN exactly what the
+ * store runs, whatever SQL it builds today. Every query reaches a pg.Client, whether the store sends
+ * it through pool.query or on a connection it took from the pool (as root queries do, to keep their
+ * named statements bounded); bookkeeping such as DEALLOCATE is not recorded.
  */
 async function recordQueries(fn: () => Promise<unknown>): Promise<Call[]> {
-  const proto = pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const calls: Call[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const [first, values] = args;
     // The store sends named query configs ({name, text, values}); plain (text, values) calls also count.
-    if (typeof first === 'string') calls.push({ sql: first, params: Array.isArray(values) ? values : [] });
+    if (typeof first === 'string') {
+      if (!/^\s*DEALLOCATE\b/i.test(first)) calls.push({ sql: first, params: Array.isArray(values) ? values : [] });
+    }
     else if (first && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string') {
       const config = first as { text: string; values?: unknown[] };
       calls.push({ sql: config.text, params: config.values ?? [] });
