@@ -14,6 +14,12 @@ import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-st
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres/postgres-store.js';
 import pg from 'pg';
 import { parseScopes } from '@prodboard/shared';
+import { checkTransactionContext } from '../src/store/transaction-guard.js';
+
+// Every test runs with the transaction-context checks on (off by default in a server, for speed: see
+// store/transaction-guard.ts), in this process and in the servers tests start as child processes.
+process.env.PRODBOARD_STRICT_TRANSACTIONS ??= '1';
+checkTransactionContext(process.env.PRODBOARD_STRICT_TRANSACTIONS === '1');
 
 /** Which store the suite runs on: `PRODBOARD_TEST_STORE=postgres` switches every server to PostgreSQL. */
 export const TEST_STORE = process.env.PRODBOARD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
