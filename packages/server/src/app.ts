@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
 import { refuseUnstorableInput } from './http/request.js';
 import { installMetrics } from './http/metrics.js';
+import { lazyChildLogger } from './http/request-logger.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -69,6 +70,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     ...slowClientLimits(deps.config.requestTimeoutMs),
     // One line per request costs more than a get-by-id; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // ...so a request's own logger is made only when it logs (an error, a refusal).
+    ...(logger ? { childLoggerFactory: lazyChildLogger } : {}),
     // Bodies are parsed with prototype poisoning refused outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -78,9 +81,6 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       sendError(reply, new AppError('validation_failed', `the URL is malformed (${error.message}); percent-encode path segments correctly`)),
   });
   installErrorHandling(app, deps.config.bodyLimit);
-  // Every response, whoever writes it (routes, errors, the web app, event streams, Fastify's own
-  // 400 for a malformed URL), is taken for the type it declares: set on the raw response first.
-  app.server.prependListener('request', (_request, response) => response.setHeader('x-content-type-options', 'nosniff'));
 
   // Only JSON bodies: Fastify's default text/plain parser would hand routes a string.
   app.removeContentTypeParser('text/plain');
@@ -106,8 +106,19 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     });
   });
 
+  // Every response is taken for the type it declares (X-Content-Type-Options: nosniff): set here for
+  // routed requests, by sendError for errors raised before this hook, by the event stream for its
+  // own head. (On the raw response instead, it would send every reply down Node's slower writeHead.)
   // Text no store can hold (NUL, unpaired surrogates) never reaches a route, wherever it is sent.
-  app.addHook('preValidation', async (request) => refuseUnstorableInput(request));
+  app.addHook('preValidation', (request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    try {
+      refuseUnstorableInput(request);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
+  });
 
   // Liveness (the process answers) and readiness (its database answers too), for load balancers.
   app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));

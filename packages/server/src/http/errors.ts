@@ -93,6 +93,7 @@ const REFUSALS = new Set([401, 403, 429]);
 
 /** Sends an AppError as JSON with its status (and Retry-After). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+  reply.header('x-content-type-options', 'nosniff');
   if (err.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfter))));
   return reply.code(err.status).type('application/json; charset=utf-8').send(boundedBody(err));
 }

@@ -10,6 +10,7 @@ const STREAM_HEADERS: OutgoingHttpHeaders = {
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
 };
 
 /** One event: `id` becomes the client's Last-Event-ID; `event` names it (default `message`). */

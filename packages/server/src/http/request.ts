@@ -72,12 +72,28 @@ function findUnstorable(value: unknown): { field: string; char: string } | undef
   return undefined;
 }
 
+/** Whether a value holds an unstorable string or key anywhere: the common answer, no, allocates nothing. */
+function hasUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE_TEXT.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasUnstorable(item)) return true;
+    return false;
+  }
+  // JSON bodies nest at most 64 levels (app.ts), so the recursion is bounded.
+  for (const key in value) {
+    if (UNSTORABLE_TEXT.test(key) || hasUnstorable((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /**
  * Refuses a request whose path parameters, query parameters or JSON body (values and keys) carry a
  * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
  */
 export function refuseUnstorableInput(request: FastifyRequest): void {
   const query = request.url.includes('?') ? queryParams(request) : undefined;
+  if (!hasUnstorable(request.params) && !hasUnstorable(query) && !hasUnstorable(request.body)) return;
   const found = findUnstorable(request.params) ?? findUnstorable(query) ?? findUnstorable(request.body);
   if (!found) return;
   const { field, char } = found;
