@@ -78,7 +78,7 @@ describe('restoring a card whose board is in the trash', () => {
     const before = await databaseSnapshot(server);
     const refused = await ada.api.post(`/xapi2/trash/card/${card.id}/restore`);
     assert.equal(refused.status, 409);
-    assert.match(refused.body.detail, /board “Old launch” .* is in the trash; restore the board first/);
+    assert.match(refused.body.detail, /board “Old launch” is in the trash; restore the board first/);
     assert.deepEqual(await databaseSnapshot(server), before, 'a refused restore changes nothing');
 
     // Another workspace cannot learn anything about it.
