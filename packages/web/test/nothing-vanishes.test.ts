@@ -107,6 +107,21 @@ describe('cards without a board: the Inbox', () => {
   });
 });
 
+describe('on a phone (390 px)', () => {
+  test('the Inbox and the archived list fit without sideways scrolling', async () => {
+    await api().post('/xapi2/data/card', { body: { title: 'A loose card with a rather long title that must wrap on a phone' } });
+    const phone = await openSignedIn(await newContext(env.browser, { width: 390, height: 844 }), env.server, env.owner.session, '/inbox');
+    const overflow = () => phone.evaluate(() => Math.max(...[document.documentElement, ...document.querySelectorAll('.main, .dialog')].map((el) => el.scrollWidth - el.clientWidth)));
+    await phone.getByRole('list', { name: 'Cards without a board' }).waitFor();
+    assert.equal(await overflow(), 0, 'the Inbox');
+    await screenshot(phone, 'inbox-phone');
+    await phone.goto(url(`/boards/${boardId}?archived=1`));
+    await phone.getByRole('dialog').getByText('No archived cards').or(phone.getByRole('list', { name: 'Archived cards' })).waitFor();
+    assert.equal(await overflow(), 0, 'the archived list');
+    await phone.context().close();
+  });
+});
+
 describe('history', () => {
   test('changing a filter and opening a card are history entries: Back closes the card, then clears the filter, then leaves the board', async () => {
     await page.goto(url('/'));

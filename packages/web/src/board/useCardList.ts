@@ -73,7 +73,9 @@ export function useCardList(query: Record<string, string | string[]>, belongs: (
   useEffect(
     () =>
       live.subscribe((message) => {
-        if (message.kind === 'activity' && message.event.object?.type === 'card') apply(message.event.object as unknown as Card);
+        // A reset means events were missed: read the list again.
+        if (message.kind === 'reset') setGeneration((g) => g + 1);
+        else if (message.event.object?.type === 'card') apply(message.event.object as unknown as Card);
       }),
     [apply],
   );

@@ -90,7 +90,7 @@ export function InboxPage() {
           </p>
           <ul className="list" aria-label="Cards without a board">
             {cards.map((card) => (
-              <li key={card.id} className="list-row" data-inbox-id={card.id}>
+              <li key={card.id} className="list-row inbox-row" data-inbox-id={card.id}>
                 <div className="list-main">
                   <span className="list-title">{card.data.title}</span>
                   <span className="list-sub">
