@@ -111,7 +111,7 @@ describe('on a phone (390 px)', () => {
   test('the Inbox and the archived list fit without sideways scrolling', async () => {
     await api().post('/xapi2/data/card', { body: { title: 'A loose card with a rather long title that must wrap on a phone' } });
     const phone = await openSignedIn(await newContext(env.browser, { width: 390, height: 844 }), env.server, env.owner.session, '/inbox');
-    const overflow = () => phone.evaluate(() => Math.max(...[document.documentElement, ...document.querySelectorAll('.main, .dialog')].map((el) => el.scrollWidth - el.clientWidth)));
+    const overflow = () => phone.evaluate(() => Math.max(...[document.documentElement, ...Array.from(document.querySelectorAll('.main, .dialog'))].map((el) => el.scrollWidth - el.clientWidth)));
     await phone.getByRole('list', { name: 'Cards without a board' }).waitFor();
     assert.equal(await overflow(), 0, 'the Inbox');
     await screenshot(phone, 'inbox-phone');
