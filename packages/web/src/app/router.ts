@@ -31,6 +31,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   else window.history.pushState({ from: here } satisfies EntryState, '', to);
   for (const listener of listeners) listener();
 }
+
 /** The current location; re-renders on every navigation. */
 export function useLocation(): { path: string; query: URLSearchParams } {
   const location = useSyncExternalStore(subscribe, snapshot);
