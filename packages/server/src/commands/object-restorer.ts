@@ -28,7 +28,11 @@ export async function objectRestorer(ctx: CommandContext, type: string, id: stri
   if (type === 'card' && typeof boardId === 'string') {
     const board = await ctx.store.getObject(workspaceId, 'board', boardId);
     if (board?.is_deleted) {
-      throw new AppError('conflict', `card ${id} belongs to board ${boardId}, which is in the trash; restore the board first (that restores its cards too)`);
+      const name = typeof board.data.name === 'string' ? `“${board.data.name}”` : boardId;
+      throw new AppError(
+        'conflict',
+        `this card's board ${name} is in the trash; restore the board first (that brings back the cards deleted with it), then restore this card if it is still in the trash`,
+      );
     }
   }
   const restoredRow = await untrash(ctx, row);

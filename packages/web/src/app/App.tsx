@@ -12,6 +12,7 @@ import { Shell } from './Shell.js';
 
 // Pages away from the boards load on first use, so opening a board compiles less script.
 const AccountPage = lazy(() => import('../pages/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+const InboxPage = lazy(() => import('../pages/InboxPage.js').then((m) => ({ default: m.InboxPage })));
 const IntegrationsPage = lazy(() => import('../pages/IntegrationsPage.js').then((m) => ({ default: m.IntegrationsPage })));
 const InvitePage = lazy(() => import('../pages/InvitePage.js').then((m) => ({ default: m.InvitePage })));
 const MembersPage = lazy(() => import('../pages/MembersPage.js').then((m) => ({ default: m.MembersPage })));
@@ -57,6 +58,7 @@ function Pages() {
   let page;
   if (path === '/') page = <BoardsPage />;
   else if (board) page = <BoardPage key={board.id} boardId={board.id} />;
+  else if (path === '/inbox') page = <InboxPage />;
   else if (path === '/trash') page = <TrashPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/members') page = <MembersPage />;

@@ -9,6 +9,7 @@ import { useSession } from './session.js';
 
 const NAV: Array<{ to: string; label: string; icon: IconName }> = [
   { to: '/', label: 'Boards', icon: 'boards' },
+  { to: '/inbox', label: 'Inbox', icon: 'inbox' },
   { to: '/trash', label: 'Trash', icon: 'trash' },
   { to: '/integrations', label: 'Integrations', icon: 'plug' },
   { to: '/members', label: 'Members', icon: 'users' },

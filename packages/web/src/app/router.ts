@@ -18,11 +18,17 @@ function subscribe(listener: Listener) {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
+/** What a pushed history entry remembers: the location it was pushed from (see `leaveQuery`). */
+interface EntryState {
+  from?: string;
+}
+
 /** Goes to `to` (path and query); `replace` keeps the history entry count. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (to === snapshot()) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+  const here = snapshot();
+  if (to === here) return;
+  if (options.replace) window.history.replaceState(window.history.state, '', to);
+  else window.history.pushState({ from: here } satisfies EntryState, '', to);
   for (const listener of listeners) listener();
 }
 
@@ -33,15 +39,36 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path, query: new URLSearchParams(search) };
 }
 
-/** Sets (or, with '' or undefined, removes) query parameters of the current page without a new history entry. */
-export function setQuery(changes: Record<string, string | undefined>): void {
+function withQuery(changes: Record<string, string | undefined>): string {
   const query = new URLSearchParams(window.location.search);
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || value === '') query.delete(key);
     else query.set(key, value);
   }
   const search = query.toString();
-  navigate(`${window.location.pathname}${search ? `?${search}` : ''}`, { replace: true });
+  return `${window.location.pathname}${search ? `?${search}` : ''}`;
+}
+
+/**
+ * Sets (or, with '' or undefined, removes) query parameters of the current page. Each change is a
+ * history entry, so Back returns to the previous filters or closes an opened card. Refining a
+ * search that is already on (typing on) replaces the entry instead: one entry per search, not one
+ * per pause in typing.
+ */
+export function setQuery(changes: Record<string, string | undefined>, options: { replace?: boolean } = {}): void {
+  const current = new URLSearchParams(window.location.search).get('q') ?? '';
+  const refining = Object.keys(changes).length === 1 && 'q' in changes && current !== '' && (changes.q ?? '') !== '';
+  navigate(withQuery(changes), { replace: options.replace ?? refining });
+}
+
+/**
+ * Removes page state a `setQuery` added (closing a card): goes Back when the entry before this one
+ * is exactly the page without it, so closing leaves no extra entry for Back to step through.
+ */
+export function leaveQuery(changes: Record<string, undefined>): void {
+  const target = withQuery(changes);
+  if ((window.history.state as EntryState | null)?.from === target) window.history.back();
+  else navigate(target, { replace: true });
 }
 
 export { matchPath } from './paths.js';

@@ -14,6 +14,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { FormError } from '../ui/Field.js';
 import { timeAgo } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
+import { DiscardQuestion, DraftRestored, useCardDraft, useRestoredDraft } from './cardDraft.js';
 
 interface Props {
   card: Card;
@@ -32,10 +33,13 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
   const names = useMemo(() => fields.map((f) => f.name), [fields]);
   const [initial, setInitial] = useState(() => toFormValues(fields, card.data));
   const [version, setVersion] = useState(card.version);
-  const [conflict, setConflict] = useState<Card>();
+  // Edits kept from an earlier visit come back; made against an older version, they meet it as a conflict.
+  const restored = useRestoredDraft(card.id);
+  const [conflict, setConflict] = useState<Card | undefined>(() => (restored && restored.version < card.version ? card : undefined));
   const [boards, setBoards] = useState<Board[]>([board]);
-  const form = useForm(initial, names);
+  const form = useForm(restored?.values ?? initial, names);
   const dirty = fields.some((f) => (form.values[f.name] ?? '') !== (initial[f.name] ?? ''));
+  const draft = useCardDraft(card, dirty, form.values, version, onClose);
 
   useEffect(() => {
     api
@@ -72,6 +76,7 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
       try {
         const saved = await api.patch<Card>(`/data/card/${card.id}`, body, { ifMatch });
         setConflict(undefined);
+        draft.finish();
         onSaved(saved);
       } catch (err) {
         if (err instanceof ApiError && err.status === 412) {
@@ -97,6 +102,7 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
     try {
       if (how === 'delete') await api.delete(`/data/card/${card.id}`, { ifMatch: version });
       else await api.patch(`/data/card/${card.id}`, { is_archived: true }, { ifMatch: version });
+      draft.finish();
       onRemoved(card, how);
     } catch (err) {
       form.setGeneral(errorMessage(err));
@@ -106,8 +112,8 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
   return (
     <Dialog
       variant="drawer"
-      title={card.data.title}
-      onClose={onClose}
+      title={(latest ?? card).data.title}
+      onClose={draft.requestClose}
       footer={
         canWrite ? (
           <>
@@ -118,7 +124,7 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
               <Icon name="archive" size={16} /> Archive
             </button>
             <span className="spacer" />
-            <button type="button" className="btn btn-secondary" onClick={onClose}>
+            <button type="button" className="btn btn-secondary" onClick={draft.requestClose}>
               Cancel
             </button>
             <button type="submit" form="card-form" className="btn btn-primary" disabled={form.busy}>
@@ -137,6 +143,8 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
           void save(conflict ? conflict.version : version);
         }}
       >
+        {draft.confirming && <DiscardQuestion onKeep={draft.keepEditing} onDiscard={draft.discard} />}
+        {restored && dirty && !conflict && !draft.confirming && <DraftRestored onDiscard={() => form.setValues(initial)} />}
         <FormError message={form.general} />
         {conflict && (
           <div className="notice notice-warn" role="alert">

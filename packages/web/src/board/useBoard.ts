@@ -9,6 +9,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.js';
+import { onReconnect } from '../api/connectivity.js';
 import type { ActivityEvent, Board, Card, RespacedColumn } from '../api/types.js';
 import { live } from '../live/live.js';
 import { afterPaint, columnPage, loadFirstPages, peekPreloaded, takePreloaded, type FirstPages } from './loading.js';
@@ -204,6 +205,9 @@ export function useBoard(boardId: string): BoardData {
   }, [tick, columnKeys]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // A load that failed while the server was unreachable runs again once it is back, so the error
+  // does not linger after the connection returns.
+  useEffect(() => (error ? onReconnect(reload) : undefined), [error, reload]);
 
   return { board, columns, cards: cards.current, painted, complete, error, missing, applyCard, previewCard, applyBoard, reload };
 }

@@ -6,9 +6,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import type { Column } from '@prodboard/shared';
 import { ApiError, api, errorMessage } from '../api/client.js';
 import type { Board, Card, Page } from '../api/types.js';
-import { setQuery, useLocation, useTitle } from '../app/router.js';
+import { leaveQuery, navigate, setQuery, useLocation, useTitle } from '../app/router.js';
 import { Link } from '../app/Shell.js';
 import { useSession } from '../app/session.js';
+import { ArchivedCards } from '../board/ArchivedCards.js';
 import { BoardFormDialog } from '../board/BoardFormDialog.js';
 import { BoardToolbar } from '../board/BoardToolbar.js';
 import { CARD_SLOT } from '../board/CardItem.js';
@@ -62,6 +63,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
     [query],
   );
   const openCardId = query.get('card');
+  const showArchived = query.get('archived') === '1';
   const { matches, searching } = useSearch(boardId, q);
 
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
@@ -281,13 +283,13 @@ export function BoardPage({ boardId }: { boardId: string }) {
         .then(setPanelCard)
         .catch((err) => {
           toast(errorMessage(err), { tone: 'error' });
-          setQuery({ card: undefined });
+          setQuery({ card: undefined }, { replace: true });
         });
     }
     // Runs when the URL names another card (or loading finishes), not on every card change.
   }, [openCardId, data.complete]);
 
-  const closePanel = useCallback(() => setQuery({ card: undefined }), []);
+  const closePanel = useCallback(() => leaveQuery({ card: undefined }), []);
 
   if (data.missing) {
     return (
@@ -328,6 +330,11 @@ export function BoardPage({ boardId }: { boardId: string }) {
               Arrow keys move between cards. Enter opens a card. Shift with an arrow key moves the card up, down or to the next column.
             </p>
           </details>
+          {board && (
+            <button type="button" className="btn btn-secondary btn-small" aria-pressed={showArchived} onClick={() => setQuery({ archived: showArchived ? undefined : '1' })}>
+              <Icon name="archive" size={16} /> Show archived
+            </button>
+          )}
           {board && canWrite && (
             <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(true)}>
               <Icon name="edit" size={16} /> Edit board
@@ -386,8 +393,15 @@ export function BoardPage({ boardId }: { boardId: string }) {
           onSaved={(saved) => {
             data.applyCard(saved);
             closePanel();
-            toast('Card saved.', { tone: 'success' });
-            focusCard(saved.id);
+            if (saved.data.board_id === boardId) {
+              toast('Card saved.', { tone: 'success' });
+              focusCard(saved.id);
+            } else if (!saved.data.board_id) {
+              toast(`Card saved. “${saved.data.title}” has no board now, so it waits in the Inbox.`, { tone: 'success', action: { label: 'Open the Inbox', run: () => navigate('/inbox') } });
+            } else {
+              const to = `/boards/${saved.data.board_id}`;
+              toast(`Card saved. “${saved.data.title}” moved to another board.`, { tone: 'success', action: { label: 'Open that board', run: () => navigate(to) } });
+            }
           }}
           onRemoved={(card, how) => {
             const latest = data.cards.get(card.id) ?? card;
@@ -404,6 +418,9 @@ export function BoardPage({ boardId }: { boardId: string }) {
             });
           }}
         />
+      )}
+      {board && showArchived && (
+        <ArchivedCards board={board} canWrite={canWrite} onClose={() => leaveQuery({ archived: undefined })} onRestored={(card) => data.applyCard(card)} />
       )}
       {editing && board && (
         <BoardFormDialog

@@ -1,6 +1,7 @@
 /** What was deleted, newest first, and restoring it (a board brings its cards back). */
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
+import { onReconnect } from '../api/connectivity.js';
 import type { Trashed } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { Link } from '../app/Shell.js';
@@ -13,6 +14,22 @@ const PAGE = 50;
 function titleOf(item: Trashed): string {
   const data = item.data as { name?: string; title?: string };
   return data.name ?? data.title ?? item.id;
+}
+
+/**
+ * The trash as shown: each deleted board carries the cards of it that are in the trash (they come
+ * back with it, or after it), so no card of a deleted board offers a restore that cannot work.
+ */
+function groupByBoard(items: Trashed[]): Array<{ item: Trashed; cards: Trashed[] }> {
+  const boards = new Map(items.filter((i) => i.type === 'board').map((b) => [b.id, [] as Trashed[]]));
+  const rows: Array<{ item: Trashed; cards: Trashed[] }> = [];
+  for (const item of items) {
+    const boardId = item.type === 'card' ? (item.data as { board_id?: string }).board_id : undefined;
+    const group = boardId ? boards.get(boardId) : undefined;
+    if (group) group.push(item);
+    else rows.push({ item, cards: boards.get(item.id) ?? [] });
+  }
+  return rows;
 }
 
 export function TrashPage() {
@@ -35,6 +52,8 @@ export function TrashPage() {
     }
   }, []);
   useEffect(() => void load(0), [load]);
+  // A read that failed while the server was unreachable runs again once it is back.
+  useEffect(() => (error ? onReconnect(() => void load(0)) : undefined), [error, load]);
 
   const restore = async (item: Trashed) => {
     setBusy(item.id);
@@ -73,24 +92,43 @@ export function TrashPage() {
       )}
       {items && items.length > 0 && (
         <ul className="list">
-          {items.map((item) => (
-            <li key={item.id} className="list-row" data-trash-id={item.id}>
-              <span className={`type-badge type-${item.type}`}>{item.type}</span>
-              <div className="list-main">
-                <span className="list-title">{titleOf(item)}</span>
-                <span className="list-sub">
-                  Deleted {timeAgo(item.deleted_at)}
-                  {item.deleted_with && ' with its board'}
-                </span>
-                {rowErrors[item.id] && (
-                  <p className="field-error" role="alert">
-                    {rowErrors[item.id]}
-                  </p>
+          {groupByBoard(items).map(({ item, cards }) => (
+            <li key={item.id} className="list-row trash-group" data-trash-id={item.id}>
+              <div className="trash-row">
+                <span className={`type-badge type-${item.type}`}>{item.type}</span>
+                <div className="list-main">
+                  <span className="list-title">{titleOf(item)}</span>
+                  <span className="list-sub">
+                    Deleted {timeAgo(item.deleted_at)}
+                    {cards.length > 0 && ` · ${cards.length} of its ${cards.length === 1 ? 'cards is' : 'cards are'} in the trash too`}
+                    {item.type === 'card' && item.deleted_with && ' with its board. Restore the board to bring it back.'}
+                  </span>
+                  {rowErrors[item.id] && (
+                    <p className="field-error" role="alert">
+                      {rowErrors[item.id]}
+                    </p>
+                  )}
+                </div>
+                {!(item.type === 'card' && item.deleted_with) && (
+                  <button type="button" className="btn btn-secondary btn-small" disabled={busy === item.id} onClick={() => void restore(item)} aria-label={`Restore ${titleOf(item)}`}>
+                    <Icon name="restore" size={16} /> Restore
+                  </button>
                 )}
               </div>
-              <button type="button" className="btn btn-secondary btn-small" disabled={busy === item.id} onClick={() => void restore(item)} aria-label={`Restore ${titleOf(item)}`}>
-                <Icon name="restore" size={16} /> Restore
-              </button>
+              {cards.length > 0 && (
+                <ul className="trash-cards" aria-label={`Cards of ${titleOf(item)}`}>
+                  {cards.map((card) => (
+                    <li key={card.id} className="trash-card" data-trash-id={card.id}>
+                      <span className="list-title">{titleOf(card)}</span>
+                      <span className="list-sub">
+                        {card.deleted_with === item.id
+                          ? 'Comes back when you restore the board.'
+                          : `Deleted ${timeAgo(card.deleted_at)}, before its board. Restore the board first, then this card.`}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ul>

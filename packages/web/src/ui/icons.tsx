@@ -18,6 +18,7 @@ const PATHS: Record<string, ReactElement> = {
   right: <path d="M9 5l7 7-7 7" />,
   logout: <><path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3" /><path d="M10 17l5-5-5-5M15 12H4" /></>,
   archive: <><rect x="3" y="4" width="18" height="5" rx="1.5" /><path d="M5 9v10h14V9M10 13h4" /></>,
+  inbox: <><path d="M3 13l2.5-8h13L21 13v6H3z" /><path d="M3 13h5l1.5 2.5h5L16 13h5" /></>,
   restore: <><path d="M4 12a8 8 0 1 0 2.4-5.7" /><path d="M4 4v5h5" /></>,
   menu: <path d="M4 6h16M4 12h16M4 18h16" />,
   filter: <path d="M4 5h16l-6 7.5V19l-4-2v-4.5z" />,

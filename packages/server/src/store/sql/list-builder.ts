@@ -74,13 +74,19 @@ function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
   const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${d.boolLiteral(false)}`];
   if (!q.includeArchived) where.push(`is_archived = ${d.boolLiteral(false)}`);
   for (const f of q.filters) {
-    const placeholders = f.values.map((v) => (typeof v === 'boolean' ? d.boolLiteral(v) : params.add(v)));
     if (f.target.kind === 'data' && f.target.field.type === 'tags') {
-      where.push(d.tagsContain(safeName(f.target.field.name), placeholders));
+      where.push(d.tagsContain(safeName(f.target.field.name), f.values.map((v) => params.add(v as string))));
       continue;
     }
     const column = f.target.kind === 'top' ? f.target.name : d.field(safeName(f.target.field.name));
-    where.push(placeholders.length === 1 ? `${column} = ${placeholders[0]}` : `${column} IN (${placeholders.join(', ')})`);
+    // An empty value of a data field means "not set" (`data__board_id=` lists the cards without a
+    // board): a field cleared with null is absent from `data`, so it reads as NULL.
+    const unset = f.target.kind === 'data' && f.values.includes('');
+    const placeholders = f.values.filter((v) => !(unset && v === '')).map((v) => (typeof v === 'boolean' ? d.boolLiteral(v) : params.add(v)));
+    const arms = unset ? [`${column} IS NULL`, `${column} = ''`] : [];
+    if (placeholders.length === 1) arms.push(`${column} = ${placeholders[0]}`);
+    else if (placeholders.length > 1) arms.push(`${column} IN (${placeholders.join(', ')})`);
+    where.push(arms.length === 1 ? arms[0] : `(${arms.join(' OR ')})`);
   }
   return where;
 }
