@@ -96,7 +96,7 @@ describe('comments in the card panel', () => {
     for (const scope of ['.comment-body', '.card-description']) {
       const found = await page.locator(scope).first().evaluate((root) => ({
         elements: root.querySelectorAll('img, script, iframe, object, embed, style').length,
-        handlers: [...root.querySelectorAll('*')].flatMap((el) => el.getAttributeNames().filter((n) => n.startsWith('on'))),
+        handlers: Array.from(root.querySelectorAll('*')).flatMap((el) => el.getAttributeNames().filter((n: string) => n.startsWith('on'))),
         html: root.innerHTML,
       }));
       assert.equal(found.elements, 0, `${scope} keeps no element of the raw HTML: ${found.html}`);

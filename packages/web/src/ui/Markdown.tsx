@@ -5,6 +5,5 @@ import { type MentionName, renderMarkdown } from './markdown.js';
 export function Markdown({ text, mentions, className }: { text: string; mentions?: readonly MentionName[]; className?: string }) {
   const html = useMemo(() => renderMarkdown(text, mentions), [text, mentions]);
   // renderMarkdown's output is sanitised by DOMPurify; nothing else reaches innerHTML.
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised above
   return <div className={`markdown ${className ?? ''}`} dangerouslySetInnerHTML={{ __html: html }} />;
 }
