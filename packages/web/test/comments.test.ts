@@ -125,6 +125,7 @@ describe('comments in the card panel', () => {
     // A new comment joins the top of the history, live.
     await teammate.api.post(`/xapi2/cards/${cardId}/comments`, { body: { body: 'second' } });
     await page.waitForFunction(() => document.querySelector('.history-entry')?.textContent?.includes('commented'));
+    await page.locator('.card-history').scrollIntoViewIfNeeded();
     await screenshot(page, 'card-history');
   });
 });
