@@ -111,6 +111,18 @@ describe('comments in the card panel', () => {
     assert.equal(await page.locator('img[onerror], [onclick]').count(), 0);
   });
 
+  test('the board search finds a card by the words of its comments', async () => {
+    const word = `walrus${stamp}`;
+    const found = await newCard('Nothing in the title');
+    await env.owner.api.post(`/xapi2/cards/${found}/comments`, { body: { body: `spotted a *${word}* here` } });
+    const page = await openSignedIn(await newContext(env.browser), env.server, env.owner.session, `/boards/${boardId}`);
+    await page.locator('.board-page[data-state="complete"]').waitFor();
+    assert.ok((await page.locator('.card').count()) > 1);
+    await page.getByLabel('Search cards').fill(word);
+    await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
+    assert.equal(await page.locator('.card').textContent(), 'Nothing in the title');
+  });
+
   test('the history lists the card’s changes and comments, newest first, with who and when', async () => {
     const cardId = await newCard('Tracked card');
     await env.owner.api.post(`/xapi2/cards/${cardId}/comments`, { body: { body: 'first thoughts' } });
