@@ -13,6 +13,7 @@ import { lazyChildLogger } from './http/request-logger.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
+import { commentRoutes } from './routes/comments.js';
 import { dataRoutes } from './routes/data.js';
 import { eventRoutes } from './routes/events.js';
 import { invitationRoutes } from './routes/invitations.js';
@@ -129,7 +130,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   // GET /metrics (off unless PRODBOARD_METRICS_TOKEN is set); routes report live streams and event lag to it.
   const metrics = installMetrics(app, deps);
   for (const routes of [
-    authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
+    authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, commentRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
     analyticsRoutes,
   ]) {
     await app.register(routes({ ...deps, metrics }), { prefix: '/xapi2' });

@@ -48,3 +48,23 @@ export function authorizeRoleGrant(actor: Actor, role: Role, current?: Role): vo
     });
   }
 }
+
+/** The activity types the actor may read: the readable models, and comments with cards. */
+export function readableActivityTypes(actor: Actor): string[] {
+  const models = readableModels(actor);
+  return models.includes('card') ? [...models, 'comment'] : models;
+}
+
+/** Throws 403 unless the actor wrote the comment: only its author edits a comment. */
+export function authorizeCommentEdit(actor: Actor, comment: { author_id: string }): void {
+  if (comment.author_id !== actor.user.id) {
+    throw new AppError('forbidden', "only a comment's author can edit it; add a comment of your own instead");
+  }
+}
+
+/** Throws 403 unless the actor wrote the comment or is an owner or admin (who may delete any). */
+export function authorizeCommentDelete(actor: Actor, comment: { author_id: string }): void {
+  if (comment.author_id !== actor.user.id && actor.role !== 'owner' && actor.role !== 'admin') {
+    throw new AppError('forbidden', `only a comment's author, or an owner or admin, can delete it; your role is ${actor.role}`);
+  }
+}

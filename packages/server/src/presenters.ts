@@ -3,7 +3,7 @@
  */
 import { formatScopes } from '@prodboard/shared';
 import type { Actor } from './context.js';
-import type { AccessTokenRow, ActivityRow, InvitationRow, MemberRow, ObjectRow } from './store/types.js';
+import type { AccessTokenRow, ActivityRow, CommentRow, InvitationRow, MemberRow, ObjectRow } from './store/types.js';
 
 /**
  * The fields `presentObject` returns, in order, with how each is stored: the stores build list pages
@@ -102,4 +102,24 @@ export function presentInvitation(row: InvitationRow, now = Date.now()) {
     expires_at: row.expires_at,
     expired: Date.parse(row.expires_at) <= now,
   };
+}
+
+/** A comment, with its author's and mentioned members' current names (`null` for someone no longer a member). */
+export function presentComment(row: CommentRow, names: ReadonlyMap<string, string>) {
+  return {
+    id: row.id,
+    card_id: row.card_id,
+    author: { id: row.author_id, name: names.get(row.author_id) ?? null },
+    body: row.body,
+    mentions: row.mentions.map((m) => ({ user_id: m.user_id, handle: m.handle, name: names.get(m.user_id) ?? null })),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    edited: row.version > 1,
+    version: row.version,
+  };
+}
+
+/** One entry of a card's history: its activity event, with the actor's current name. */
+export function presentHistoryEntry(row: ActivityRow, names: ReadonlyMap<string, string>) {
+  return { ...presentActivity(row), actor_name: row.actor_id ? (names.get(row.actor_id) ?? null) : null };
 }

@@ -74,6 +74,7 @@ let outsiderBoard: any;
 let outsiderCard: any;
 let outsiderTokenId: string;
 let outsiderInvitationId: string;
+let outsiderCommentId: string;
 let ownBoard: any;
 let ownCard: any;
 const callers: Caller[] = [];
@@ -87,6 +88,19 @@ async function fresh(type: string, deleted = false): Promise<any> {
   assert.equal(created.status, 201, JSON.stringify(created.body));
   if (deleted) assert.equal((await people.owner.api.delete(`/xapi2/data/${type}/${created.body.id}`)).status, 200);
   return created.body;
+}
+
+const cardIdFor = (target: Target) => (target === 'own' ? ownCard.id : target === 'other' ? outsiderCard.id : randomUUID());
+
+/** A comment by the caller on the own card, the other workspace's comment, or a missing id. */
+async function commentIdFor(c: CellContext, target: Target): Promise<string> {
+  if (target === 'other') return outsiderCommentId;
+  if (target === 'missing') return randomUUID();
+  const author = c.caller.user ?? people.owner;
+  const at = nowIso();
+  const id = randomUUID();
+  await server.store.insertComment({ id, workspace_id: author.workspace.id, card_id: ownCard.id, author_id: author.user.id, body: 'mine', mentions: [], search_text: 'mine', created_at: at, updated_at: at, version: 1 });
+  return id;
 }
 
 const dataOps: Operation[] = MODEL_NAMES.flatMap((type): Operation[] => {
@@ -121,6 +135,12 @@ const OPERATIONS: Operation[] = [
     route: 'PATCH /xapi2/data/:type/:id', label: 'move card to a board', need: { model: 'card', access: 'write' }, ok: 200, absent: 404,
     build: async (_c, t) => ({ method: 'PATCH', path: `/xapi2/data/card/${(await fresh('card')).id}`, body: { board_id: t === 'own' ? ownBoard.id : t === 'other' ? outsiderBoard.id : randomUUID() } }),
   },
+  { route: 'GET /xapi2/cards/:id/comments', label: 'list comments', need: { model: 'card', access: 'read' }, ok: 200, absent: 404, build: (_c, t) => ({ method: 'GET', path: `/xapi2/cards/${cardIdFor(t)}/comments` }) },
+  { route: 'GET /xapi2/cards/:id/history', label: 'card history', need: { model: 'card', access: 'read' }, ok: 200, absent: 404, build: (_c, t) => ({ method: 'GET', path: `/xapi2/cards/${cardIdFor(t)}/history` }) },
+  { route: 'POST /xapi2/cards/:id/comments', label: 'add comment', need: { model: 'card', access: 'write' }, ok: 201, absent: 404, build: (_c, t) => ({ method: 'POST', path: `/xapi2/cards/${cardIdFor(t)}/comments`, body: { body: 'matrix comment' } }) },
+  // The caller's own comment (written straight to the store, so a viewer has one too): its author edits it.
+  { route: 'PATCH /xapi2/comments/:id', label: 'edit own comment', need: { model: 'card', access: 'write' }, ok: 200, absent: 404, build: async (c, t) => ({ method: 'PATCH', path: `/xapi2/comments/${await commentIdFor(c, t)}`, body: { body: `edited ${randomUUID()}` } }) },
+  { route: 'DELETE /xapi2/comments/:id', label: 'delete own comment', need: { model: 'card', access: 'write' }, ok: 200, absent: 404, build: async (c, t) => ({ method: 'DELETE', path: `/xapi2/comments/${await commentIdFor(c, t)}` }) },
   { route: 'GET /xapi2/trash', label: 'list trash', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/trash' }) },
   { route: 'GET /xapi2/activity', label: 'list activity', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/activity?limit=500' }) },
   { route: 'GET /xapi2/events', label: 'open live events', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/events' }) },
@@ -232,6 +252,7 @@ before(async () => {
   // Something of the other workspace in its trash and its activity, so a leak would show.
   const trashed = (await outsider.api.post('/xapi2/data/card', { body: { title: 'Secret trashed card', board_id: outsiderBoard.id } })).body;
   await outsider.api.delete(`/xapi2/data/card/${trashed.id}`);
+  outsiderCommentId = (await outsider.api.post(`/xapi2/cards/${outsiderCard.id}/comments`, { body: { body: 'Secret comment' } })).body.id;
   outsiderTokenId = (await makeToken(server, outsider)).row.id;
   outsiderInvitationId = (await outsider.api.post('/xapi2/invitations', { body: { role: 'member' } })).body.id;
   // Own trash and activity hold both models, so a listing can show it filters by scope.

@@ -31,7 +31,7 @@ const TRACE = process.env.PRODBOARD_FUZZ_TRACE;
 /** Which credential a request carries, resolved when it is sent. */
 type TokenChoice = 'session' | 'pat' | 'pat-read' | 'other-workspace' | 'none' | 'garbage' | 'malformed-header';
 /** An id a request may name, resolved against the fixture when it is sent. */
-type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'random' } | { raw: string };
+type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'comment' | 'random' } | { raw: string };
 
 interface FuzzRequest {
   method: string;
@@ -281,6 +281,11 @@ const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route('PATCH', '/xapi2/data/:type/:id', { type: typ, id }, anyQuery, anyModelBody('update')),
   ),
   'DELETE /xapi2/data/:type/:id': route('DELETE', '/xapi2/data/:type/:id', { type: typ, id }, anyQuery, anyBody),
+  'GET /xapi2/cards/:id/comments': route('GET', '/xapi2/cards/:id/comments', { id: mostly('card') }, anyQuery),
+  'POST /xapi2/cards/:id/comments': route('POST', '/xapi2/cards/:id/comments', { id: mostly('card') }, anyQuery, bodyRecord({ body: mostlyValid(fc.string({ maxLength: 60 })) })),
+  'PATCH /xapi2/comments/:id': route('PATCH', '/xapi2/comments/:id', { id: mostly('comment') }, anyQuery, bodyRecord({ body: mostlyValid(fc.string({ maxLength: 60 })) })),
+  'DELETE /xapi2/comments/:id': route('DELETE', '/xapi2/comments/:id', { id: mostly('comment') }, anyQuery, anyBody),
+  'GET /xapi2/cards/:id/history': route('GET', '/xapi2/cards/:id/history', { id: mostly('card') }, queryOf(['limit'], { limit: ['1', '200', '201', '0', 'x'] })),
   'GET /xapi2/events': route('GET', '/xapi2/events', {}, queryOf(['access_token', 'last_event_id', 'replay_seconds'], { access_token: ['pat_x', ''], last_event_id: ['0', '1', 'x', '-1'], replay_seconds: ['0', '60', '61', 'x'] })),
 };
 
@@ -316,6 +321,7 @@ before(async () => {
   ids['victim-token'] = (await makeToken(server, owner, 'board:read')).row.id;
   ids['other-token'] = (await makeToken(server, outsider)).row.id;
   ids.invitation = (await api.post('/xapi2/invitations', { body: { role: 'viewer' } })).body.id;
+  ids.comment = (await api.post(`/xapi2/cards/${ids.card}/comments`, { body: { body: 'Fuzz comment' } })).body.id;
   console.log(`fuzz: seed ${SEED}, ${RUNS} runs per route, store ${TEST_STORE} (reproduce with PRODBOARD_FUZZ_SEED=${SEED})`);
 });
 

@@ -479,7 +479,9 @@ describe('prodboard copy', () => {
     const url = await waitFor('the SQLite server', () => /running at (http:\/\/\S+)/.exec(out)?.[1]);
     const board = (await request({ url }, 'POST', '/xapi2/data/board', { token: pat, body: { name: 'Moving', tags: ['move'] } })).body;
     const titles = ['Pack the café', 'Label boxes', 'Book the van'];
-    for (const title of titles) await request({ url }, 'POST', '/xapi2/data/card', { token: pat, body: { title, board_id: board.id, priority: 'high' } });
+    const cardIds: string[] = [];
+    for (const title of titles) cardIds.push((await request({ url }, 'POST', '/xapi2/data/card', { token: pat, body: { title, board_id: board.id, priority: 'high' } })).body.id);
+    assert.equal((await request({ url }, 'POST', `/xapi2/cards/${cardIds[1]}/comments`, { token: pat, body: { body: 'Mind the **glassware**' } })).status, 201);
     const gone = (await request({ url }, 'POST', '/xapi2/data/card', { token: pat, body: { title: 'Trashed', board_id: board.id } })).body;
     await request({ url }, 'DELETE', `/xapi2/data/card/${gone.id}`, { token: pat });
     await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
@@ -489,6 +491,7 @@ describe('prodboard copy', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /every table matches/);
     assert.match(result.stdout, /objects\s+5\s+5/);
+    assert.match(result.stdout, /comments\s+1\s+1/);
     assert.match(result.stderr, /objects .*100%/, 'progress is shown');
     const again = spawnSync(process.execPath, [BIN, 'copy', '--from', file, '--to', target], { encoding: 'utf8' });
     assert.equal(again.status, 1, 'copying into a database that holds data is refused');
@@ -502,10 +505,15 @@ describe('prodboard copy', () => {
     assert.deepEqual(cards.body.data.map((c: { data: { title: string } }) => c.data.title), titles);
     const search = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { q: 'cafe' } });
     assert.deepEqual(search.body.data.map((c: { data: { title: string } }) => c.data.title), ['Pack the café']);
+    // Comments came along, and their card is still found by them.
+    const comments = await request({ url: pgUrl }, 'GET', `/xapi2/cards/${cardIds[1]}/comments`, { token: pat });
+    assert.deepEqual(comments.body.data.map((c: { body: string }) => c.body), ['Mind the **glassware**']);
+    const byComment = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { q: 'glassware' } });
+    assert.deepEqual(byComment.body.data.map((c: { data: { title: string } }) => c.data.title), ['Label boxes']);
     const trash = await request({ url: pgUrl }, 'GET', '/xapi2/trash', { token: pat });
     assert.deepEqual(trash.body.data.map((o: { id: string }) => o.id), [gone.id]);
     const activity = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { limit: 500 } });
-    assert.equal(activity.body.data.length, 6);
+    assert.equal(activity.body.data.length, 7);
     const created = await request({ url: pgUrl }, 'POST', '/xapi2/data/card', { token: pat, body: { title: 'After the move', board_id: board.id } });
     assert.equal(created.status, 201);
     const next = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { since: activity.body.meta.next_cursor } });

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { authenticate } from '../http/authenticate.js';
 import { queryParams } from '../http/request.js';
-import { readableModels } from '../policies.js';
+import { readableActivityTypes } from '../policies.js';
 import { presentActivity } from '../presenters.js';
 
 const MAX_LIMIT = 500;
@@ -31,7 +31,7 @@ export function activityRoutes({ store, config }: AppDeps): FastifyPluginAsync {
         if (!/^\d{1,6}$/.test(limitRaw) || Number(limitRaw) < 1) throw new AppError('invalid_query', `limit must be a whole number from 1 to ${MAX_LIMIT}`, { errors: [{ field: 'limit', message: 'whole number ≥ 1' }] });
         limit = Math.min(Number(limitRaw), MAX_LIMIT);
       }
-      const rows = await store.listActivity(actor.workspace.id, sinceSeq, readableModels(actor), limit + 1);
+      const rows = await store.listActivity(actor.workspace.id, sinceSeq, readableActivityTypes(actor), limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { data: page.map(presentActivity), meta: { count: page.length, has_more: rows.length > limit, next_cursor: String(last ? last.seq : sinceSeq), limit } };

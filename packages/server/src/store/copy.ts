@@ -18,6 +18,8 @@ interface TableCopy {
   /** SQL expressions for the INSERT's values, `$n` style positions filled per row. */
   values?: (placeholders: string[]) => string;
   convert?: (row: Row) => unknown[];
+  /** SQL run on the target once the table is copied. */
+  after?: string;
   /** A BIGSERIAL whose sequence must continue after the copied ids. */
   sequence?: { column: string };
 }
@@ -64,6 +66,14 @@ const TABLES: TableCopy[] = [
     ],
     values: (p) => `${p.slice(0, 15).join(', ')}, setweight(to_tsvector('simple', ${p[15]}), 'A') || setweight(to_tsvector('simple', ${p[16]}), 'B')`,
     convert: objectValues,
+  },
+  {
+    name: 'comments',
+    orderBy: 'id',
+    columns: ['id', 'workspace_id', 'card_id', 'author_id', 'body', 'mentions', 'search_text', 'created_at', 'updated_at', 'version'],
+    // Cards were indexed before their comments arrived: add the comments' text to their entries.
+    after: `UPDATE objects SET search = search || setweight(to_tsvector('simple', c.text), 'B')
+      FROM (SELECT card_id, string_agg(search_text, E'\\n') AS text FROM comments GROUP BY card_id) c WHERE objects.id = c.card_id`,
   },
   {
     name: 'activity',
@@ -128,6 +138,7 @@ export async function copySqliteToPostgres(source: SqliteStore, target: Postgres
         if (batch.length >= BATCH) await flush();
       }
       await flush();
+      if (table.after) await tx.rawQuery(table.after);
       if (table.sequence) {
         await tx.rawQuery(
           `SELECT setval(pg_get_serial_sequence('${table.name}', '${table.sequence.column}'), coalesce((SELECT max(${table.sequence.column}) FROM ${table.name}), 0) + 1, false)`,

@@ -86,6 +86,8 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
   putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true, pruneLoginFailures: true,
   forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true, sweep: true,
+  insertComment: true, getComment: true, listComments: true, updateComment: true, deleteComment: true, reindexCardSearch: true,
+  listObjectActivity: true,
 };
 
 /** A store that can say whether a call may run now. */

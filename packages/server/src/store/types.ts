@@ -361,6 +361,38 @@ export interface ActivityRepo {
   activitySeqAt(workspaceId: string, at: string): Promise<number>;
 }
 
+/** A comment on a card (Markdown body); mentions are resolved when it is written. */
+export interface CommentRow {
+  id: string;
+  workspace_id: string;
+  card_id: string;
+  author_id: string;
+  body: string;
+  /** The members the body mentions: each `@handle` that named exactly one member when it was written. */
+  mentions: Array<{ user_id: string; handle: string }>;
+  /** The body folded for search (foldForSearch), part of its card's full-text entry. */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** Comments on cards. They stay with their card: hidden while it is in the trash, back with it. */
+export interface CommentsRepo {
+  insertComment(row: CommentRow): Promise<void>;
+  getComment(workspaceId: string, id: string): Promise<CommentRow | undefined>;
+  /** The card's comments, oldest first. */
+  listComments(workspaceId: string, cardId: string): Promise<CommentRow[]>;
+  /** Writes the row if its stored version is still `expectedVersion`; false when it moved on (or is gone). */
+  updateComment(row: CommentRow, expectedVersion: number): Promise<boolean>;
+  /** Deletes the comment; false when it was already gone. */
+  deleteComment(workspaceId: string, id: string): Promise<boolean>;
+  /** Rewrites the card's full-text entry from its fields and its comments (after a comment changed). */
+  reindexCardSearch(workspaceId: string, cardId: string): Promise<void>;
+  /** The object's own activity, newest first (a card's history: its writes and its comments'). */
+  listObjectActivity(workspaceId: string, objectId: string, types: string[], limit: number): Promise<ActivityRow[]>;
+}
+
 /** Idempotency keys for POST. */
 export interface IdempotencyRepo {
   getIdempotency(workspaceId: string, userId: string, key: string): Promise<IdempotencyRow | undefined>;
@@ -392,7 +424,7 @@ export interface HousekeepingRepo {
 /** What a transaction's handle offers: every repository, and nothing that opens, ends or listens to the store. */
 export interface StoreTx
   extends SettingsRepo, AccountsRepo, InvitationsRepo, CredentialsRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
-    IdempotencyRepo, LoginFailuresRepo, HousekeepingRepo {
+    CommentsRepo, IdempotencyRepo, LoginFailuresRepo, HousekeepingRepo {
   /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
   readonly description: string;
 }

@@ -129,3 +129,23 @@ export interface ErrorBody {
   code: string;
   errors: FieldError[];
 }
+
+/** A comment on a card (GET /cards/{id}/comments). */
+export interface CardComment {
+  id: string;
+  card_id: string;
+  author: { id: string; name: string | null };
+  /** Markdown. */
+  body: string;
+  /** Each `@handle` of the body that names a member, with the member's current name. */
+  mentions: Array<{ user_id: string; handle: string; name: string | null }>;
+  created_at: string;
+  updated_at: string;
+  edited: boolean;
+  version: number;
+}
+
+/** One entry of a card's history (GET /cards/{id}/history): an activity event with who did it. */
+export interface HistoryEntry extends Omit<ActivityEvent, 'object'> {
+  actor_name: string | null;
+}

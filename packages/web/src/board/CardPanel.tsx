@@ -15,6 +15,9 @@ import { FormError } from '../ui/Field.js';
 import { timeAgo } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
 import { DiscardQuestion, DraftRestored, useCardDraft, useRestoredDraft } from './cardDraft.js';
+import { Markdown } from '../ui/Markdown.js';
+import { CardComments } from './CardComments.js';
+import { CardHistory } from './CardHistory.js';
 
 interface Props {
   card: Card;
@@ -168,6 +171,14 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
           Created {timeAgo(card.created_at)} · updated {timeAgo((latest ?? card).updated_at)} · version {Math.max(version, latest?.version ?? 0)}
         </p>
       </form>
+      {(form.values.description ?? '').trim() !== '' && (
+        <section className="card-section" aria-label="Description preview">
+          <h3 className="card-section-title">Description preview</h3>
+          <Markdown className="card-description" text={form.values.description} />
+        </section>
+      )}
+      <CardComments cardId={card.id} canWrite={canWrite} />
+      <CardHistory cardId={card.id} />
     </Dialog>
   );
 }

@@ -192,4 +192,24 @@ DROP INDEX users_email;
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 7,
+    name: 'comments',
+    sql: `
+-- Comments on cards; see the SQLite migration 7 for what each column is for.
+CREATE TABLE comments (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(id),
+  card_id TEXT COLLATE "C" NOT NULL REFERENCES objects(id),
+  author_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  mentions JSONB NOT NULL DEFAULT '[]',
+  search_text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX comments_card ON comments (card_id, created_at, id);
+`,
+  },
 ];

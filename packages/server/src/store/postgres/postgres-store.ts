@@ -96,6 +96,9 @@ const OBJECT_JSON_SELECT = `SELECT id, workspace_id, type, version, is_deleted, 
 /** The tsvector of an object, computed by PostgreSQL from the title ($a) and body ($b) parameters. */
 const SEARCH_VECTOR = (a: string, b: string) => `setweight(to_tsvector('simple', ${a}), 'A') || setweight(to_tsvector('simple', ${b}), 'B')`;
 
+/** A card's comments' folded text, each on a line of its own ('' for none): a card is also found by its comments. */
+const CARD_COMMENTS_TEXT = "coalesce((SELECT string_agg(E'\\n' || search_text, '') FROM comments WHERE card_id = $1), '')";
+
 function searchParams(row: ObjectRow): [string, string] {
   const model = modelOf(row.type);
   const { title, body } = model ? searchText(model.search_fields, row.data) : { title: '', body: '' };
@@ -584,11 +587,17 @@ export class PostgresStore extends SqlStoreBase implements Store {
     const changed = await this.exec(
       `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
          is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14,
-         data = $15, search = ${SEARCH_VECTOR('$16', '$17')}
+         data = $15, search = ${SEARCH_VECTOR('$16', `$17::text || ${CARD_COMMENTS_TEXT}`)}
        WHERE id = $1 AND version = $18`,
       [...params, ...searchParams(row), expectedVersion],
     );
     return changed > 0;
+  }
+
+  async reindexCardSearch(workspaceId: string, cardId: string) {
+    const row = await this.getObject(workspaceId, 'card', cardId);
+    if (!row) return;
+    await this.exec(`UPDATE objects SET search = ${SEARCH_VECTOR('$2', `$3::text || ${CARD_COMMENTS_TEXT}`)} WHERE id = $1`, [cardId, ...searchParams(row)]);
   }
 
   async listObjectsByField(workspaceId: string, type: string, field: string, value: string) {

@@ -4,9 +4,10 @@
  * differs (transactions, locks, NOTIFY, sessions' renewal, objects, positions, activity, sweeps)
  * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
  */
-import type { AccessTokenRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, SweepLimits, UserRow, WorkspaceRow } from '../types.js';
+import type { AccessTokenRow, CommentRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, SweepLimits, UserRow, WorkspaceRow } from '../types.js';
 import * as accounts from './accounts.js';
 import * as activity from './activity.js';
+import * as comments from './comments.js';
 import type { Executor } from './executor.js';
 import * as housekeeping from './housekeeping.js';
 import * as idempotency from './idempotency.js';
@@ -74,6 +75,14 @@ export abstract class SqlStoreBase {
   pruneLoginFailures(before: number) { return loginFailures.pruneLoginFailures(this.sql, before); }
   clearLoginFailures(key: string) { return loginFailures.clearLoginFailures(this.sql, key); }
   forgetLoginFailure(key: string, at: number) { return loginFailures.forgetLoginFailure(this.sql, key, at); }
+
+  // Comments and a card's history
+  insertComment(row: CommentRow) { return comments.insertComment(this.sql, row); }
+  getComment(workspaceId: string, id: string) { return comments.getComment(this.sql, workspaceId, id); }
+  listComments(workspaceId: string, cardId: string) { return comments.listComments(this.sql, workspaceId, cardId); }
+  updateComment(row: CommentRow, expectedVersion: number) { return comments.updateComment(this.sql, row, expectedVersion); }
+  deleteComment(workspaceId: string, id: string) { return comments.deleteComment(this.sql, workspaceId, id); }
+  listObjectActivity(workspaceId: string, objectId: string, types: string[], limit: number) { return comments.listObjectActivity(this.sql, workspaceId, objectId, types, limit); }
 
   // Activity reads and telemetry counts
   activitySeqAt(workspaceId: string, at: string) { return activity.activitySeqAt(this.sql, workspaceId, at); }

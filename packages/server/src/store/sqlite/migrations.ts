@@ -202,4 +202,26 @@ CREATE UNIQUE INDEX users_email_key ON users (email_key);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 7,
+    name: 'comments',
+    sql: `
+-- Comments on cards (Markdown bodies). They stay with their card: hidden while it is in the trash,
+-- back when it is restored. search_text is the body folded for search (foldForSearch); the store
+-- adds it to the card's full-text entry so a card search finds a card by its comments.
+CREATE TABLE comments (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  card_id TEXT NOT NULL REFERENCES objects(id),
+  author_id TEXT NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  mentions TEXT NOT NULL DEFAULT '[]',
+  search_text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX comments_card ON comments (card_id, created_at, id);
+`,
+  },
 ];

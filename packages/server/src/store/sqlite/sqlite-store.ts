@@ -384,7 +384,14 @@ export class SqliteStore extends SqlStoreBase implements Store {
     if (!model) return;
     if (replace) this.run('DELETE FROM objects_fts WHERE rowid = ?', seq);
     const { title, body } = searchText(model.search_fields, row.data);
-    this.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', seq, title, body);
+    // A card is also found by its comments' text (already folded when each was written).
+    const comments = row.type === 'card' ? this.get<{ t: string }>("SELECT coalesce(group_concat(search_text, char(10)), '') AS t FROM comments WHERE card_id = ?", row.id)!.t : '';
+    this.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', seq, title, comments ? `${body}\n${comments}` : body);
+  }
+
+  async reindexCardSearch(workspaceId: string, cardId: string) {
+    const row = this.get<Record<string, unknown>>("SELECT * FROM objects WHERE id = ? AND workspace_id = ? AND type = 'card'", cardId, workspaceId);
+    if (row) this.indexText(row.seq as number, toObject(row), true);
   }
 
   async listObjectsByField(workspaceId: string, type: string, field: string, value: string) {
