@@ -192,4 +192,13 @@ DROP INDEX users_email;
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 8,
+    name: 'assignees as members',
+    sql: `
+-- Cards get assignees (member user ids); the data step turning free-text assignees that name a
+-- member into that member runs in JS on both stores (store/assignee-migration.ts).
+CREATE INDEX objects_assignees ON objects USING gin ((data->'assignees'));
+`,
+  },
 ];

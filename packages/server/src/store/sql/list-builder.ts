@@ -75,7 +75,8 @@ function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
   if (!q.includeArchived) where.push(`is_archived = ${d.boolLiteral(false)}`);
   for (const f of q.filters) {
     const placeholders = f.values.map((v) => (typeof v === 'boolean' ? d.boolLiteral(v) : params.add(v)));
-    if (f.target.kind === 'data' && f.target.field.type === 'tags') {
+    // A list field (tags, member ids) matches when it contains one of the values.
+    if (f.target.kind === 'data' && (f.target.field.type === 'tags' || f.target.field.type === 'members')) {
       where.push(d.tagsContain(safeName(f.target.field.name), placeholders));
       continue;
     }

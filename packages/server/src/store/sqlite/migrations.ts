@@ -202,4 +202,12 @@ CREATE UNIQUE INDEX users_email_key ON users (email_key);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 8,
+    name: 'assignees as members',
+    sql: `
+-- Cards get assignees (member user ids); the data step turning free-text assignees that name a
+-- member into that member runs in JS on both stores (store/assignee-migration.ts).
+`,
+  },
 ];
