@@ -93,6 +93,34 @@ test('checklist items are added, renamed, reordered and ticked in the panel, and
   await card('Plan the launch').locator('.checklist-complete .checklist-count', { hasText: '2/2' }).waitFor();
 });
 
+test('a tick on a card someone else changed a moment before is refused (412), and the list shows their version', async () => {
+  await card('Plan the launch').click();
+  const panel = page.getByRole('dialog');
+  const path = `**/xapi2/data/card/${cardId}`;
+  // Grace's write lands between this tick being made and it reaching the server (the panel sends
+  // nothing else to this address before the tick).
+  await page.route(path, async (route) => {
+    assert.equal(route.request().method(), 'PATCH');
+    const now = await stored();
+    const added = await grace.api.patch(`/xapi2/data/card/${cardId}`, {
+      body: { checklist: [...now.data.checklist, { text: 'Added by Grace' }] },
+      headers: { 'if-match': String(now.version) },
+    });
+    assert.equal(added.status, 200);
+    await route.continue();
+  }, { times: 1 });
+  const response = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/data/card/${cardId}`));
+  await panel.getByLabel('Done: Draft the post').uncheck();
+  assert.equal((await response).status(), 412);
+  await panel.getByRole('alert').filter({ hasText: 'Someone else changed this card just now' }).waitFor();
+  await panel.getByLabel('Item text: Added by Grace').waitFor();
+  assert.equal(await panel.getByLabel('Done: Draft the post').isChecked(), true, 'the refused untick is not shown as saved');
+  assert.deepEqual(await checklistOf(), ['[x] Draft the post', '[x] Review with legal', '[ ] Added by Grace']);
+  await screenshot(page, 'card-checklist-conflict');
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
 test('two members are picked as assignees; their avatars show on the card; the free-text one shows as unmatched', async () => {
   await card('Plan the launch').click();
   const panel = page.getByRole('dialog');

@@ -15,8 +15,8 @@ interface Props {
   /** The newest copy of the card the panel knows. */
   card: Card;
   canWrite: boolean;
-  /** A newer copy of the card: after a save here, or read after a conflict. */
-  onChanged: (card: Card) => void;
+  /** A newer copy of the card: this checklist's own save (`own`), or the server's copy read after a failed one. */
+  onChanged: (card: Card, own: boolean) => void;
 }
 
 function itemsOf(card: Card): ChecklistItem[] {
@@ -51,7 +51,7 @@ export function CardChecklist({ card, canWrite, onChanged }: Props) {
         if (made !== generation.current) return;
         const saved = await api.patch<Card>(`/data/card/${card.id}`, { checklist: next }, { ifMatch: version.current });
         version.current = saved.version;
-        onChanged(saved);
+        onChanged(saved, true);
       } catch (err) {
         generation.current += 1;
         if (err instanceof ApiError && err.status === 412) {
@@ -63,7 +63,7 @@ export function CardChecklist({ card, canWrite, onChanged }: Props) {
           const fresh = await api.get<Card>(`/data/card/${card.id}`);
           version.current = fresh.version;
           setItems(itemsOf(fresh));
-          onChanged(fresh);
+          onChanged(fresh, false);
         } catch {
           // Offline: the list stays as the person left it; the error above says it was not saved.
         }

@@ -82,10 +82,11 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
   };
 
   // A checklist save is this person's own write: the form moves to its version unless something
-  // else happened in between (then the conflict notice handles it, as for any other change).
-  const checklistChanged = (saved: Card) => {
+  // else happened in between. Another person's copy (read after a refused save) never moves it: the
+  // form's own conflict check (the effect on `latest` above) deals with that, as for any change.
+  const checklistChanged = (saved: Card, own: boolean) => {
     setCurrent(saved);
-    setVersion((v) => (saved.version === v + 1 && !conflict ? saved.version : v));
+    if (own) setVersion((v) => (saved.version === v + 1 && !conflict ? saved.version : v));
     onChanged?.(saved);
   };
 
