@@ -60,7 +60,7 @@ for (const era of ['modern', 'legacy'] as const) {
       const cardList = byName.card_list.inputSchema as any;
       assert.deepEqual(Object.keys(cardList.properties), ['limit', 'offset', 'after', 'sort', 'q', 'filter', 'all']);
       assert.equal(cardList.properties.limit.maximum, 200);
-      assert.deepEqual(Object.keys(cardList.properties.filter.properties), ['status', 'priority', 'tags', 'assignee', 'board_id', 'record_status', 'is_archived', 'owned_by']);
+      assert.deepEqual(Object.keys(cardList.properties.filter.properties), ['status', 'priority', 'tags', 'assignee', 'board_id', 'assignees', 'record_status', 'is_archived', 'owned_by']);
       assert.match(byName.card_list.description ?? '', /filter\.status is the card's column key/);
       assert.deepEqual((byName.card_update.inputSchema as any).required, ['id']);
       assert.deepEqual((byName.card_update.inputSchema as any).properties.due_date.anyOf, [{ type: 'string', maxLength: 32 }, { type: 'null' }], 'null clears it');
@@ -140,7 +140,7 @@ for (const era of ['modern', 'legacy'] as const) {
       const badEnum: any = await call('card_create', { title: 'x', priority: 'urgent' });
       assert.match(badEnum.content[0].text, /priority must be one of: low, medium, high, critical; got "urgent"/);
       const badFilter: any = await call('card_list', { filter: { colour: 'red' } });
-      assert.match(badFilter.content[0].text, /filter has no key "colour"; allowed keys: status, priority, tags, assignee, board_id, record_status, is_archived, owned_by/);
+      assert.match(badFilter.content[0].text, /filter has no key "colour"; allowed keys: status, priority, tags, assignee, board_id, assignees, record_status, is_archived, owned_by/);
       const badSort: any = await call('board_list', { sort: 'title' });
       assert.match(badSort.content[0].text, /sort must be one of: created_at, -created_at, updated_at, -updated_at, data__name, -data__name/);
       const missing: any = await call('card_get', {});

@@ -31,7 +31,8 @@ interface ListBody {
   meta: { count: number; has_more: boolean; next_cursor: string | null; limit: number; offset?: number };
 }
 
-const CARD_FILTERS = ['data__status', 'data__priority', 'data__tags', 'data__assignee', 'data__board_id', 'status', 'is_archived', 'owned_by'];
+// data__assignees (member ids and `me`) is covered in card-fields.test.ts.
+const CARD_FILTERS = ['data__status', 'data__priority', 'data__tags', 'data__assignee', 'data__board_id', 'data__assignees', 'status', 'is_archived', 'owned_by'];
 const BOARD_FILTERS = ['data__name', 'data__accent', 'data__tags', 'status', 'is_archived', 'owned_by'];
 const CARD_SORTS = ['created_at', 'updated_at', 'data__position', 'data__status', 'data__priority', 'data__due_date'];
 const BOARD_SORTS = ['created_at', 'updated_at', 'data__name'];

@@ -2,6 +2,7 @@
 export * from './manifest.js';
 export * from './errors.js';
 export * from './columns.js';
+export * from './card-fields.js';
 export * from './validate.js';
 export * from './query.js';
 export * from './scopes.js';

@@ -21,7 +21,11 @@ export interface FieldRef {
 /** One field of a model, as it appears in the manifest. */
 export interface FieldSpec {
   name: string;
-  type: 'string' | 'number' | 'enum' | 'tags' | 'dict' | 'columns';
+  /**
+   * `checklist`: an ordered array of items {id, text, done} (see checklist.ts).
+   * `members`: an array of user ids of members of the caller's workspace (`me` is the caller).
+   */
+  type: 'string' | 'number' | 'enum' | 'tags' | 'dict' | 'columns' | 'checklist' | 'members';
   max_len?: number;
   values?: string[];
   ref?: FieldRef;
@@ -85,10 +89,10 @@ export const MANIFEST: Manifest = {
   },
   card: {
     ops: ['list', 'read', 'create', 'update', 'delete'],
-    create_fields: ['title', 'description', 'status', 'position', 'priority', 'tags', 'assignee', 'due_date', 'board_id'],
-    update_fields: ['title', 'description', 'status', 'position', 'priority', 'tags', 'assignee', 'due_date', 'board_id'],
+    create_fields: ['title', 'description', 'status', 'position', 'priority', 'tags', 'assignee', 'due_date', 'board_id', 'assignees', 'checklist'],
+    update_fields: ['title', 'description', 'status', 'position', 'priority', 'tags', 'assignee', 'due_date', 'board_id', 'assignees', 'checklist'],
     allowed_filters: [
-      'data__status', 'data__priority', 'data__tags', 'data__assignee', 'data__board_id',
+      'data__status', 'data__priority', 'data__tags', 'data__assignee', 'data__board_id', 'data__assignees',
       'status', 'is_archived', 'owned_by',
     ],
     allowed_sorts: ['created_at', 'updated_at', 'data__position', 'data__status', 'data__priority', 'data__due_date'],
@@ -104,7 +108,22 @@ export const MANIFEST: Manifest = {
         max_len: 64,
         description: "The key of a column of the card's board (a column name is accepted and normalised).",
       },
-      { name: 'assignee', type: 'string', max_len: 64 },
+      {
+        name: 'assignee',
+        type: 'string',
+        max_len: 64,
+        description: 'Free text from before assignees were members; prefer assignees.',
+      },
+      {
+        name: 'assignees',
+        type: 'members',
+        description: 'Member user ids ("me" is you); replaces the list.',
+      },
+      {
+        name: 'checklist',
+        type: 'checklist',
+        description: 'Items {id, text, done}; replaces the list (keep ids; new items may omit id).',
+      },
       { name: 'board_id', type: 'string', max_len: 64, ref: { type: 'board', owned: true, optional: true } },
       { name: 'due_date', type: 'string', max_len: 32, format: 'iso8601', description: 'An ISO 8601 date (2026-12-31) or date-time.' },
       { name: 'position', type: 'number', description: 'Order within the column; omitted means the end of the column.' },

@@ -6,9 +6,13 @@
  * not ISO 8601 all fail here, before anything is written.
  */
 import { z } from 'zod';
+import { normalizeAssignees, normalizeChecklist } from './card-fields.js';
 import { normalizeColumns } from './columns.js';
 import { AppError, listWords, validationError, type FieldError } from './errors.js';
 import { fieldOf, type FieldSpec, type Json, type ModelSpec } from './manifest.js';
+import { isStorableText } from './validate-text.js';
+
+export { UNSTORABLE_TEXT, isStorableText } from './validate-text.js';
 
 /** Limits for free-form values, shared by the server and the web app. */
 export const VALUE_LIMITS = { maxTags: 50, maxTagLength: 64, maxSettingsBytes: 16 * 1024 } as const;
@@ -36,17 +40,6 @@ export function isIso8601(value: string): boolean {
   if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return false;
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
   return true;
-}
-
-/**
- * NUL, and a UTF-16 surrogate without its other half: PostgreSQL's text and jsonb refuse both while
- * SQLite stores them, and no person types them. A pair (an emoji) is fine.
- */
-export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** True when every store can hold the string as it is. */
-export function isStorableText(text: string): boolean {
-  return !UNSTORABLE_TEXT.test(text);
 }
 
 function stringSchema(field: FieldSpec): z.ZodType {
@@ -121,7 +114,9 @@ function fieldSchema(field: FieldSpec): z.ZodType {
     case 'dict':
       return dictSchema(field);
     case 'columns':
-      // Columns have their own parser with its own messages (columns.ts); see parseField.
+    case 'checklist':
+    case 'members':
+      // These have their own parsers with their own messages (columns.ts, card-fields.ts); see parseField.
       return z.unknown();
   }
 }
@@ -201,10 +196,18 @@ export function validateInput(type: string, model: ModelSpec, op: 'create' | 'up
   return out;
 }
 
+/** Fields whose own parser throws an AppError listing every problem. */
+const STRUCTURED_PARSERS: Partial<Record<FieldSpec['type'], (value: unknown) => unknown>> = {
+  columns: normalizeColumns,
+  checklist: (value) => normalizeChecklist(value),
+  members: normalizeAssignees,
+};
+
 function parseField(field: FieldSpec, value: unknown): { value: Json } | { errors: FieldError[] } {
-  if (field.type === 'columns') {
+  const parser = STRUCTURED_PARSERS[field.type];
+  if (parser) {
     try {
-      return { value: normalizeColumns(value) as unknown as Json };
+      return { value: parser(value) as Json };
     } catch (err) {
       if (err instanceof AppError) return { errors: err.errors };
       throw err;

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, MANIFEST, isIso8601, isStorableText, normalizeColumns, parseListQuery, parseScopes, parseScopesInput, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
+import { AppError, MANIFEST, checklistProgress, isIso8601, normalizeAssignees, normalizeChecklist, isStorableText, normalizeColumns, parseListQuery, parseScopes, parseScopesInput, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -89,4 +89,23 @@ test('scopes: each part is exactly model:level, and object input names the bad m
   assert.deepEqual(parseScopesInput({ board: 'read' }), { board: 'read', card: 'none' });
   assert.equal(errorOf(() => parseScopesInput({ board: { toString: 1 } })).errors[0].field, 'scopes.board');
   assert.ok(errorOf(() => parseScopes(`board:${'x'.repeat(10_000)}`)).message.length < 400, 'the bad part is quoted clipped');
+});
+
+test('checklist: new items get ids, text is trimmed, every bad item is named at once', () => {
+  let n = 0;
+  const ids = () => `new${++n}`;
+  assert.deepEqual(normalizeChecklist([{ text: ' A ' }, { id: 'b', text: 'B', done: true }], ids), [
+    { id: 'new1', text: 'A', done: false }, { id: 'b', text: 'B', done: true },
+  ]);
+  const err = errorOf(() => normalizeChecklist([{ text: '' }, { id: 'x', text: 'ok', done: 1 }, null], ids));
+  assert.deepEqual(err.errors.map((e) => e.field), ['checklist[0].text', 'checklist[1].done', 'checklist[2]']);
+  assert.deepEqual(checklistProgress([{ done: true }, { done: false }, { done: true }]), { done: 2, total: 3 });
+  assert.deepEqual(checklistProgress(undefined), { done: 0, total: 0 });
+});
+
+test('assignees: user ids (lower-cased, distinct) or "me"; a comma-separated string is accepted', () => {
+  const id = '0190F5A2-7C1E-7B3D-9A4E-2F1C3D4E5F60';
+  assert.deepEqual(normalizeAssignees(['me', id, id.toLowerCase()]), ['me', id.toLowerCase()]);
+  assert.deepEqual(normalizeAssignees(`me, ${id}`), ['me', id.toLowerCase()]);
+  assert.deepEqual(errorOf(() => normalizeAssignees(['ada', 'me', 7])).errors.map((e) => e.field), ['assignees[0]', 'assignees[2]']);
 });

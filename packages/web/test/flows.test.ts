@@ -202,9 +202,12 @@ describe('a board with columns and cards', () => {
     const panel = page.getByRole('dialog');
     await panel.getByLabel('Title').waitFor();
     // Every field of the manifest's card update_fields has a control.
-    for (const label of ['Title', 'Description', 'Status', 'Priority', 'Tags', 'Assignee', 'Due date', 'Board']) {
+    for (const label of ['Title', 'Description', 'Status', 'Priority', 'Tags', 'Due date', 'Board']) {
       assert.equal(await panel.getByLabel(label, { exact: true }).count(), 1, `a control for ${label}`);
     }
+    // Assignees are picked among members; the checklist has its own editor (checklist.test.ts).
+    assert.equal(await panel.getByRole('group', { name: 'Assignees' }).count(), 1);
+    assert.equal(await panel.getByLabel('New checklist item').count(), 1);
     await panel.getByText('More fields').click();
     assert.equal(await panel.getByLabel('Position', { exact: true }).count(), 1);
 
@@ -223,14 +226,14 @@ describe('a board with columns and cards', () => {
 
     await panel.getByLabel('Title', { exact: true }).fill('Write the landing copy');
     await panel.getByLabel('Due date', { exact: true }).fill('2031-03-14');
-    await panel.getByLabel('Assignee', { exact: true }).fill('grace');
+    await panel.getByRole('group', { name: 'Assignees' }).getByLabel('Ada Lovelace (you)').check();
     await panel.getByLabel('Tags', { exact: true }).fill('copy, web');
     await panel.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const stored = (await api().get('/xapi2/data/card', { query: { data__board_id: boardId, q: 'landing' } })).body.data[0];
     assert.equal(stored.data.due_date, '2031-03-14');
     assert.equal(stored.data.priority, 'high');
-    assert.equal(stored.data.assignee, 'grace');
+    assert.deepEqual(stored.data.assignees, [(await api().get('/xapi2/auth/me')).body.id]);
     assert.deepEqual(stored.data.tags, ['copy', 'web']);
     await card('Write the landing copy').locator('.pill-high').waitFor();
   });

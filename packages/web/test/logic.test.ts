@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { MANIFEST } from '@prodboard/shared';
 import { ApiError } from '../src/api/client.js';
 import type { Card } from '../src/api/types.js';
-import { cardMatches, dueState, UNASSIGNED } from '../src/board/filters.js';
+import { ASSIGNED_TO_ME, cardMatches, dueState, UNASSIGNED } from '../src/board/filters.js';
 import { planMove } from '../src/board/positions.js';
 import { formBody, formFields, splitErrors, toFormValues } from '../src/forms/fields.js';
 import { mcpConfig } from '../src/pages/mcp-config.js';
@@ -25,14 +25,16 @@ function card(status: string, position: number, data: Partial<Card['data']> = {}
 
 describe('forms from the manifest', () => {
   test('a form has a control for every create or update field, and a new manifest field appears on its own', () => {
+    // A checklist has an editor of its own (board/CardChecklist.tsx), not a form control.
+    const ownEditor = (type: string, name: string) => MANIFEST[type].fields.find((f) => f.name === name)?.type === 'checklist';
     for (const type of Object.keys(MANIFEST)) {
-      assert.deepEqual(formFields(type, 'create').map((f) => f.name).sort(), [...MANIFEST[type].create_fields].sort());
-      assert.deepEqual(formFields(type, 'update').map((f) => f.name).sort(), [...MANIFEST[type].update_fields].sort());
+      assert.deepEqual(formFields(type, 'create').map((f) => f.name).sort(), MANIFEST[type].create_fields.filter((n) => !ownEditor(type, n)).sort());
+      assert.deepEqual(formFields(type, 'update').map((f) => f.name).sort(), MANIFEST[type].update_fields.filter((n) => !ownEditor(type, n)).sort());
     }
     const card = formFields('card', 'update');
     const widget = Object.fromEntries(card.map((f) => [f.name, f.widget]));
     assert.deepEqual(widget, {
-      title: 'text', status: 'column', priority: 'enum', tags: 'tags', assignee: 'text', due_date: 'date', board_id: 'ref', description: 'textarea', position: 'number',
+      title: 'text', status: 'column', priority: 'enum', tags: 'tags', assignee: 'text', due_date: 'date', board_id: 'ref', assignees: 'members', description: 'textarea', position: 'number',
     });
     assert.equal(card[0].name, 'title', 'required fields come first');
     assert.deepEqual(card.filter((f) => f.advanced).map((f) => f.name), ['position']);
@@ -48,6 +50,11 @@ describe('forms from the manifest', () => {
     const body = formBody(fields, { ...initial, assignee: '', tags: 'x, z , ', position: 'first', due_date: '2026-01-02' }, initial);
     assert.deepEqual(body, { assignee: null, tags: ['x', 'z'], position: 'first', due_date: '2026-01-02' });
     assert.deepEqual(formBody(fields, initial, initial), {});
+    // Member ids travel as a comma-joined text in the form and as an array on the wire.
+    const picked = toFormValues(fields, { title: 'A', assignees: ['u1', 'u2'] });
+    assert.equal(picked.assignees, 'u1,u2');
+    assert.deepEqual(formBody(fields, { ...picked, assignees: 'u2' }, picked), { assignees: ['u2'] });
+    assert.deepEqual(formBody(fields, { ...picked, assignees: '' }, picked), { assignees: null });
     const create = formFields('board', 'create');
     assert.deepEqual(formBody(create, { name: 'B', description: '', columns: 'To do, Done', settings: '{"a": 1}' }), { name: 'B', columns: 'To do, Done', settings: { a: 1 } });
   });
@@ -105,6 +112,19 @@ describe('quick filters', () => {
     assert.equal(cardMatches(y, { assignee: UNASSIGNED, due: 'none' }, undefined, now), true);
     assert.equal(cardMatches(y, { due: 'week' }, undefined, now), false);
     assert.equal(cardMatches(x, {}, new Set([y.id]), now), false);
+  });
+
+  test('the assignee filter: a member id, "me" (the signed-in id), nobody, or unmatched free text', () => {
+    const both = card('todo', 1, { assignees: ['u-ada', 'u-bob'] });
+    const legacy = card('todo', 2, { assignee: 'design team' });
+    const none = card('todo', 3, {});
+    assert.equal(cardMatches(both, { assignee: 'u-bob' }, undefined, now), true);
+    assert.equal(cardMatches(both, { assignee: ASSIGNED_TO_ME }, undefined, now, 'u-ada'), true);
+    assert.equal(cardMatches(both, { assignee: ASSIGNED_TO_ME }, undefined, now, 'u-eve'), false);
+    assert.equal(cardMatches(both, { assignee: ASSIGNED_TO_ME }, undefined, now), false, 'nobody signed in: "me" is nobody');
+    assert.equal(cardMatches(legacy, { assignee: 'design team' }, undefined, now), true);
+    assert.equal(cardMatches(legacy, { assignee: UNASSIGNED }, undefined, now), false, 'free text is an assignee too');
+    assert.equal(cardMatches(none, { assignee: UNASSIGNED }, undefined, now), true);
   });
 });
 

@@ -4,7 +4,7 @@
  * `columns` is advertised with its real shape, an ordered array of {key, name, wip_limit?}.
  */
 import {
-  COLUMN_LIMITS, MAX_QUERY_LENGTH, UPDATE_TOP_LEVEL_KEYS, VALUE_LIMITS, fieldOf,
+  CHECKLIST_LIMITS, COLUMN_LIMITS, MAX_ASSIGNEES, MAX_QUERY_LENGTH, UPDATE_TOP_LEVEL_KEYS, VALUE_LIMITS, fieldOf,
   type FieldSpec, type ModelSpec,
 } from '@prodboard/shared';
 import type { JsonSchema } from './json-schema.js';
@@ -29,6 +29,17 @@ const COLUMN_SCHEMA: JsonSchema = {
     wip_limit: { type: 'integer', minimum: 1, maximum: COLUMN_LIMITS.maxWipLimit, description: 'Most cards the column should hold.' },
   },
   required: ['name'],
+  additionalProperties: false,
+};
+
+const CHECKLIST_ITEM_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: CHECKLIST_LIMITS.maxIdLength },
+    text: { type: 'string', minLength: 1, maxLength: CHECKLIST_LIMITS.maxTextLength },
+    done: { type: 'boolean' },
+  },
+  required: ['text'],
   additionalProperties: false,
 };
 
@@ -66,6 +77,12 @@ export function fieldSchema(field: FieldSpec, options: { nullable?: boolean } = 
       break;
     case 'columns':
       schema = { type: 'array', items: COLUMN_SCHEMA, minItems: 1, maxItems: COLUMN_LIMITS.maxColumns };
+      break;
+    case 'members':
+      schema = { type: 'array', items: { type: 'string' }, maxItems: MAX_ASSIGNEES };
+      break;
+    case 'checklist':
+      schema = { type: 'array', items: CHECKLIST_ITEM_SCHEMA, maxItems: CHECKLIST_LIMITS.maxItems };
       break;
     default:
       // A field type newer than this prodmcp: advertise it loosely and let the server validate.

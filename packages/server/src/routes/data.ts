@@ -3,7 +3,7 @@
  * Each route: authenticate → validate → authorize → (transaction → command) → present.
  */
 import { createHash } from 'node:crypto';
-import { AppError, assertUuid, notFound, parseListQuery } from '@prodboard/shared';
+import { AppError, ME, assertUuid, notFound, parseListQuery } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { commandContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -27,7 +27,9 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       const query = parseListQuery(type, requireModel(type), queryParams(request));
       authorizeModel(actor, type, 'read');
       for (const filter of query.filters) {
-        if (filter.param === 'owned_by') filter.values = filter.values.map((v) => (v === 'me' ? actor.user.id : v));
+        if (filter.param === 'owned_by' || (filter.target.kind === 'data' && filter.target.field.type === 'members')) {
+          filter.values = filter.values.map((v) => (v === ME ? actor.user.id : v));
+        }
       }
       const page = await store.listObjects({ ...query, workspaceId: actor.workspace.id, type });
       const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };

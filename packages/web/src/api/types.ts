@@ -1,5 +1,5 @@
 /** Wire shapes of the /xapi2 API, as the web app reads them. */
-import type { Column, FieldError, Json, Role, ScopeLevel } from '@prodboard/shared';
+import type { ChecklistItem, Column, FieldError, Json, Role, ScopeLevel } from '@prodboard/shared';
 
 /** A stored object (board or card) as the API presents it. */
 export interface StoredObject<D = Record<string, Json>> {
@@ -33,7 +33,11 @@ export interface CardData {
   position?: number;
   priority?: string;
   tags?: string[];
+  /** Free text from before assignees were members: shown as unmatched. */
   assignee?: string;
+  /** User ids of workspace members. */
+  assignees?: string[];
+  checklist?: ChecklistItem[];
   due_date?: string;
   board_id?: string;
 }

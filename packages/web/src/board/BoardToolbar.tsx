@@ -4,13 +4,15 @@ import { useEffect, useState } from 'react';
 import { setQuery } from '../app/router.js';
 import { count } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
-import { DUE_CHOICES, UNASSIGNED, hasFilters, type CardFilters } from './filters.js';
+import { ASSIGNED_TO_ME, DUE_CHOICES, UNASSIGNED, hasFilters, type CardFilters } from './filters.js';
+import { useMembers } from './members.js';
 
 const PRIORITIES = fieldOf(MANIFEST.card, 'priority')?.values ?? [];
 
 interface Props {
   q: string;
   filters: CardFilters;
+  /** Free-text assignees of the loaded cards that name no member. */
   assignees: readonly string[];
   tags: readonly string[];
   shown: number;
@@ -19,6 +21,7 @@ interface Props {
 }
 
 export function BoardToolbar({ q, filters, assignees, tags, shown, total, searching }: Props) {
+  const members = useMembers();
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
   useEffect(() => {
@@ -48,7 +51,12 @@ export function BoardToolbar({ q, filters, assignees, tags, shown, total, search
         <span className="visually-hidden">Search cards</span>
         <input className="input input-small" type="search" placeholder="Search cards" value={text} onChange={(e) => setText(e.target.value)} />
       </label>
-      {select('assignee', 'Assignee', [{ value: UNASSIGNED, label: 'Unassigned' }, ...assignees.map((a) => ({ value: a, label: a }))])}
+      {select('assignee', 'Assignee', [
+        { value: ASSIGNED_TO_ME, label: 'Me' },
+        { value: UNASSIGNED, label: 'Unassigned' },
+        ...members.list.map((m) => ({ value: m.user_id, label: m.name })),
+        ...assignees.map((a) => ({ value: a, label: `${a} (unmatched)` })),
+      ])}
       {select('priority', 'Priority', PRIORITIES.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) })))}
       {select('tag', 'Tag', tags.map((t) => ({ value: t, label: t })))}
       {select('due', 'Due', DUE_CHOICES.map((d) => ({ value: d.value, label: d.label })))}

@@ -1,12 +1,18 @@
 /**
  * One card on the board: a fixed height (so long columns can be virtualised by arithmetic), its title
- * on up to two lines, and a line of what matters at a glance: priority, due date, tags, assignee.
+ * on up to two lines, and a line of what matters at a glance: priority, due date, tags, checklist
+ * progress, and the assignees' avatars (a free-text assignee from before members, as it was typed).
  */
 import { memo, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Card } from '../api/types.js';
 import { Avatar } from '../ui/Avatar.js';
 import { shortDate } from '../ui/format.js';
+import { ChecklistProgress } from './ChecklistProgress.js';
 import { dueState } from './filters.js';
+import { memberName, useMembers } from './members.js';
+
+/** Avatars shown before "+n". */
+const MAX_AVATARS = 3;
 
 /** The height of a card plus the gap below it: the virtual list's row height. */
 export const CARD_SLOT = 96;
@@ -26,7 +32,9 @@ interface Props {
 const DUE_LABEL = { overdue: 'Overdue', today: 'Due today', soon: 'Due soon', later: 'Due' } as const;
 
 export const CardItem = memo(function CardItem({ card, index, total, focusable, dragging, pending, onPointerDown, onKeyDown, onOpen }: Props) {
-  const { title, priority, due_date: due, tags = [], assignee } = card.data;
+  const { title, priority, due_date: due, tags = [], assignee, assignees = [], checklist } = card.data;
+  const members = useMembers();
+  const names = assignees.map((id) => memberName(members, id));
   const due_ = dueState(due);
   return (
     <li className="card-slot" style={{ transform: `translateY(${index * CARD_SLOT}px)` }} aria-posinset={index + 1} aria-setsize={total}>
@@ -55,10 +63,23 @@ export const CardItem = memo(function CardItem({ card, index, total, focusable, 
             </span>
           ))}
           {tags.length > 2 && <span className="tag tag-small">+{tags.length - 2}</span>}
-          {assignee && (
-            <span className="card-assignee">
-              <span className="visually-hidden">Assigned to {assignee}</span>
-              <Avatar name={assignee} size={22} />
+          <ChecklistProgress checklist={checklist} />
+          {(names.length > 0 || assignee) && (
+            <span className="card-assignees">
+              <span className="visually-hidden">Assigned to {[...names, ...(assignee ? [`${assignee} (unmatched)`] : [])].join(', ')}</span>
+              {names.slice(0, MAX_AVATARS).map((name, i) => (
+                <Avatar key={assignees[i]} name={name} size={22} />
+              ))}
+              {names.length > MAX_AVATARS && (
+                <span className="avatar avatar-more" aria-hidden="true">
+                  +{names.length - MAX_AVATARS}
+                </span>
+              )}
+              {assignee && (
+                <span className="card-unmatched" title={`${assignee} (not a member)`} aria-hidden="true">
+                  <Avatar name={assignee} size={22} />
+                </span>
+              )}
             </span>
           )}
         </span>

@@ -10,6 +10,9 @@ import type { Board, Card, Page } from '../api/types.js';
 import { formBody, formFields, toFormValues } from '../forms/fields.js';
 import { ModelForm } from '../forms/ModelForm.js';
 import { useForm } from '../forms/useForm.js';
+import { useSession } from '../app/session.js';
+import { CardChecklist } from './CardChecklist.js';
+import { useMembers } from './members.js';
 import { Dialog } from '../ui/Dialog.js';
 import { FormError } from '../ui/Field.js';
 import { timeAgo } from '../ui/format.js';
@@ -28,11 +31,22 @@ interface Props {
   canWrite: boolean;
   onClose: () => void;
   onSaved: (card: Card) => void;
+  /** A newer copy of the card saved without closing the panel (the checklist). */
+  onChanged?: (card: Card) => void;
   onRemoved: (card: Card, how: 'delete' | 'archive') => void;
 }
 
-export function CardPanel({ card, latest, board, assignees, canWrite, onClose, onSaved, onRemoved }: Props) {
-  const fields = useMemo(() => formFields('card', 'update'), []);
+export function CardPanel({ card, latest, board, assignees, canWrite, onClose, onSaved, onChanged, onRemoved }: Props) {
+  // The free-text assignee is offered only on cards that still carry one (it names no member).
+  const hasUnmatched = !!card.data.assignee;
+  const fields = useMemo(
+    () => formFields('card', 'update', hasUnmatched ? [] : ['assignee']).map((f) => (f.name === 'assignee' ? { ...f, label: 'Unmatched assignee' } : f)),
+    [hasUnmatched],
+  );
+  const members = useMembers();
+  const { me } = useSession();
+  const [current, setCurrent] = useState(card);
+  const newest = latest && latest.version > current.version ? latest : current;
   const names = useMemo(() => fields.map((f) => f.name), [fields]);
   const [initial, setInitial] = useState(() => toFormValues(fields, card.data));
   const [version, setVersion] = useState(card.version);
@@ -70,6 +84,17 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
     columns: selectedBoard.data.columns,
     refOptions: { board: boards.map((b) => ({ value: b.id, label: b.data.name })) },
     suggestions: { assignee: assignees },
+    members: members.list.map((m) => ({ id: m.user_id, name: m.name, email: m.email })),
+    meId: me?.id,
+  };
+
+  // A checklist save is this person's own write: the form moves to its version unless something
+  // else happened in between. Another person's copy (read after a refused save) never moves it: the
+  // form's own conflict check (the effect on `latest` above) deals with that, as for any change.
+  const checklistChanged = (saved: Card, own: boolean) => {
+    setCurrent(saved);
+    if (own) setVersion((v) => (saved.version === v + 1 && !conflict ? saved.version : v));
+    onChanged?.(saved);
   };
 
   const save = (ifMatch: number) =>
@@ -167,10 +192,9 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
         <fieldset disabled={!canWrite} className="plain">
           <ModelForm fields={fields} values={form.values} errors={form.errors} onChange={form.onChange} context={context} autoFocus="title" />
         </fieldset>
-        <p className="meta-line">
-          Created {timeAgo(card.created_at)} · updated {timeAgo((latest ?? card).updated_at)} · version {Math.max(version, latest?.version ?? 0)}
-        </p>
       </form>
+      {/* Outside the form: Enter in the checklist adds an item, it must not save the card. */}
+      <CardChecklist card={newest} canWrite={canWrite} onChanged={checklistChanged} />
       {(form.values.description ?? '').trim() !== '' && (
         <section className="card-section" aria-label="Description preview">
           <h3 className="card-section-title">Description preview</h3>
@@ -179,6 +203,9 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
       )}
       <CardComments cardId={card.id} canWrite={canWrite} />
       <CardHistory cardId={card.id} />
+      <p className="meta-line">
+        Created {timeAgo(card.created_at)} · updated {timeAgo(newest.updated_at)} · version {Math.max(version, newest.version)}
+      </p>
     </Dialog>
   );
 }

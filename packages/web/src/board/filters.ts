@@ -15,6 +15,9 @@ export interface CardFilters {
 /** The assignee filter value meaning "nobody". */
 export const UNASSIGNED = '-';
 
+/** The assignee filter value meaning "the signed-in person" (as `data__assignees=me` in the API). */
+export const ASSIGNED_TO_ME = 'me';
+
 /** The due-date choices of the filter. */
 export const DUE_CHOICES = [
   { value: 'overdue', label: 'Overdue' },
@@ -45,12 +48,21 @@ export function hasFilters(filters: CardFilters): boolean {
   return Object.values(filters).some((v) => v !== undefined && v !== '');
 }
 
-/** True when the card passes every filter (and is among `matches` when a search is active). */
-export function cardMatches(card: Card, filters: CardFilters, matches?: ReadonlySet<string>, now = new Date()): boolean {
+/**
+ * True when the card passes every filter (and is among `matches` when a search is active). The
+ * assignee filter is a member's user id (or `me`, the signed-in `meId`), or an unmatched free text.
+ */
+export function cardMatches(card: Card, filters: CardFilters, matches?: ReadonlySet<string>, now = new Date(), meId?: string): boolean {
   if (matches && !matches.has(card.id)) return false;
   const d = card.data;
   if (filters.assignee) {
-    if (filters.assignee === UNASSIGNED ? !!d.assignee : d.assignee !== filters.assignee) return false;
+    const ids = d.assignees ?? [];
+    if (filters.assignee === UNASSIGNED) {
+      if (ids.length > 0 || d.assignee) return false;
+    } else {
+      const wanted = filters.assignee === ASSIGNED_TO_ME ? meId : filters.assignee;
+      if (!wanted || !(ids.includes(wanted) || d.assignee === wanted)) return false;
+    }
   }
   if (filters.priority && d.priority !== filters.priority) return false;
   if (filters.tag && !(d.tags ?? []).includes(filters.tag)) return false;
@@ -64,7 +76,7 @@ export function cardMatches(card: Card, filters: CardFilters, matches?: Readonly
   return true;
 }
 
-/** The distinct assignees and tags of the loaded cards, sorted, for the filter menus. */
+/** The distinct unmatched (free-text) assignees and the tags of the loaded cards, sorted, for the filter menus. */
 export function filterChoices(cards: Iterable<Card>): { assignees: string[]; tags: string[] } {
   const assignees = new Set<string>();
   const tags = new Set<string>();

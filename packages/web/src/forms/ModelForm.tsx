@@ -8,12 +8,16 @@ import { accentColor } from '../ui/accents.js';
 import { Field, type ControlProps } from '../ui/Field.js';
 import { Icon } from '../ui/icons.js';
 import type { FormField, FormValues } from './fields.js';
+import { MemberPicker, type PickableMember } from './MemberPicker.js';
 
 /** What some controls need from the page: a board's columns, the objects a reference may name, known values. */
 export interface FormContext {
   columns?: readonly Column[];
   refOptions?: Record<string, Array<{ value: string; label: string }>>;
   suggestions?: Record<string, readonly string[]>;
+  /** Whom a `members` field may name, and who is signed in. */
+  members?: readonly PickableMember[];
+  meId?: string;
 }
 
 interface Props {
@@ -69,6 +73,9 @@ function FieldControl({
 }) {
   const set = (v: string) => onChange(field.name, v);
   if (field.widget === 'accent') return <AccentPicker field={field} value={value} error={error} onChange={set} />;
+  if (field.widget === 'members') {
+    return <MemberPicker label={field.label} name={field.name} value={value} members={context.members ?? []} meId={context.meId} error={error} onChange={set} />;
+  }
 
   const max = field.spec.max_len;
   const counter = field.widget === 'textarea' && max && value.length > max * 0.8 ? `${value.length} / ${max}` : undefined;

@@ -7,7 +7,7 @@ import { MANIFEST, fieldOf, type FieldSpec, type Json } from '@prodboard/shared'
 import { ApiError } from '../api/client.js';
 
 /** The control a field is edited with. */
-export type Widget = 'text' | 'textarea' | 'number' | 'enum' | 'accent' | 'tags' | 'json' | 'date' | 'columns' | 'column' | 'ref';
+export type Widget = 'text' | 'textarea' | 'number' | 'enum' | 'accent' | 'tags' | 'json' | 'date' | 'columns' | 'column' | 'ref' | 'members';
 
 /**
  * Choices the manifest cannot express, keyed by model and field: a board's accent is picked from
@@ -45,7 +45,8 @@ export function fieldLabel(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function widgetOf(type: string, spec: FieldSpec): Widget {
+/** The control of a field, or undefined for one edited by a component of its own (a card's checklist). */
+function widgetOf(type: string, spec: FieldSpec): Widget | undefined {
   const chosen = WIDGET_CHOICES[type]?.[spec.name];
   if (chosen) return chosen;
   switch (spec.type) {
@@ -63,11 +64,15 @@ function widgetOf(type: string, spec: FieldSpec): Widget {
       return 'json';
     case 'columns':
       return 'columns';
+    case 'members':
+      return 'members';
+    case 'checklist':
+      return undefined;
   }
 }
 
 // Required fields first, then short controls, then long text, then the advanced ones; manifest order within each.
-const GROUP: Record<Widget, number> = { text: 1, enum: 1, accent: 1, tags: 1, date: 1, column: 1, ref: 1, columns: 1, textarea: 2, number: 3, json: 3 };
+const GROUP: Record<Widget, number> = { text: 1, enum: 1, accent: 1, tags: 1, date: 1, column: 1, ref: 1, columns: 1, members: 1, textarea: 2, number: 3, json: 3 };
 
 /** The fields of a create or update form of `type`, in display order, leaving out `exclude`. */
 export function formFields(type: string, op: 'create' | 'update', exclude: readonly string[] = []): FormField[] {
@@ -75,10 +80,11 @@ export function formFields(type: string, op: 'create' | 'update', exclude: reado
   const names = op === 'create' ? model.create_fields : model.update_fields;
   const fields = names
     .filter((name) => !exclude.includes(name))
-    .map((name): FormField => {
+    .flatMap((name): FormField[] => {
       const spec = fieldOf(model, name)!;
       const widget = widgetOf(type, spec);
-      return {
+      if (!widget) return [];
+      return [{
         name,
         label: fieldLabel(name),
         widget,
@@ -87,7 +93,7 @@ export function formFields(type: string, op: 'create' | 'update', exclude: reado
         options: spec.values,
         advanced: widget === 'number' || widget === 'json',
         refType: spec.ref?.type,
-      };
+      }];
     });
   const rank = (f: FormField) => (f.required ? 0 : GROUP[f.widget]);
   return fields.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
@@ -100,6 +106,7 @@ export function toFormValues(fields: FormField[], data: object): FormValues {
     const value = (data as Record<string, Json | undefined>)[field.name];
     if (value === undefined || value === null) values[field.name] = '';
     else if (field.widget === 'tags' && Array.isArray(value)) values[field.name] = value.join(', ');
+    else if (field.widget === 'members' && Array.isArray(value)) values[field.name] = value.join(',');
     else if (field.widget === 'columns' && Array.isArray(value)) values[field.name] = value.map((c) => (c as { name: string }).name).join(', ');
     else if (field.widget === 'json') values[field.name] = JSON.stringify(value, null, 2);
     else values[field.name] = String(value);
@@ -110,6 +117,7 @@ export function toFormValues(fields: FormField[], data: object): FormValues {
 function parseValue(field: FormField, text: string): unknown {
   switch (field.widget) {
     case 'tags':
+    case 'members':
       return text.split(',').map((t) => t.trim()).filter(Boolean);
     case 'number': {
       // Anything that is not a number goes as typed, so the server's message explains what it wants.

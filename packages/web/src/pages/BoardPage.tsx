@@ -80,9 +80,9 @@ export function BoardPage({ boardId }: { boardId: string }) {
     if (!filtering) return data.columns;
     const now = new Date();
     const out = new Map<string, Card[]>();
-    for (const [key, list] of data.columns) out.set(key, list.filter((c) => cardMatches(c, filters, matches, now)));
+    for (const [key, list] of data.columns) out.set(key, list.filter((c) => cardMatches(c, filters, matches, now, me?.id)));
     return out;
-  }, [data.columns, filters, matches, filtering]);
+  }, [data.columns, filters, matches, filtering, me?.id]);
   // data.columns is rebuilt whenever the card map changes, so it stands for it here.
   const choices = useMemo(() => filterChoices(data.cards.values()), [data.columns, data.cards]);
   const total = data.cards.size;
@@ -390,6 +390,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
           assignees={choices.assignees}
           canWrite={canWrite}
           onClose={closePanel}
+          onChanged={(saved) => data.applyCard(saved)}
           onSaved={(saved) => {
             data.applyCard(saved);
             closePanel();

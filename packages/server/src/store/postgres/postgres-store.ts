@@ -15,6 +15,7 @@ import { PageCache } from '../page-cache.js';
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type LegacyCard, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
 import { numbered, type Executor } from '../sql/executor.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
@@ -398,6 +399,14 @@ export class PostgresStore extends SqlStoreBase implements Store {
             const keys = emailKeysFor(users);
             await client.query('UPDATE users u SET email_key = k.key FROM unnest($1::text[], $2::text[]) AS k(id, key) WHERE u.id = k.id', [
               keys.map((k) => k.id), keys.map((k) => k.key),
+            ]);
+          }
+          if (m.name === ASSIGNEES_MIGRATION) {
+            const cards = (await client.query("SELECT id, workspace_id, data FROM objects WHERE type = 'card' AND data ? 'assignee'")).rows as LegacyCard[];
+            const members = (await client.query('SELECT m.workspace_id, u.id AS user_id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id')).rows as MemberIdentity[];
+            const changed = migrateLegacyAssignees(cards, members);
+            await client.query('UPDATE objects o SET data = c.data, version = o.version + 1 FROM unnest($1::text[], $2::jsonb[]) AS c(id, data) WHERE o.id = c.id', [
+              changed.map((c) => c.id), changed.map((c) => JSON.stringify(c.data)),
             ]);
           }
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);

@@ -74,7 +74,8 @@ function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
   const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${d.boolLiteral(false)}`];
   if (!q.includeArchived) where.push(`is_archived = ${d.boolLiteral(false)}`);
   for (const f of q.filters) {
-    if (f.target.kind === 'data' && f.target.field.type === 'tags') {
+    // A list field (tags, member ids) matches when it contains one of the values.
+    if (f.target.kind === 'data' && (f.target.field.type === 'tags' || f.target.field.type === 'members')) {
       where.push(d.tagsContain(safeName(f.target.field.name), f.values.map((v) => params.add(v as string))));
       continue;
     }

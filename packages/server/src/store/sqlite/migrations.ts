@@ -224,4 +224,12 @@ CREATE TABLE comments (
 CREATE INDEX comments_card ON comments (card_id, created_at, id);
 `,
   },
+  {
+    version: 8,
+    name: 'assignees as members',
+    sql: `
+-- Cards get assignees (member user ids); the data step turning free-text assignees that name a
+-- member into that member runs in JS on both stores (store/assignee-migration.ts).
+`,
+  },
 ];

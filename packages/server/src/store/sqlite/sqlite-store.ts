@@ -21,6 +21,7 @@ import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTr
 import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
+import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
 import type { Executor } from '../sql/executor.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
@@ -263,6 +264,12 @@ export class SqliteStore extends SqlStoreBase implements Store {
           const users = db.prepare('SELECT id, email, created_at FROM users').all() as Array<{ id: string; email: string; created_at: string }>;
           const set = db.prepare('UPDATE users SET email_key = ? WHERE id = ?');
           for (const { id, key } of emailKeysFor(users)) set.run(key, id);
+        }
+        if (m.name === ASSIGNEES_MIGRATION) {
+          const cards = db.prepare("SELECT id, workspace_id, data FROM objects WHERE type = 'card' AND json_extract(data, '$.assignee') IS NOT NULL").all() as Array<{ id: string; workspace_id: string; data: string }>;
+          const members = db.prepare('SELECT m.workspace_id, u.id AS user_id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id').all() as MemberIdentity[];
+          const update = db.prepare('UPDATE objects SET data = ?, version = version + 1 WHERE id = ?');
+          for (const card of migrateLegacyAssignees(cards.map((c) => ({ ...c, data: JSON.parse(c.data) })), members)) update.run(JSON.stringify(card.data), card.id);
         }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
       }).immediate();
