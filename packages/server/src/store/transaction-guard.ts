@@ -86,6 +86,9 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
   putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true, pruneLoginFailures: true,
   forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true, sweep: true,
+  upsertOAuthClient: true, getOAuthClient: true, insertOAuthRequest: true, getOAuthRequest: true, getOAuthRequestByCode: true,
+  decideOAuthRequest: true, setOAuthCode: true, useOAuthCode: true, insertOAuthGrant: true, getOAuthGrant: true, listOAuthGrants: true,
+  revokeOAuthGrant: true, touchOAuthGrant: true, insertOAuthToken: true, getOAuthToken: true, useOAuthToken: true, revokeOAuthToken: true,
 };
 
 /** A store that can say whether a call may run now. */
