@@ -41,7 +41,10 @@ export async function authenticate(store: Store, config: ServerConfig, request: 
  */
 export async function authenticateToken(store: Store, config: ServerConfig, token: string, reply?: FastifyReply): Promise<Actor> {
   const kind = tokenKind(token);
-  if (!kind) throw invalid();
+  if (kind === 'oauth_access') {
+    throw new AppError('unauthenticated', 'an OAuth access token works only at /mcp, the resource it was issued for; for the /xapi2 API, use a personal access token or a login session');
+  }
+  if (kind !== 'pat' && kind !== 'session') throw invalid();
   const record = await store.getCredential(kind, hashToken(token));
   if (!record) throw invalid();
   const now = config.now();
