@@ -34,8 +34,11 @@ function redirectUris(raw: unknown, error: string): string[] {
 
 const GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
-/** Registers a client from its metadata (RFC 7591 §2); returns the registration response (§3.2.1). */
-export async function clientRegistrar(store: OAuthRepo, body: unknown, now: number) {
+/**
+ * Registers a client from its metadata (RFC 7591 §2); returns the registration response (§3.2.1).
+ * `admit` runs once the metadata is valid, before the row is written (the route's rate limit).
+ */
+export async function clientRegistrar(store: OAuthRepo, body: unknown, now: number, admit: () => void = () => {}) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new OAuthError('invalid_client_metadata', 'send a JSON object such as {"client_name": "My MCP host", "redirect_uris": ["http://127.0.0.1:33418/callback"]}');
   }
@@ -56,6 +59,7 @@ export async function clientRegistrar(store: OAuthRepo, body: unknown, now: numb
     created_at: at,
     updated_at: at,
   };
+  admit();
   await store.upsertOAuthClient(row);
   return {
     client_id: row.id,

@@ -96,12 +96,15 @@ export function oauthRoutes({ store, config }: AppDeps): FastifyPluginAsync {
     app.post(
       '/oauth/register',
       oauthEndpoint(async (request, reply) => {
-        try {
-          registrations.hit(request.ip, 'client registrations from this address');
-        } catch (err) {
-          throw new OAuthError('temporarily_unavailable', (err as Error).message, 429);
-        }
-        return reply.code(201).send(await clientRegistrar(store, request.body, config.now()));
+        // Only valid registrations count: each writes a row, and that is what the limit bounds.
+        const admit = () => {
+          try {
+            registrations.hit(request.ip, 'client registrations from this address');
+          } catch (err) {
+            throw new OAuthError('temporarily_unavailable', (err as Error).message, 429);
+          }
+        };
+        return reply.code(201).send(await clientRegistrar(store, request.body, config.now(), admit));
       }),
     );
 
