@@ -14,7 +14,6 @@ const MAX_REDIRECT_URIS = 10;
 /** A client's display name: trimmed, control characters removed, at most 200 characters; `fallback` when empty. */
 function clientName(raw: unknown, fallback: string): string {
   if (raw !== undefined && typeof raw !== 'string') throw new OAuthError('invalid_client_metadata', 'client_name must be a string, e.g. "Claude"');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const name = (raw ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME);
   return name || fallback;
 }
