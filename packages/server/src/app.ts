@@ -16,6 +16,7 @@ import { dataRoutes } from './routes/data.js';
 import { eventRoutes } from './routes/events.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { mcpEndpoint } from './mcp/endpoint.js';
 import { memberRoutes } from './routes/members.js';
 import { setupRoutes } from './routes/setup.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -123,6 +124,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   ]) {
     await app.register(routes({ ...deps, metrics }), { prefix: '/xapi2' });
   }
+  // /mcp: the tools over MCP Streamable HTTP, with its own Host/Origin checks (mcp/endpoint.ts).
+  await app.register(mcpEndpoint({ ...deps, metrics }));
   // The web app answers every other GET (its files, and index.html for its pages).
   await app.register(webRoutes(deps));
   const { config } = deps;
