@@ -22,6 +22,12 @@ export function authorizeModel(actor: Actor, type: string, access: 'read' | 'wri
   }
 }
 
+/** Whether the actor may read (or write) objects of this model: authorizeModel's answer without the error. */
+export function mayAccessModel(actor: Actor, type: string, access: 'read' | 'write'): boolean {
+  if (access === 'write' && !roleCanWrite(actor.role)) return false;
+  return actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], access);
+}
+
 /** The models the actor may read (for activity and trash listings). */
 export function readableModels(actor: Actor): string[] {
   return MODEL_NAMES.filter((type) => actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], 'read'));

@@ -32,6 +32,7 @@ interface Call {
   method: string;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** One row of the table. */
@@ -127,6 +128,13 @@ const OPERATIONS: Operation[] = [
   { route: 'GET /xapi2/activity', label: 'list activity', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/activity?limit=500' }) },
   { route: 'GET /xapi2/events', label: 'open live events', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/events' }) },
   { route: 'GET /xapi2/auth/me', label: 'who am I', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/auth/me' }) },
+  // MCP (mcp-http.test.ts covers the tools themselves): any credential gets in; the stateless endpoint has no session to GET or DELETE.
+  {
+    route: 'POST /mcp', label: 'MCP ping', need: 'signed-in', ok: 200,
+    build: () => ({ method: 'POST', path: '/mcp', body: { jsonrpc: '2.0', id: 1, method: 'ping' }, headers: { accept: 'application/json, text/event-stream' } }),
+  },
+  { route: 'GET /mcp', label: 'MCP stream', need: 'signed-in', ok: 405, build: () => ({ method: 'GET', path: '/mcp', headers: { accept: 'text/event-stream' } }) },
+  { route: 'DELETE /mcp', label: 'MCP session end', need: 'signed-in', ok: 405, build: () => ({ method: 'DELETE', path: '/mcp' }) },
   {
     // Signs the session out, so each cell gets a session of its own (same user, same role).
     route: 'POST /xapi2/auth/logout', label: 'log out', need: 'session', ok: 200,
@@ -238,7 +246,7 @@ async function send(call: Call, token: string | undefined): Promise<{ status: nu
     controller.abort();
     return { status: res.status, body };
   }
-  const res = await request(server, call.method, call.path, { token, body: call.body });
+  const res = await request(server, call.method, call.path, { token, body: call.body, headers: call.headers });
   return { status: res.status, body: res.body };
 }
 

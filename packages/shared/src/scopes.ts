@@ -74,7 +74,10 @@ export function parseScopesInput(raw: unknown): Scopes {
 
 /** Scopes as `board:read,card:write`. */
 export function formatScopes(scopes: Scopes): string {
+  // In manifest order, whatever order the store kept the keys in (PostgreSQL's jsonb reorders them).
+  const rank = (model: string) => (MODEL_NAMES.includes(model) ? MODEL_NAMES.indexOf(model) : MODEL_NAMES.length);
   return Object.entries(scopes)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([model, level]) => `${model}:${level}`)
     .join(',');
 }
