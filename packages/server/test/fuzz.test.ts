@@ -31,7 +31,7 @@ const TRACE = process.env.PRODBOARD_FUZZ_TRACE;
 /** Which credential a request carries, resolved when it is sent. */
 type TokenChoice = 'session' | 'pat' | 'pat-read' | 'other-workspace' | 'none' | 'garbage' | 'malformed-header';
 /** An id a request may name, resolved against the fixture when it is sent. */
-type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'random' } | { raw: string };
+type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'oauth-request' | 'oauth-grant' | 'other-oauth-grant' | 'random' } | { raw: string };
 
 interface FuzzRequest {
   method: string;
@@ -73,7 +73,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const idChoice: fc.Arbitrary<IdChoice> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom<IdChoice>(...(['board', 'card', 'other-board', 'other-card', 'trashed-card', 'member', 'other-user', 'victim-token', 'other-token', 'invitation', 'random'] as const).map((pick) => ({ pick }))) },
+  { weight: 6, arbitrary: fc.constantFrom<IdChoice>(...(['board', 'card', 'other-board', 'other-card', 'trashed-card', 'member', 'other-user', 'victim-token', 'other-token', 'invitation', 'oauth-request', 'oauth-grant', 'other-oauth-grant', 'random'] as const).map((pick) => ({ pick }))) },
   { weight: 3, arbitrary: hostileString.map((s) => ({ raw: s })) },
   { weight: 1, arbitrary: fc.constantFrom('%ED%A0%80', '%C0%AF', '%FF', '%00', '%2e%2e%2f', '..', '%', 'a%2Fb').map((s) => ({ raw: `%raw:${s}` })) },
 );
@@ -265,6 +265,50 @@ const mcpMessage: fc.Arbitrary<unknown> = fc.oneof(
 /** The route's request with the Accept header an MCP client sends (a mutation may still replace it). */
 const asMcpClient = (accept: string) => (r: FuzzRequest): FuzzRequest => ({ ...r, headers: { accept, ...r.headers } });
 
+/** OAuth parameters: mostly plausible values (the fixture's client, a real-looking code), or anything at all. */
+const oauthValue = (...plausible: string[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...plausible) }, { weight: 1, arbitrary: hostileString });
+const OAUTH_FIELDS = {
+  grant_type: oauthValue('authorization_code', 'refresh_token', 'password', 'client_credentials'),
+  client_id: oauthValue('<client>', 'pbc_nope', 'https://127.0.0.1/client.json'),
+  code: oauthValue('oac_x', 'oac_' + 'a'.repeat(43)),
+  code_verifier: oauthValue('a'.repeat(43), 'short'),
+  redirect_uri: oauthValue('http://127.0.0.1:1/cb', 'http://127.0.0.1:2/cb', 'https://evil.example/cb'),
+  refresh_token: oauthValue('ort_x', 'oat_x', 'pat_x'),
+  token: oauthValue('ort_x', 'oat_x', 'pat_x', 'ses_x'),
+  resource: oauthValue('http://127.0.0.1/mcp', 'https://other.example/mcp'),
+};
+/** A POST to an OAuth endpoint: a JSON body from the route helper, or (mostly) the form body OAuth clients send. */
+function oauthPost(path: string, fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<FuzzRequest> {
+  const asForm = fc.tuple(route('POST', path, {}, anyQuery), fc.record(fields, { requiredKeys: [] })).map(([r, form]): FuzzRequest => ({
+    ...r,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...r.headers },
+    body: { raw: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, wellFormed(v === '<client>' ? ids['oauth-client'] : (v ?? ''))])).toString() },
+  }));
+  return fc.oneof({ weight: 3, arbitrary: asForm }, { weight: 1, arbitrary: route('POST', path, {}, anyQuery, bodyRecord(fields)) });
+}
+const wellKnown = ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server'];
+const OAUTH_GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
+  ...Object.fromEntries(wellKnown.flatMap((path) => [[`GET ${path}`, route('GET', path, {}, anyQuery)], [`OPTIONS ${path}`, route('OPTIONS', path, {}, anyQuery)]])),
+  ...Object.fromEntries(['/oauth/token', '/oauth/register', '/oauth/revoke'].map((path) => [`OPTIONS ${path}`, route('OPTIONS', path, {}, anyQuery)])),
+  'GET /oauth/authorize': route('GET', '/oauth/authorize', {}, queryOf(['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'scope', 'state', 'resource'], {
+    response_type: ['code', 'token'], client_id: ['pbc_nope', 'https://127.0.0.1/c.json', 'https://10.0.0.1/c.json'], redirect_uri: ['http://127.0.0.1:1/cb', 'https://evil.example/cb'],
+    code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'x'], code_challenge_method: ['S256', 'plain'], scope: ['board:read card:write', 'board:admin', ''], resource: ['https://other.example/mcp'],
+  })),
+  'POST /oauth/token': oauthPost('/oauth/token', OAUTH_FIELDS),
+  'POST /oauth/revoke': oauthPost('/oauth/revoke', { token: OAUTH_FIELDS.token, client_id: OAUTH_FIELDS.client_id, token_type_hint: oauthValue('access_token', 'refresh_token') }),
+  'POST /oauth/register': route('POST', '/oauth/register', {}, anyQuery, bodyRecord({
+    client_name: mostlyValid(fc.string({ maxLength: 30 })),
+    redirect_uris: mostlyValid(fc.array(fc.oneof(fc.constantFrom('http://127.0.0.1:9/cb', 'https://app.example/cb', 'com.example.app:/cb', 'javascript:alert(1)', 'http://evil.example/cb', 'https://a.example/#f'), hostileString), { maxLength: 3 })),
+    grant_types: mostlyValid(fc.constantFrom(['authorization_code'], ['authorization_code', 'refresh_token'], ['implicit'])),
+    token_endpoint_auth_method: mostlyValid(fc.constantFrom('none', 'client_secret_basic')),
+  })),
+  'GET /xapi2/oauth/grants': route('GET', '/xapi2/oauth/grants', {}, anyQuery),
+  'DELETE /xapi2/oauth/grants/:id': route('DELETE', '/xapi2/oauth/grants/:id', { id: fc.oneof(mostly('oauth-grant'), fc.constant<IdChoice>({ pick: 'other-oauth-grant' })) }, anyQuery, anyBody),
+  'GET /xapi2/oauth/requests/:id': route('GET', '/xapi2/oauth/requests/:id', { id: mostly('oauth-request') }, anyQuery),
+  'POST /xapi2/oauth/requests/:id/approve': route('POST', '/xapi2/oauth/requests/:id/approve', { id: mostly('oauth-request') }, anyQuery, anyBody),
+  'POST /xapi2/oauth/requests/:id/deny': route('POST', '/xapi2/oauth/requests/:id/deny', { id: mostly('oauth-request') }, anyQuery, anyBody),
+};
+
 /** One generator per registered route: a route missing here fails the first test. */
 const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   'GET /': route('GET', '/', {}, anyQuery),
@@ -312,6 +356,7 @@ const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   'POST /mcp': route('POST', '/mcp', {}, anyQuery, mcpMessage).map(asMcpClient('application/json, text/event-stream')),
   'GET /mcp': route('GET', '/mcp', {}, anyQuery).map(asMcpClient('text/event-stream')),
   'DELETE /mcp': route('DELETE', '/mcp', {}, anyQuery, anyBody),
+  ...OAUTH_GENERATORS,
   'GET /xapi2/events': route('GET', '/xapi2/events', {}, queryOf(['access_token', 'last_event_id', 'replay_seconds'], { access_token: ['pat_x', ''], last_event_id: ['0', '1', 'x', '-1'], replay_seconds: ['0', '60', '61', 'x'] })),
 };
 
@@ -347,6 +392,20 @@ before(async () => {
   ids['victim-token'] = (await makeToken(server, owner, 'board:read')).row.id;
   ids['other-token'] = (await makeToken(server, outsider)).row.id;
   ids.invitation = (await api.post('/xapi2/invitations', { body: { role: 'viewer' } })).body.id;
+  // An OAuth client, one consent request waiting for an answer, and a grant in each workspace.
+  ids['oauth-client'] = (await request(server, 'POST', '/oauth/register', { body: { client_name: 'Fuzz host', redirect_uris: ['http://127.0.0.1:1/cb'] } })).body.client_id;
+  const started = await fetch(`${server.url}/oauth/authorize?${new URLSearchParams({
+    response_type: 'code', client_id: ids['oauth-client'], redirect_uri: 'http://127.0.0.1:1/cb', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  })}`, { redirect: 'manual' });
+  ids['oauth-request'] = new URL(started.headers.get('location')!).searchParams.get('request')!;
+  for (const [key, who] of [['oauth-grant', owner], ['other-oauth-grant', outsider]] as const) {
+    ids[key] = randomUUID();
+    const at = new Date().toISOString();
+    await server.store.insertOAuthGrant({
+      id: ids[key], client_id: ids['oauth-client'], user_id: who.user.id, workspace_id: who.workspace.id, scopes: { board: 'read', card: 'read' },
+      resource: `${server.url}/mcp`, created_at: at, last_used_at: null, revoked_at: null,
+    });
+  }
   console.log(`fuzz: seed ${SEED}, ${RUNS} runs per route, store ${TEST_STORE} (reproduce with PRODBOARD_FUZZ_SEED=${SEED})`);
 });
 
