@@ -424,3 +424,23 @@ describe('client metadata documents', () => {
     await assert.rejects(fetchClientMetadata('https://app.example.com/', { allowLoopback: false }), /must have a path/);
   });
 });
+
+describe('housekeeping', () => {
+  test('the sweep deletes expired OAuth tokens and requests, and what is live keeps working', async () => {
+    const { Sweeper } = await import('../src/store/sweeper.js');
+    const { client_id } = await register();
+    const stale = await tokensFor(client_id);
+    await authorize({ response_type: 'code', client_id, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+    clock += 31 * 24 * 3_600_000;
+    // A month on, the owner's session has ended too: a fresh member signs the app in again.
+    const live = await tokensFor(client_id, await signUp(server, { role: 'member', workspace: owner.workspace.slug }));
+    const count = async (table: string) => Number((await server.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+    const [tokensBefore, requestsBefore] = [await count('oauth_tokens'), await count('oauth_requests')];
+    const swept = await new Sweeper(server.store, { loginWindowMs: 60_000, analyticsKeep: 1000, batch: 2, now: () => clock }).sweepNow();
+    assert.ok(swept.oauth >= 3, JSON.stringify(swept));
+    assert.equal(await count('oauth_tokens'), 2, 'only the live access and refresh tokens stay');
+    assert.ok((await count('oauth_requests')) < requestsBefore && tokensBefore > 2);
+    await verify(live.access_token);
+    assert.equal((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: stale.refresh_token, client_id })).body.error, 'invalid_grant');
+  });
+});

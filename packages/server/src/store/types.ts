@@ -259,7 +259,7 @@ export interface ObjectListQuery extends ListQuery {
 export interface SweepLimits {
   /** Idempotency keys created before this time (ISO). */
   idempotencyBefore: string;
-  /** Sessions that expired before this time (ISO). */
+  /** Sessions, OAuth tokens and OAuth requests that expired before this time (ISO). */
   sessionsExpiredBefore: string;
   /** Login failures recorded before this time (ms since the epoch). */
   loginFailuresBefore: number;
@@ -275,6 +275,8 @@ export interface SweepCounts {
   sessions: number;
   loginFailures: number;
   analytics: number;
+  /** OAuth tokens and authorization requests. */
+  oauth: number;
 }
 
 /** The card column a card belongs to, for positions. */
