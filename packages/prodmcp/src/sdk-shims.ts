@@ -5,7 +5,7 @@
  * arguments with its own checker, so that checker is the default here and AJV stays out.
  */
 import process from 'node:process';
-import { argumentValidator } from './tools/json-schema.js';
+import { argumentValidator } from '@prodboard/tools';
 
 /** The SDK's default JSON Schema validator class, backed by prodmcp's argument checker. */
 export class DefaultJsonSchemaValidator {

@@ -18,6 +18,8 @@ import { dataRoutes } from './routes/data.js';
 import { eventRoutes } from './routes/events.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { oauthGrantRoutes, oauthRoutes } from './routes/oauth.js';
+import { mcpEndpoint } from './mcp/endpoint.js';
 import { memberRoutes } from './routes/members.js';
 import { setupRoutes } from './routes/setup.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -131,10 +133,14 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   const metrics = installMetrics(app, deps);
   for (const routes of [
     authRoutes, setupRoutes, tokenRoutes, memberRoutes, invitationRoutes, dataRoutes, commentRoutes, trashRoutes, activityRoutes, eventRoutes, mcpRoutes,
-    analyticsRoutes,
+    analyticsRoutes, oauthGrantRoutes,
   ]) {
     await app.register(routes({ ...deps, metrics }), { prefix: '/xapi2' });
   }
+  // The OAuth authorization server for /mcp: discovery documents and /oauth/* at the root.
+  await app.register(oauthRoutes(deps));
+  // /mcp: the tools over MCP Streamable HTTP, with its own Host/Origin checks (mcp/endpoint.ts).
+  await app.register(mcpEndpoint({ ...deps, metrics }));
   // The web app answers every other GET (its files, and index.html for its pages).
   await app.register(webRoutes(deps));
   const { config } = deps;

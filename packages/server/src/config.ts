@@ -56,6 +56,12 @@ export interface ServerConfig {
   now: () => number;
   /** Bearer token that may read GET /metrics (PRODBOARD_METRICS_TOKEN); unset: /metrics is off. */
   metricsToken?: string;
+  /**
+   * Whether an OAuth client_id may name a metadata document on plain http at a loopback address
+   * (tests serve one there); off in every real server, where documents come only over https from
+   * public addresses.
+   */
+  oauthLoopbackClientMetadata?: boolean;
 }
 
 const MINUTE = 60_000;

@@ -5,8 +5,14 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Role, Scopes } from '@prodboard/shared';
 import type { StoreTx, WorkspaceRow } from './store/types.js';
 
-/** How the actor authenticated: a login session or a personal access token with scopes. */
-export type Credential = { kind: 'session'; sessionId: string } | { kind: 'pat'; tokenId: string; scopes: Scopes };
+/**
+ * How the actor authenticated: a login session, a personal access token with scopes, or an OAuth
+ * access token (valid only at /mcp) with its grant's scopes.
+ */
+export type Credential =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'pat'; tokenId: string; scopes: Scopes }
+  | { kind: 'oauth'; grantId: string; scopes: Scopes };
 
 /** The authenticated caller of a request. */
 export interface Actor {

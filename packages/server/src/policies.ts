@@ -1,6 +1,6 @@
 /**
  * Authorization, declared once: what an actor may do is the smaller of its role and, for a personal
- * access token, the token's scopes.
+ * access token or an OAuth grant, its scopes.
  */
 import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
 import type { Actor } from './context.js';
@@ -10,13 +10,22 @@ export function authorizeModel(actor: Actor, type: string, access: 'read' | 'wri
   if (access === 'write' && !roleCanWrite(actor.role)) {
     throw new AppError('forbidden', `your role in this workspace is ${actor.role}, which can only read; ask an owner or admin to make you a member to change ${type} objects`);
   }
-  if (actor.credential.kind === 'pat' && !scopeAllows(actor.credential.scopes[type], access)) {
-    const has = actor.credential.scopes[type] ?? 'none';
-    throw new AppError(
-      'scope_denied',
-      `this personal access token has ${type}:${has}, but this call needs ${type}:${access}; create a token with ${type}:${access} on the Integrations page (or with prodboard token create --scopes ${type}:${access})`,
-    );
+  const credential = actor.credential;
+  if (credential.kind !== 'session' && !scopeAllows(credential.scopes[type], access)) {
+    const has = credential.scopes[type] ?? 'none';
+    const fix =
+      credential.kind === 'pat'
+        ? `create a token with ${type}:${access} on the Integrations page (or with prodboard token create --scopes ${type}:${access})`
+        : `sign in again from your MCP host and allow ${type}:${access} on the consent page`;
+    const what = credential.kind === 'pat' ? 'this personal access token' : 'this OAuth sign-in';
+    throw new AppError('scope_denied', `${what} has ${type}:${has}, but this call needs ${type}:${access}; ${fix}`);
   }
+}
+
+/** Whether the actor may read (or write) objects of this model: authorizeModel's answer without the error. */
+export function mayAccessModel(actor: Actor, type: string, access: 'read' | 'write'): boolean {
+  if (access === 'write' && !roleCanWrite(actor.role)) return false;
+  return actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], access);
 }
 
 /** The models the actor may read (for activity and trash listings). */
@@ -24,10 +33,10 @@ export function readableModels(actor: Actor): string[] {
   return MODEL_NAMES.filter((type) => actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], 'read'));
 }
 
-/** Throws 403 for a personal access token: tokens never manage users, passwords or tokens. */
+/** Throws 403 unless signed in: tokens (personal or OAuth) never manage users, passwords, tokens or grants. */
 export function authorizeAccountManagement(actor: Actor): void {
-  if (actor.credential.kind === 'pat') {
-    throw new AppError('forbidden', 'personal access tokens cannot manage users, passwords or tokens; sign in to the web app (or use the prodboard CLI) to do this');
+  if (actor.credential.kind !== 'session') {
+    throw new AppError('forbidden', 'tokens (personal access tokens and OAuth sign-ins) cannot manage users, passwords, tokens or grants; sign in to the web app (or use the prodboard CLI) to do this');
   }
 }
 

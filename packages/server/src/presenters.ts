@@ -3,7 +3,7 @@
  */
 import { formatScopes } from '@prodboard/shared';
 import type { Actor } from './context.js';
-import type { AccessTokenRow, ActivityRow, CommentRow, InvitationRow, MemberRow, ObjectRow } from './store/types.js';
+import type { AccessTokenRow, ActivityRow, CommentRow, InvitationRow, MemberRow, OAuthGrantListRow, ObjectRow } from './store/types.js';
 
 /**
  * The fields `presentObject` returns, in order, with how each is stored: the stores build list pages
@@ -51,8 +51,10 @@ export function presentActor(actor: Actor) {
     workspace: { id: actor.workspace.id, slug: actor.workspace.slug, name: actor.workspace.name },
     auth: actor.credential.kind,
   };
-  if (actor.credential.kind !== 'pat') return base;
-  return { ...base, token_id: actor.credential.tokenId, scopes: actor.credential.scopes, scope_string: formatScopes(actor.credential.scopes) };
+  const credential = actor.credential;
+  if (credential.kind === 'session') return base;
+  const scopes = { scopes: credential.scopes, scope_string: formatScopes(credential.scopes) };
+  return credential.kind === 'pat' ? { ...base, token_id: credential.tokenId, ...scopes } : { ...base, grant_id: credential.grantId, ...scopes };
 }
 
 /** A personal access token in lists: never its secret or its hash. */
@@ -122,4 +124,17 @@ export function presentComment(row: CommentRow, names: ReadonlyMap<string, strin
 /** One entry of a card's history: its activity event, with the actor's current name. */
 export function presentHistoryEntry(row: ActivityRow, names: ReadonlyMap<string, string>) {
   return { ...presentActivity(row), actor_name: row.actor_id ? (names.get(row.actor_id) ?? null) : null };
+}
+
+/** An OAuth grant on the Integrations page: the client, what it may do, and when it was last used. */
+export function presentOAuthGrant(row: OAuthGrantListRow) {
+  return {
+    id: row.id,
+    client_id: row.client_id,
+    client_name: row.client_name,
+    scopes: row.scopes,
+    scope_string: formatScopes(row.scopes),
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+  };
 }

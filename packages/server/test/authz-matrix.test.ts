@@ -32,6 +32,7 @@ interface Call {
   method: string;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** One row of the table. */
@@ -75,6 +76,8 @@ let outsiderCard: any;
 let outsiderTokenId: string;
 let outsiderInvitationId: string;
 let outsiderCommentId: string;
+let outsiderGrantId: string;
+let oauthClientId: string;
 let ownBoard: any;
 let ownCard: any;
 const callers: Caller[] = [];
@@ -145,6 +148,13 @@ const OPERATIONS: Operation[] = [
   { route: 'GET /xapi2/activity', label: 'list activity', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/activity?limit=500' }) },
   { route: 'GET /xapi2/events', label: 'open live events', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/events' }) },
   { route: 'GET /xapi2/auth/me', label: 'who am I', need: 'signed-in', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/auth/me' }) },
+  // MCP (mcp-http.test.ts covers the tools themselves): any credential gets in; the stateless endpoint has no session to GET or DELETE.
+  {
+    route: 'POST /mcp', label: 'MCP ping', need: 'signed-in', ok: 200,
+    build: () => ({ method: 'POST', path: '/mcp', body: { jsonrpc: '2.0', id: 1, method: 'ping' }, headers: { accept: 'application/json, text/event-stream' } }),
+  },
+  { route: 'GET /mcp', label: 'MCP stream', need: 'signed-in', ok: 405, build: () => ({ method: 'GET', path: '/mcp', headers: { accept: 'text/event-stream' } }) },
+  { route: 'DELETE /mcp', label: 'MCP session end', need: 'signed-in', ok: 405, build: () => ({ method: 'DELETE', path: '/mcp' }) },
   {
     // Signs the session out, so each cell gets a session of its own (same user, same role).
     route: 'POST /xapi2/auth/logout', label: 'log out', need: 'session', ok: 200,
@@ -165,6 +175,18 @@ const OPERATIONS: Operation[] = [
     },
   },
   { route: 'GET /xapi2/members', label: 'list members', need: 'session', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/members' }) },
+  { route: 'GET /xapi2/oauth/grants', label: 'list OAuth grants', need: 'session', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/oauth/grants' }) },
+  {
+    route: 'DELETE /xapi2/oauth/grants/:id', label: 'revoke OAuth grant', need: 'session', ok: 200, absent: 404,
+    build: async (c, t) => {
+      const id = t === 'own' ? await freshGrant(c.caller.user ?? people.owner) : t === 'other' ? outsiderGrantId : randomUUID();
+      return { method: 'DELETE', path: `/xapi2/oauth/grants/${id}` };
+    },
+  },
+  // A consent request belongs to no workspace until a signed-in member answers it, so it has no foreign target.
+  { route: 'GET /xapi2/oauth/requests/:id', label: 'read consent request', need: 'session', ok: 200, build: async () => ({ method: 'GET', path: `/xapi2/oauth/requests/${await freshOAuthRequest()}` }) },
+  { route: 'POST /xapi2/oauth/requests/:id/approve', label: 'approve consent', need: 'session', ok: 200, build: async () => ({ method: 'POST', path: `/xapi2/oauth/requests/${await freshOAuthRequest()}/approve` }) },
+  { route: 'POST /xapi2/oauth/requests/:id/deny', label: 'deny consent', need: 'session', ok: 200, build: async () => ({ method: 'POST', path: `/xapi2/oauth/requests/${await freshOAuthRequest()}/deny` }) },
   {
     // Gives the member the role it already has: allowed callers get 200 and nothing changes.
     route: 'PATCH /xapi2/members/:userId', label: 'change a role', need: 'manager', ok: 200, absent: 404, lookupFirst: true,
@@ -194,6 +216,15 @@ const OPERATIONS: Operation[] = [
   { route: 'GET /xapi2/mcp/version', label: 'prodmcp version', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/version' }) },
   { route: 'GET /xapi2/mcp/script', label: 'prodmcp script', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/mcp/script' }) },
   { route: 'POST /xapi2/analytics/track', label: 'telemetry', need: 'public', ok: 202, build: () => ({ method: 'POST', path: '/xapi2/analytics/track', body: { events: [{ type: 'matrix' }] } }) },
+  ...['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server'].flatMap((path): Operation[] => [
+    { route: `GET ${path}`, label: `OAuth metadata ${path}`, need: 'public', ok: 200, build: () => ({ method: 'GET', path }) },
+    { route: `OPTIONS ${path}`, label: `CORS preflight ${path}`, need: 'public', ok: 204, build: () => ({ method: 'OPTIONS', path }) },
+  ]),
+  { route: 'GET /oauth/authorize', label: 'OAuth authorize', need: 'public', ok: 400, build: () => ({ method: 'GET', path: '/oauth/authorize' }) },
+  ...['/oauth/register', '/oauth/token', '/oauth/revoke'].flatMap((path): Operation[] => [
+    { route: `POST ${path}`, label: `OAuth ${path}`, need: 'public', ok: 400, build: () => ({ method: 'POST', path, body: {} }) },
+    { route: `OPTIONS ${path}`, label: `CORS preflight ${path}`, need: 'public', ok: 204, build: () => ({ method: 'OPTIONS', path }) },
+  ]),
   { route: 'GET /', label: 'web app', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /*', label: 'web app page', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/boards/anything' }) },
 ];
@@ -235,8 +266,30 @@ async function send(call: Call, token: string | undefined): Promise<{ status: nu
     controller.abort();
     return { status: res.status, body };
   }
-  const res = await request(server, call.method, call.path, { token, body: call.body });
+  const res = await request(server, call.method, call.path, { token, body: call.body, headers: call.headers });
   return { status: res.status, body: res.body };
+}
+
+/** A new OAuth grant of the account's, to the matrix's client; its id. */
+async function freshGrant(account: Account): Promise<string> {
+  const id = randomUUID();
+  const at = nowIso();
+  await server.store.insertOAuthGrant({
+    id, client_id: oauthClientId, user_id: account.user.id, workspace_id: account.workspace.id, scopes: { board: 'read', card: 'read' },
+    resource: `${server.url}/mcp`, created_at: at, last_used_at: null, revoked_at: null,
+  });
+  return id;
+}
+
+/** A new, unanswered consent request of the matrix's client; its id. */
+async function freshOAuthRequest(): Promise<string> {
+  const id = `oar_${randomUUID().replaceAll('-', '')}`;
+  await server.store.insertOAuthRequest({
+    id, client_id: oauthClientId, redirect_uri: 'http://127.0.0.1:1/cb', scopes: { board: 'read', card: 'read' }, state: null,
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', resource: `${server.url}/mcp`, created_at: nowIso(),
+    expires_at: new Date(Date.now() + 600_000).toISOString(), decided_at: null, grant_id: null, code_hash: null, code_expires_at: null, code_used_at: null,
+  });
+  return id;
 }
 
 before(async () => {
@@ -255,6 +308,8 @@ before(async () => {
   outsiderCommentId = (await outsider.api.post(`/xapi2/cards/${outsiderCard.id}/comments`, { body: { body: 'Secret comment' } })).body.id;
   outsiderTokenId = (await makeToken(server, outsider)).row.id;
   outsiderInvitationId = (await outsider.api.post('/xapi2/invitations', { body: { role: 'member' } })).body.id;
+  oauthClientId = (await request(server, 'POST', '/oauth/register', { body: { client_name: 'Matrix', redirect_uris: ['http://127.0.0.1:1/cb'] } })).body.client_id;
+  outsiderGrantId = await freshGrant(outsider);
   // Own trash and activity hold both models, so a listing can show it filters by scope.
   await people.owner.api.delete(`/xapi2/data/card/${(await fresh('card')).id}`);
   await people.owner.api.delete(`/xapi2/data/board/${(await fresh('board')).id}`);

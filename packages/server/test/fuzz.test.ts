@@ -31,7 +31,7 @@ const TRACE = process.env.PRODBOARD_FUZZ_TRACE;
 /** Which credential a request carries, resolved when it is sent. */
 type TokenChoice = 'session' | 'pat' | 'pat-read' | 'other-workspace' | 'none' | 'garbage' | 'malformed-header';
 /** An id a request may name, resolved against the fixture when it is sent. */
-type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'comment' | 'random' } | { raw: string };
+type IdChoice = { pick: 'board' | 'card' | 'other-board' | 'other-card' | 'trashed-card' | 'member' | 'other-user' | 'victim-token' | 'other-token' | 'invitation' | 'comment' | 'oauth-request' | 'oauth-grant' | 'other-oauth-grant' | 'random' } | { raw: string };
 
 interface FuzzRequest {
   method: string;
@@ -73,7 +73,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const idChoice: fc.Arbitrary<IdChoice> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom<IdChoice>(...(['board', 'card', 'other-board', 'other-card', 'trashed-card', 'member', 'other-user', 'victim-token', 'other-token', 'invitation', 'random'] as const).map((pick) => ({ pick }))) },
+  { weight: 6, arbitrary: fc.constantFrom<IdChoice>(...(['board', 'card', 'other-board', 'other-card', 'trashed-card', 'member', 'other-user', 'victim-token', 'other-token', 'invitation', 'oauth-request', 'oauth-grant', 'other-oauth-grant', 'random'] as const).map((pick) => ({ pick }))) },
   { weight: 3, arbitrary: hostileString.map((s) => ({ raw: s })) },
   { weight: 1, arbitrary: fc.constantFrom('%ED%A0%80', '%C0%AF', '%FF', '%00', '%2e%2e%2f', '..', '%', 'a%2Fb').map((s) => ({ raw: `%raw:${s}` })) },
 );
@@ -241,6 +241,78 @@ const mostlyValid = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitr
 const typ = typeSegment;
 const anyModelBody = (op: 'create' | 'update') => fc.oneof(modelBody('board', op), modelBody('card', op));
 
+/** MCP tool calls: each tool with its arguments mostly well-formed (so writes get through), or anything at all. */
+const mcpToolCall: fc.Arbitrary<unknown> = fc.oneof(
+  ...(['board', 'card'] as const).flatMap((model) => [
+    fc.record({ name: fc.constant(`${model}_create`), arguments: modelBody(model, 'create') }),
+    fc.tuple(mostly(model), modelBody(model, 'update')).map(([target, body]) => ({ name: `${model}_update`, arguments: body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, id: target } : body })),
+    fc.record({ name: fc.constantFrom(`${model}_get`, `${model}_delete`), arguments: fc.record({ id }) }),
+    fc.record({ name: fc.constant(`${model}_list`), arguments: fc.dictionary(fc.constantFrom('limit', 'sort', 'q', 'filter', 'all', 'after', 'offset'), hostileValue, { maxKeys: 3 }) }),
+  ]),
+  fc.record({ name: fc.oneof(fc.constant('whoami'), hostileString), arguments: anyBody }, { requiredKeys: ['name'] }),
+);
+
+/** A JSON-RPC message for /mcp: mostly tool calls, some other requests, notifications and batches, or any body. */
+const mcpMessage: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.oneof(fc.integer(), fc.string({ maxLength: 10 })), mcpToolCall).map(([rpcId, params]) => ({ jsonrpc: '2.0', id: rpcId, method: 'tools/call', params })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      { jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '0' } } },
+      [{ jsonrpc: '2.0', id: 4, method: 'ping' }], { jsonrpc: '2.0', id: 5, method: 'logging/setLevel', params: { level: 'nope' } }, { jsonrpc: '1.0', id: 6, method: 'ping' },
+    ),
+  },
+  { weight: 1, arbitrary: anyBody },
+);
+
+/** The route's request with the Accept header an MCP client sends (a mutation may still replace it). */
+const asMcpClient = (accept: string) => (r: FuzzRequest): FuzzRequest => ({ ...r, headers: { accept, ...r.headers } });
+
+/** OAuth parameters: mostly plausible values (the fixture's client, a real-looking code), or anything at all. */
+const oauthValue = (...plausible: string[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...plausible) }, { weight: 1, arbitrary: hostileString });
+const OAUTH_FIELDS = {
+  grant_type: oauthValue('authorization_code', 'refresh_token', 'password', 'client_credentials'),
+  client_id: oauthValue('<client>', 'pbc_nope', 'https://127.0.0.1/client.json'),
+  code: oauthValue('oac_x', 'oac_' + 'a'.repeat(43)),
+  code_verifier: oauthValue('a'.repeat(43), 'short'),
+  redirect_uri: oauthValue('http://127.0.0.1:1/cb', 'http://127.0.0.1:2/cb', 'https://evil.example/cb'),
+  refresh_token: oauthValue('ort_x', 'oat_x', 'pat_x'),
+  token: oauthValue('ort_x', 'oat_x', 'pat_x', 'ses_x'),
+  resource: oauthValue('http://127.0.0.1/mcp', 'https://other.example/mcp'),
+};
+/** A POST to an OAuth endpoint: a JSON body from the route helper, or (mostly) the form body OAuth clients send. */
+function oauthPost(path: string, fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<FuzzRequest> {
+  const asForm = fc.tuple(route('POST', path, {}, anyQuery), fc.record(fields, { requiredKeys: [] })).map(([r, form]): FuzzRequest => ({
+    ...r,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...r.headers },
+    body: { raw: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, wellFormed(v === '<client>' ? ids['oauth-client'] : (v ?? ''))])).toString() },
+  }));
+  return fc.oneof({ weight: 3, arbitrary: asForm }, { weight: 1, arbitrary: route('POST', path, {}, anyQuery, bodyRecord(fields)) });
+}
+const wellKnown = ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server'];
+const OAUTH_GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
+  ...Object.fromEntries(wellKnown.flatMap((path) => [[`GET ${path}`, route('GET', path, {}, anyQuery)], [`OPTIONS ${path}`, route('OPTIONS', path, {}, anyQuery)]])),
+  ...Object.fromEntries(['/oauth/token', '/oauth/register', '/oauth/revoke'].map((path) => [`OPTIONS ${path}`, route('OPTIONS', path, {}, anyQuery)])),
+  'GET /oauth/authorize': route('GET', '/oauth/authorize', {}, queryOf(['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'scope', 'state', 'resource'], {
+    response_type: ['code', 'token'], client_id: ['pbc_nope', 'https://127.0.0.1/c.json', 'https://10.0.0.1/c.json'], redirect_uri: ['http://127.0.0.1:1/cb', 'https://evil.example/cb'],
+    code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'x'], code_challenge_method: ['S256', 'plain'], scope: ['board:read card:write', 'board:admin', ''], resource: ['https://other.example/mcp'],
+  })),
+  'POST /oauth/token': oauthPost('/oauth/token', OAUTH_FIELDS),
+  'POST /oauth/revoke': oauthPost('/oauth/revoke', { token: OAUTH_FIELDS.token, client_id: OAUTH_FIELDS.client_id, token_type_hint: oauthValue('access_token', 'refresh_token') }),
+  'POST /oauth/register': route('POST', '/oauth/register', {}, anyQuery, bodyRecord({
+    client_name: mostlyValid(fc.string({ maxLength: 30 })),
+    redirect_uris: mostlyValid(fc.array(fc.oneof(fc.constantFrom('http://127.0.0.1:9/cb', 'https://app.example/cb', 'com.example.app:/cb', 'javascript:alert(1)', 'http://evil.example/cb', 'https://a.example/#f'), hostileString), { maxLength: 3 })),
+    grant_types: mostlyValid(fc.constantFrom(['authorization_code'], ['authorization_code', 'refresh_token'], ['implicit'])),
+    token_endpoint_auth_method: mostlyValid(fc.constantFrom('none', 'client_secret_basic')),
+  })),
+  'GET /xapi2/oauth/grants': route('GET', '/xapi2/oauth/grants', {}, anyQuery),
+  'DELETE /xapi2/oauth/grants/:id': route('DELETE', '/xapi2/oauth/grants/:id', { id: fc.oneof(mostly('oauth-grant'), fc.constant<IdChoice>({ pick: 'other-oauth-grant' })) }, anyQuery, anyBody),
+  'GET /xapi2/oauth/requests/:id': route('GET', '/xapi2/oauth/requests/:id', { id: mostly('oauth-request') }, anyQuery),
+  'POST /xapi2/oauth/requests/:id/approve': route('POST', '/xapi2/oauth/requests/:id/approve', { id: mostly('oauth-request') }, anyQuery, anyBody),
+  'POST /xapi2/oauth/requests/:id/deny': route('POST', '/xapi2/oauth/requests/:id/deny', { id: mostly('oauth-request') }, anyQuery, anyBody),
+};
+
 /** One generator per registered route: a route missing here fails the first test. */
 const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   'GET /': route('GET', '/', {}, anyQuery),
@@ -290,6 +362,10 @@ const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   'PATCH /xapi2/comments/:id': route('PATCH', '/xapi2/comments/:id', { id: mostly('comment') }, anyQuery, bodyRecord({ body: mostlyValid(fc.string({ maxLength: 60 })) })),
   'DELETE /xapi2/comments/:id': route('DELETE', '/xapi2/comments/:id', { id: mostly('comment') }, anyQuery, anyBody),
   'GET /xapi2/cards/:id/history': route('GET', '/xapi2/cards/:id/history', { id: mostly('card') }, queryOf(['limit'], { limit: ['1', '200', '201', '0', 'x'] })),
+  'POST /mcp': route('POST', '/mcp', {}, anyQuery, mcpMessage).map(asMcpClient('application/json, text/event-stream')),
+  'GET /mcp': route('GET', '/mcp', {}, anyQuery).map(asMcpClient('text/event-stream')),
+  'DELETE /mcp': route('DELETE', '/mcp', {}, anyQuery, anyBody),
+  ...OAUTH_GENERATORS,
   'GET /xapi2/events': route('GET', '/xapi2/events', {}, queryOf(['access_token', 'last_event_id', 'replay_seconds'], { access_token: ['pat_x', ''], last_event_id: ['0', '1', 'x', '-1'], replay_seconds: ['0', '60', '61', 'x'] })),
 };
 
@@ -326,6 +402,20 @@ before(async () => {
   ids['other-token'] = (await makeToken(server, outsider)).row.id;
   ids.invitation = (await api.post('/xapi2/invitations', { body: { role: 'viewer' } })).body.id;
   ids.comment = (await api.post(`/xapi2/cards/${ids.card}/comments`, { body: { body: 'Fuzz comment' } })).body.id;
+  // An OAuth client, one consent request waiting for an answer, and a grant in each workspace.
+  ids['oauth-client'] = (await request(server, 'POST', '/oauth/register', { body: { client_name: 'Fuzz host', redirect_uris: ['http://127.0.0.1:1/cb'] } })).body.client_id;
+  const started = await fetch(`${server.url}/oauth/authorize?${new URLSearchParams({
+    response_type: 'code', client_id: ids['oauth-client'], redirect_uri: 'http://127.0.0.1:1/cb', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  })}`, { redirect: 'manual' });
+  ids['oauth-request'] = new URL(started.headers.get('location')!).searchParams.get('request')!;
+  for (const [key, who] of [['oauth-grant', owner], ['other-oauth-grant', outsider]] as const) {
+    ids[key] = randomUUID();
+    const at = new Date().toISOString();
+    await server.store.insertOAuthGrant({
+      id: ids[key], client_id: ids['oauth-client'], user_id: who.user.id, workspace_id: who.workspace.id, scopes: { board: 'read', card: 'read' },
+      resource: `${server.url}/mcp`, created_at: at, last_used_at: null, revoked_at: null,
+    });
+  }
   console.log(`fuzz: seed ${SEED}, ${RUNS} runs per route, store ${TEST_STORE} (reproduce with PRODBOARD_FUZZ_SEED=${SEED})`);
 });
 
@@ -409,7 +499,8 @@ async function send(req: FuzzRequest, token: string | undefined): Promise<Sent> 
   const controller = new AbortController();
   const res = await fetch(url, { method: req.method, headers, body, signal: controller.signal });
   let text = '';
-  if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) controller.abort();
+  // A live stream is cut off; /mcp's streams end with their one answer and are read whole.
+  if ((res.headers.get('content-type') ?? '').includes('text/event-stream') && !path.startsWith('/mcp')) controller.abort();
   else text = await res.text();
   let json: unknown;
   try {
@@ -427,6 +518,29 @@ function describeSent(sent: Sent): string {
 
 /** The fields whose accepted value must come back byte for byte (tags are trimmed and de-duplicated). */
 const EXACT_FIELDS = ['name', 'title', 'description', 'assignee', 'priority', 'accent', 'settings', 'due_date'];
+
+/** The JSON-RPC answer of an /mcp exchange (a JSON body, or the data of its one stream event). */
+function mcpAnswer(sent: Sent): any {
+  if (sent.json !== undefined) return sent.json;
+  const data = /^data: (.*)$/m.exec(sent.text)?.[1];
+  return data === undefined ? undefined : JSON.parse(data);
+}
+
+/** Whether an /mcp exchange answered with a refusal inside a 2xx: a JSON-RPC error, or an isError tool result. */
+function mcpRefused(sent: Sent): boolean {
+  const answer = mcpAnswer(sent);
+  return answer !== undefined && (answer.error !== undefined || answer.result?.isError === true);
+}
+
+/** An object an MCP write tool answered with is what GET returns. */
+async function checkMcpRoundTrip(sent: Sent, token: string | undefined): Promise<void> {
+  const written = mcpAnswer(sent)?.result?.structuredContent;
+  const tool = JSON.parse(sent.body ?? 'null')?.params?.name;
+  if (!/_(create|update)$/.test(String(tool)) || written?.id === undefined) return;
+  const read = await request(server, 'GET', `/xapi2/data/${written.type}/${written.id}`, { token });
+  assert.equal(read.status, 200, `the object ${tool} answered cannot be read back: ${read.status}`);
+  assert.deepEqual(read.body, written, `GET returns other than ${tool} answered`);
+}
 
 /** Property 3: an accepted write of an object is what GET returns, field by field as sent. */
 async function checkRoundTrip(sent: Sent, routeKey: string, token: string | undefined): Promise<void> {
@@ -478,12 +592,14 @@ describe('every endpoint, fuzzed', () => {
           if (token && token !== owner.session && token !== outsider.session && token.startsWith('ses_')) before = await databaseSnapshot(server);
           const sent = await send(req, token);
           if (TRACE && routeKey.includes(TRACE)) console.log(`${sent.status} ${sent.json?.code ?? ''} ${JSON.stringify(sent.json?.errors?.[0]?.field ?? '')} ${describeSent(sent).slice(0, 300)}`);
-          const cls = `${String(sent.status)[0]}xx`;
+          // /mcp answers refusals inside a 2xx: counted apart, so the printout shows tool calls getting through.
+          const refusedInside = routeKey.endsWith(' /mcp') && sent.status < 400 && mcpRefused(sent);
+          const cls = `${String(sent.status)[0]}xx${refusedInside ? '-refused' : ''}`;
           (classes[routeKey] ??= {})[cls] = (classes[routeKey][cls] ?? 0) + 1;
           const where = `seed ${SEED}, route ${routeKey}: ${describeSent(sent)}`;
           assert.ok(sent.status < 500, `a ${sent.status} (${where})`);
           const now = await databaseSnapshot(server);
-          if (sent.status >= 400) {
+          if (sent.status >= 400 || refusedInside) {
             try {
               assert.deepEqual(now, before);
             } catch (err) {
@@ -492,7 +608,8 @@ describe('every endpoint, fuzzed', () => {
             }
           } else {
             try {
-              await checkRoundTrip(sent, routeKey, token);
+              if (routeKey === 'POST /mcp') await checkMcpRoundTrip(sent, token);
+              else await checkRoundTrip(sent, routeKey, token);
             } catch (err) {
               throw new Error(`${(err as Error).message} (${where})`);
             }

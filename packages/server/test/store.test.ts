@@ -375,7 +375,7 @@ describe('the periodic sweep', () => {
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.equal(replay.body.id, created.body.id);
     // A second sweep finds nothing more.
-    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0 });
+    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0 });
   });
 
   test('PRODBOARD_SWEEP_SECONDS sets the interval, never below a second', () => {

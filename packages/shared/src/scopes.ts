@@ -74,7 +74,32 @@ export function parseScopesInput(raw: unknown): Scopes {
 
 /** Scopes as `board:read,card:write`. */
 export function formatScopes(scopes: Scopes): string {
+  // In manifest order, whatever order the store kept the keys in (PostgreSQL's jsonb reorders them).
+  const rank = (model: string) => (MODEL_NAMES.includes(model) ? MODEL_NAMES.indexOf(model) : MODEL_NAMES.length);
   return Object.entries(scopes)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([model, level]) => `${model}:${level}`)
     .join(',');
+}
+
+/** Scopes no wider than the role allows: a viewer's `write` becomes `read` (what consent shows and a grant keeps). */
+export function capScopesToRole(scopes: Scopes, role: Role): Scopes {
+  if (roleCanWrite(role)) return { ...scopes };
+  return Object.fromEntries(Object.entries(scopes).map(([model, level]) => [model, level === 'write' ? 'read' : level]));
+}
+
+/** Every OAuth scope value (`board:read`, `board:write`, ...), for the authorization server's metadata. */
+export const OAUTH_SCOPES: string[] = MODEL_NAMES.flatMap((m) => [`${m}:read`, `${m}:write`]);
+
+/** An OAuth `scope` parameter (space-separated `board:read card:write`) as scopes; absent or empty means everything. */
+export function parseOAuthScope(scope: string | undefined): Scopes {
+  return parseScopes(scope === undefined ? undefined : scope.trim().split(/\s+/).join(','));
+}
+
+/** Scopes as an OAuth `scope` value: the granted levels, space-separated, `none` left out. */
+export function formatOAuthScope(scopes: Scopes): string {
+  return Object.entries(scopes)
+    .filter(([, level]) => level !== 'none')
+    .map(([model, level]) => `${model}:${level}`)
+    .join(' ');
 }

@@ -7,7 +7,7 @@ import { ApiError } from '../http/api-error.js';
 import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue } from '../tools/catalogue.js';
+import { buildCatalogue } from '@prodboard/tools';
 import { fetchServerBuild, isNewer, recordCheck } from '../update/versions.js';
 import { COMMAND_NAME, VERSION } from '../version.js';
 import { updateAdvice } from '../update/location.js';

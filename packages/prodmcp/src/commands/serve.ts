@@ -7,7 +7,7 @@ import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import { Notices } from '../mcp/notices.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue } from '../tools/catalogue.js';
+import { buildCatalogue } from '@prodboard/tools';
 import { updateAdvice } from '../update/location.js';
 import { dailyCheck } from '../update/versions.js';
 

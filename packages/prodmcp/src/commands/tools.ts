@@ -2,7 +2,7 @@
 import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue, publicTool } from '../tools/catalogue.js';
+import { buildCatalogue, publicTool } from '@prodboard/tools';
 
 /** Prints the catalogue; exit code 0. */
 export async function run(runtime: Runtime, args: string[], io: Io): Promise<number> {

@@ -2,7 +2,7 @@
 import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue } from '../tools/catalogue.js';
+import { buildCatalogue } from '@prodboard/tools';
 import { APP_NAME, COMMAND_NAME, VERSION } from '../version.js';
 
 /** Prints the version report; exit code 0. */

@@ -4,10 +4,14 @@
  */
 import { createHmac, hash, randomBytes } from 'node:crypto';
 
-/** Session tokens come from login; personal access tokens from the Integrations page or the CLI. */
-export type TokenKind = 'session' | 'pat';
+/**
+ * Session tokens come from login; personal access tokens from the Integrations page or the CLI; the
+ * OAuth kinds from the authorization server (src/oauth): a code, an access token valid only at /mcp,
+ * and a refresh token.
+ */
+export type TokenKind = 'session' | 'pat' | 'oauth_code' | 'oauth_access' | 'oauth_refresh';
 
-const PREFIX: Record<TokenKind, string> = { session: 'ses_', pat: 'pat_' };
+const PREFIX: Record<TokenKind, string> = { session: 'ses_', pat: 'pat_', oauth_code: 'oac_', oauth_access: 'oat_', oauth_refresh: 'ort_' };
 
 /** A new random token of that kind. */
 export function generateToken(kind: TokenKind): string {
@@ -30,9 +34,8 @@ export function hashToken(token: string): string {
 
 /** The kind a token's prefix claims, or undefined for anything else. */
 export function tokenKind(token: string): TokenKind | undefined {
-  if (token.startsWith('pat_')) return 'pat';
-  if (token.startsWith('ses_')) return 'session';
-  return undefined;
+  const prefix = token.slice(0, 4);
+  return (Object.keys(PREFIX) as TokenKind[]).find((kind) => PREFIX[kind] === prefix);
 }
 
 /** The part of a token safe to show in lists: its kind and first characters. */

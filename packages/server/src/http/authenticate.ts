@@ -20,11 +20,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 const HOW_TO_SIGN_IN =
   'create a personal access token on the Integrations page (or run prodboard token create) and send it as Authorization: Bearer pat_..., or log in with POST /xapi2/auth/login';
 
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) throw new AppError('unauthenticated', `this call needs a token; ${HOW_TO_SIGN_IN}`);
+/** The token of an `Authorization: Bearer <token>` header, or a 401 ending with how to sign in. */
+export function bearerToken(header: string | undefined, howToSignIn = HOW_TO_SIGN_IN): string {
+  if (!header) throw new AppError('unauthenticated', `this call needs a token; ${howToSignIn}`);
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new AppError('unauthenticated', `the Authorization header must read "Bearer <token>"; ${HOW_TO_SIGN_IN}`);
+  if (!m) throw new AppError('unauthenticated', `the Authorization header must read "Bearer <token>"; ${howToSignIn}`);
   return m[1];
 }
 
@@ -32,7 +32,7 @@ const invalid = () => new AppError('unauthenticated', `this token is not valid (
 
 /** Authenticates the request or throws 401. */
 export async function authenticate(store: Store, config: ServerConfig, request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
-  return authenticateToken(store, config, bearer(request), reply);
+  return authenticateToken(store, config, bearerToken(request.headers.authorization), reply);
 }
 
 /**
@@ -41,7 +41,10 @@ export async function authenticate(store: Store, config: ServerConfig, request: 
  */
 export async function authenticateToken(store: Store, config: ServerConfig, token: string, reply?: FastifyReply): Promise<Actor> {
   const kind = tokenKind(token);
-  if (!kind) throw invalid();
+  if (kind === 'oauth_access') {
+    throw new AppError('unauthenticated', 'an OAuth access token works only at /mcp, the resource it was issued for; for the /xapi2 API, use a personal access token or a login session');
+  }
+  if (kind !== 'pat' && kind !== 'session') throw invalid();
   const record = await store.getCredential(kind, hashToken(token));
   if (!record) throw invalid();
   const now = config.now();

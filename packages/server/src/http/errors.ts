@@ -72,7 +72,7 @@ function boundEcho(text: string, max: number): string {
  * The wire form of an error, bounded wherever it was raised: a validator that quotes its input
  * must not turn a 100 KB field name into a 400 KB answer.
  */
-function boundedBody(err: AppError): ErrorBody {
+export function boundedBody(err: AppError): ErrorBody {
   const errors = err.errors.slice(0, MAX_LISTED_ERRORS).map((e) => ({ field: clipEcho(e.field), message: boundEcho(e.message, MAX_MESSAGE_LENGTH) }));
   const more = err.errors.length - errors.length;
   const detail = boundEcho(err.message, MAX_DETAIL_LENGTH) + (more > 0 ? ` (${more} more problems not listed)` : '');
@@ -83,9 +83,18 @@ function boundedBody(err: AppError): ErrorBody {
  * What of an unexpected error goes to the log: what failed and where, never the values involved.
  * PostgreSQL's `detail` repeats the row it refused ("Failing row contains (…)"), token hashes included.
  */
-function loggable(err: Error & { code?: unknown; table?: unknown; column?: unknown; constraint?: unknown }): Record<string, unknown> {
+export function loggable(err: Error & { code?: unknown; table?: unknown; column?: unknown; constraint?: unknown }): Record<string, unknown> {
   const { code, table, column, constraint } = err;
   return { type: err.constructor?.name ?? err.name, message: err.message, code, table, column, constraint, stack: err.stack };
+}
+
+/**
+ * The AppError an error stands for, when it is an expected one (an AppError, or the database out
+ * of reach: a 503); undefined for a failure to log and mask. For edges other than the HTTP routes.
+ */
+export function knownError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  return err instanceof Error ? storeUnavailable(err) : undefined;
 }
 
 /** Statuses logged (at info) as refusals. */

@@ -57,6 +57,21 @@ const TABLES: TableCopy[] = [
     orderBy: 'id',
     columns: ['id', 'workspace_id', 'token_hash', 'role', 'email', 'created_by', 'created_at', 'expires_at', 'accepted_at', 'accepted_by', 'revoked_at'],
   },
+  { name: 'oauth_clients', orderBy: 'id', columns: ['id', 'kind', 'name', 'redirect_uris', 'created_at', 'updated_at'] },
+  {
+    name: 'oauth_grants',
+    orderBy: 'id',
+    columns: ['id', 'client_id', 'user_id', 'workspace_id', 'scopes', 'resource', 'created_at', 'last_used_at', 'revoked_at'],
+  },
+  {
+    name: 'oauth_requests',
+    orderBy: 'id',
+    columns: [
+      'id', 'client_id', 'redirect_uri', 'scopes', 'state', 'code_challenge', 'resource', 'created_at', 'expires_at', 'decided_at',
+      'grant_id', 'code_hash', 'code_expires_at', 'code_used_at',
+    ],
+  },
+  { name: 'oauth_tokens', orderBy: 'id', columns: ['id', 'token_hash', 'kind', 'grant_id', 'created_at', 'expires_at', 'used_at', 'revoked_at'] },
   {
     name: 'objects',
     orderBy: 'seq',

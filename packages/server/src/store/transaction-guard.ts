@@ -88,6 +88,9 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   forgetLoginFailure: true, insertAnalytics: true, countAnalytics: true, sweep: true,
   insertComment: true, getComment: true, listComments: true, updateComment: true, deleteComment: true, reindexCardSearch: true,
   listObjectActivity: true,
+  upsertOAuthClient: true, getOAuthClient: true, insertOAuthRequest: true, getOAuthRequest: true, getOAuthRequestByCode: true,
+  decideOAuthRequest: true, setOAuthCode: true, useOAuthCode: true, insertOAuthGrant: true, getOAuthGrant: true, listOAuthGrants: true,
+  revokeOAuthGrant: true, touchOAuthGrant: true, insertOAuthToken: true, getOAuthToken: true, useOAuthToken: true, revokeOAuthToken: true,
 };
 
 /** A store that can say whether a call may run now. */

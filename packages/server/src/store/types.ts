@@ -114,6 +114,75 @@ export interface AccessTokenRow {
   revoked_at: string | null;
 }
 
+/** An OAuth client: registered (RFC 7591, a random id) or named by its metadata document's URL. */
+export interface OAuthClientRow {
+  id: string;
+  kind: 'registered' | 'metadata_document';
+  name: string;
+  redirect_uris: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** One user's consent to one client in one workspace: what its tokens may do, until revoked. */
+export interface OAuthGrantRow {
+  id: string;
+  client_id: string;
+  user_id: string;
+  workspace_id: string;
+  /** Capped by the member's role at consent; requests are checked against the role again. */
+  scopes: Scopes;
+  /** The resource its access tokens are valid at (`<base>/mcp`). */
+  resource: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A grant as the Integrations page lists it. */
+export interface OAuthGrantListRow extends OAuthGrantRow {
+  client_name: string;
+}
+
+/** An authorization in flight: asked at /oauth/authorize, decided on the consent page, its code exchanged once. */
+export interface OAuthRequestRow {
+  id: string;
+  client_id: string;
+  redirect_uri: string;
+  scopes: Scopes;
+  state: string | null;
+  /** The PKCE S256 challenge. */
+  code_challenge: string;
+  resource: string;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  grant_id: string | null;
+  code_hash: string | null;
+  code_expires_at: string | null;
+  code_used_at: string | null;
+}
+
+/** An OAuth access or refresh token (only its hash is kept). */
+export interface OAuthTokenRow {
+  id: string;
+  token_hash: string;
+  kind: 'access' | 'refresh';
+  grant_id: string;
+  created_at: string;
+  expires_at: string;
+  /** A refresh token's one use (rotation): a second use is reuse, and revokes the grant. */
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A token with its grant and, in the same read, the member the grant acts as. */
+export interface OAuthTokenRecord {
+  token: OAuthTokenRow;
+  grant: OAuthGrantRow;
+  member: MemberContext | undefined;
+}
+
 /**
  * A bearer token as authentication reads it: the token's row and, in the same read, the member it
  * acts as (undefined when the user is no longer a member of the token's workspace).
@@ -190,7 +259,7 @@ export interface ObjectListQuery extends ListQuery {
 export interface SweepLimits {
   /** Idempotency keys created before this time (ISO). */
   idempotencyBefore: string;
-  /** Sessions that expired before this time (ISO). */
+  /** Sessions, OAuth tokens and OAuth requests that expired before this time (ISO). */
   sessionsExpiredBefore: string;
   /** Login failures recorded before this time (ms since the epoch). */
   loginFailuresBefore: number;
@@ -206,6 +275,8 @@ export interface SweepCounts {
   sessions: number;
   loginFailures: number;
   analytics: number;
+  /** OAuth tokens and authorization requests. */
+  oauth: number;
 }
 
 /** The card column a card belongs to, for positions. */
@@ -293,6 +364,34 @@ export interface CredentialsRepo {
   getCredential(kind: 'pat' | 'session', tokenHash: string): Promise<CredentialRecord | undefined>;
   touchAccessToken(id: string, at: string): Promise<void>;
   revokeAccessToken(id: string, at: string): Promise<void>;
+}
+
+/** The OAuth authorization server's state (src/oauth): clients, requests, grants and tokens. */
+export interface OAuthRepo {
+  /** Inserts a client or, for a metadata document fetched again, updates its name and redirect URIs. */
+  upsertOAuthClient(row: OAuthClientRow): Promise<void>;
+  getOAuthClient(id: string): Promise<OAuthClientRow | undefined>;
+  insertOAuthRequest(row: OAuthRequestRow): Promise<void>;
+  getOAuthRequest(id: string): Promise<OAuthRequestRow | undefined>;
+  getOAuthRequestByCode(codeHash: string): Promise<OAuthRequestRow | undefined>;
+  /** Marks an undecided, unexpired request decided at `at`; false when it was decided already or expired. */
+  decideOAuthRequest(id: string, at: string): Promise<boolean>;
+  /** Gives a decided request its grant and code. */
+  setOAuthCode(id: string, grantId: string, codeHash: string, codeExpiresAt: string): Promise<void>;
+  /** Marks a request's code used; false when it was used already (the code's replay). */
+  useOAuthCode(id: string, at: string): Promise<boolean>;
+  insertOAuthGrant(row: OAuthGrantRow): Promise<void>;
+  getOAuthGrant(id: string): Promise<OAuthGrantRow | undefined>;
+  /** The user's unrevoked grants in the workspace, with each client's name, newest first. */
+  listOAuthGrants(userId: string, workspaceId: string): Promise<OAuthGrantListRow[]>;
+  revokeOAuthGrant(id: string, at: string): Promise<void>;
+  touchOAuthGrant(id: string, at: string): Promise<void>;
+  insertOAuthToken(row: OAuthTokenRow): Promise<void>;
+  /** A token by hash with its grant and member, in one read. */
+  getOAuthToken(tokenHash: string): Promise<OAuthTokenRecord | undefined>;
+  /** Marks an unused refresh token used (its rotation); false when it was used already. */
+  useOAuthToken(id: string, at: string): Promise<boolean>;
+  revokeOAuthToken(id: string, at: string): Promise<void>;
 }
 
 export interface LocksRepo {
@@ -423,7 +522,7 @@ export interface HousekeepingRepo {
 
 /** What a transaction's handle offers: every repository, and nothing that opens, ends or listens to the store. */
 export interface StoreTx
-  extends SettingsRepo, AccountsRepo, InvitationsRepo, CredentialsRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
+  extends SettingsRepo, AccountsRepo, InvitationsRepo, CredentialsRepo, OAuthRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
     CommentsRepo, IdempotencyRepo, LoginFailuresRepo, HousekeepingRepo {
   /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
   readonly description: string;

@@ -79,6 +79,28 @@ export interface AccessToken {
   revoked_at: string | null;
 }
 
+/** An app signed in with OAuth (an MCP host), as the Integrations page lists it. */
+export interface OAuthGrant {
+  id: string;
+  client_id: string;
+  client_name: string;
+  scopes: Record<string, ScopeLevel>;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** A sign-in waiting on the consent page: the client, where it goes back to, and the scopes it would get. */
+export interface ConsentRequest {
+  id: string;
+  client: { id: string; name: string; kind: 'registered' | 'metadata_document' };
+  redirect_uri: string;
+  scopes: Record<string, ScopeLevel>;
+  requested_scopes: Record<string, ScopeLevel>;
+  role: Role;
+  workspace: { id: string; name: string };
+  expires_at: string;
+}
+
 export interface Member {
   user_id: string;
   email: string;

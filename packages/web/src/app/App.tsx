@@ -11,6 +11,7 @@ import { SessionProvider, useSession } from './session.js';
 import { Shell } from './Shell.js';
 
 // Pages away from the boards load on first use, so opening a board compiles less script.
+const ConsentPage = lazy(() => import('../pages/ConsentPage.js').then((m) => ({ default: m.ConsentPage })));
 const AccountPage = lazy(() => import('../pages/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const InboxPage = lazy(() => import('../pages/InboxPage.js').then((m) => ({ default: m.InboxPage })));
 const IntegrationsPage = lazy(() => import('../pages/IntegrationsPage.js').then((m) => ({ default: m.IntegrationsPage })));
@@ -51,8 +52,18 @@ function Pages() {
   );
 
   if (path === '/setup' || path === '/invite') return <Suspense fallback={null}>{path === '/setup' ? <SetupPage /> : <InvitePage />}</Suspense>;
-  if (!token) return <LoginPage next={query.get('next') ?? (path !== '/login' ? path : undefined)} notice={notice} />;
+  // Signed out, any page comes back after sign-in with its query (the consent page's request id).
+  const search = query.toString();
+  const here = search ? `${path}?${search}` : path;
+  if (!token) return <LoginPage next={query.get('next') ?? (path !== '/login' ? here : undefined)} notice={notice} />;
   if (path === '/login') return <Redirect to={query.get('next') ?? '/'} />;
+  if (path === '/oauth/consent') {
+    return (
+      <Suspense fallback={null}>
+        <ConsentPage requestId={query.get('request') ?? ''} />
+      </Suspense>
+    );
+  }
 
   const board = matchPath('/boards/:id', path);
   let page;

@@ -5,7 +5,7 @@
 import { MODEL_NAMES, SCOPE_LEVELS, type ScopeLevel } from '@prodboard/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { AccessToken } from '../api/types.js';
+import type { AccessToken, OAuthGrant } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useForm } from '../forms/useForm.js';
 import { CopyButton } from '../ui/CopyButton.js';
@@ -162,6 +162,8 @@ export function IntegrationsPage() {
 
       <Setup token={created?.token} script={script} />
 
+      <ConnectedApps />
+
       <section className="panel" aria-labelledby="tokens-title">
         <h2 id="tokens-title">Your tokens</h2>
         {error && (
@@ -201,6 +203,63 @@ export function IntegrationsPage() {
         </ul>
       </section>
     </div>
+  );
+}
+
+/** Apps signed in with OAuth (MCP hosts connected by URL): each with what it may do, when it was last used, and a way to disconnect it. */
+function ConnectedApps() {
+  const toast = useToast();
+  const [grants, setGrants] = useState<OAuthGrant[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    api
+      .get<{ data: OAuthGrant[] }>('/oauth/grants')
+      .then((r) => setGrants(r.data))
+      .catch((err) => setError(errorMessage(err)));
+  }, []);
+
+  const disconnect = async (grant: OAuthGrant) => {
+    try {
+      await api.delete(`/oauth/grants/${grant.id}`);
+      setGrants((list) => list?.filter((g) => g.id !== grant.id));
+      toast(`“${grant.client_name}” disconnected. It loses access at once.`);
+    } catch (err) {
+      toast(errorMessage(err), { tone: 'error' });
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="apps-title">
+      <h2 id="apps-title">Connected apps</h2>
+      <p className="panel-sub">Assistants that signed in through your browser. Each acts as you, limited to the access you allowed.</p>
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+      {grants && grants.length === 0 && <p className="panel-sub">No connected apps.</p>}
+      <ul className="list list-flush">
+        {grants?.map((g) => (
+          <li key={g.id} className="list-row" data-grant-id={g.id}>
+            <div className="list-main">
+              <span className="list-title">{g.client_name}</span>
+              <span className="list-sub">
+                {Object.entries(g.scopes)
+                  .map(([m, l]) => `${m}: ${l}`)
+                  .join(' · ')}
+              </span>
+              <span className="list-sub">
+                Connected {timeAgo(g.created_at)} · last used <span data-testid="grant-last-used">{timeAgo(g.last_used_at)}</span>
+              </span>
+            </div>
+            <button type="button" className="btn btn-ghost btn-small danger" onClick={() => void disconnect(g)} aria-label={`Disconnect ${g.client_name}`}>
+              Disconnect
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

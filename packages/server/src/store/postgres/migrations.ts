@@ -193,6 +193,63 @@ CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
   {
+    version: 6,
+    name: 'oauth',
+    sql: `
+-- OAuth 2.1 (src/oauth): every piece of state is a row, so any instance serves any step. Codes and
+-- tokens are kept only as SHA-256 hashes. A client is registered (RFC 7591) or named by the URL of
+-- its metadata document; a grant is one user's consent to one client in one workspace; a request is
+-- one authorization in flight until its code is exchanged.
+CREATE TABLE oauth_clients (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('registered', 'metadata_document')),
+  name TEXT NOT NULL,
+  redirect_uris TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE oauth_grants (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  scopes TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX oauth_grants_user ON oauth_grants (user_id, workspace_id, created_at);
+CREATE TABLE oauth_requests (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+  redirect_uri TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  state TEXT,
+  code_challenge TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  decided_at TEXT,
+  grant_id TEXT REFERENCES oauth_grants(id),
+  code_hash TEXT UNIQUE,
+  code_expires_at TEXT,
+  code_used_at TEXT
+);
+CREATE TABLE oauth_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+  grant_id TEXT NOT NULL REFERENCES oauth_grants(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);
+`,
+  },
+  {
     version: 7,
     name: 'comments',
     sql: `

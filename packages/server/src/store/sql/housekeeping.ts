@@ -10,7 +10,7 @@ export async function sweep(x: Executor, limits: SweepLimits): Promise<SweepCoun
   const { batch } = limits;
   // Started together and awaited together: outside a transaction SQLite runs each statement at its
   // call (no await between them, see executor.ts) and PostgreSQL each on a connection of its own.
-  const [idempotency, sessions, loginFailures, analytics] = await Promise.all([
+  const [idempotency, sessions, loginFailures, analytics, oauthTokens, oauthRequests] = await Promise.all([
     x.run(`DELETE FROM idempotency_keys WHERE ${x.inBatch(x.rowId, `SELECT ${x.rowId} FROM idempotency_keys WHERE created_at < ? LIMIT ?`)}`, [limits.idempotencyBefore, batch]),
     // Sessions are credentials: cached ones go when this commits (on PostgreSQL, every instance's).
     x.changeCredentials(`DELETE FROM sessions WHERE ${x.inBatch('id', 'SELECT id FROM sessions WHERE expires_at < ? LIMIT ?')}`, [limits.sessionsExpiredBefore, batch]),
@@ -19,6 +19,12 @@ export async function sweep(x: Executor, limits: SweepLimits): Promise<SweepCoun
       `DELETE FROM analytics_events WHERE ${x.inBatch('id', 'SELECT id FROM analytics_events WHERE id <= (SELECT max(id) FROM analytics_events) - ? ORDER BY id LIMIT ?')}`,
       [limits.analyticsKeep, batch],
     ),
+    // OAuth tokens past their expiry, and authorization requests whose consent and code have both expired.
+    x.run(`DELETE FROM oauth_tokens WHERE ${x.inBatch('id', 'SELECT id FROM oauth_tokens WHERE expires_at < ? LIMIT ?')}`, [limits.sessionsExpiredBefore, batch]),
+    x.run(
+      `DELETE FROM oauth_requests WHERE ${x.inBatch('id', 'SELECT id FROM oauth_requests WHERE expires_at < ? AND (code_expires_at IS NULL OR code_expires_at < ?) LIMIT ?')}`,
+      [limits.sessionsExpiredBefore, limits.sessionsExpiredBefore, batch],
+    ),
   ]);
-  return { idempotency, sessions, loginFailures, analytics };
+  return { idempotency, sessions, loginFailures, analytics, oauth: oauthTokens + oauthRequests };
 }

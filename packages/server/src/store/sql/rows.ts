@@ -52,11 +52,11 @@ export const OBJECT_COLUMNS =
   'id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted, created_at, updated_at, version, deleted_at, deleted_with, data';
 
 /** The member context's columns, prefixed so they sit beside a token row's own. */
-const MEMBER_COLUMNS = `u.id AS m_user_id, u.email AS m_email, u.name AS m_user_name, w.id AS m_workspace_id, w.slug AS m_slug,
+export const MEMBER_COLUMNS = `u.id AS m_user_id, u.email AS m_email, u.name AS m_user_name, w.id AS m_workspace_id, w.slug AS m_slug,
   w.name AS m_workspace_name, w.created_at AS m_workspace_created_at, m.role AS m_role`;
 
 /** A member context from a row holding MEMBER_COLUMNS (undefined when the membership is missing). */
-function toMemberContext(row: Row | undefined): MemberContext | undefined {
+export function toMemberContext(row: Row | undefined): MemberContext | undefined {
   if (!row || row.m_role === null || row.m_role === undefined) return undefined;
   return {
     user: { id: row.m_user_id as string, email: row.m_email as string, name: row.m_user_name as string },

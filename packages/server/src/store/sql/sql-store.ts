@@ -4,7 +4,10 @@
  * differs (transactions, locks, NOTIFY, sessions' renewal, objects, positions, activity, sweeps)
  * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
  */
-import type { AccessTokenRow, CommentRow, IdempotencyRow, InvitationRow, MembershipRow, SessionRow, StoreTx, SweepLimits, UserRow, WorkspaceRow } from '../types.js';
+import type {
+  AccessTokenRow, CommentRow, IdempotencyRow, InvitationRow, MembershipRow, OAuthClientRow, OAuthGrantRow, OAuthRequestRow, OAuthTokenRow, SessionRow, StoreTx,
+  SweepLimits, UserRow, WorkspaceRow,
+} from '../types.js';
 import * as accounts from './accounts.js';
 import * as activity from './activity.js';
 import * as comments from './comments.js';
@@ -13,6 +16,7 @@ import * as housekeeping from './housekeeping.js';
 import * as idempotency from './idempotency.js';
 import * as invitations from './invitations.js';
 import * as loginFailures from './login-failures.js';
+import * as oauth from './oauth.js';
 import * as sessions from './sessions.js';
 import * as tokens from './tokens.js';
 
@@ -63,6 +67,25 @@ export abstract class SqlStoreBase {
   getAccessToken(id: string) { return tokens.getAccessToken(this.sql, id); }
   listAccessTokens(userId: string, workspaceId: string) { return tokens.listAccessTokens(this.sql, userId, workspaceId); }
   revokeAccessToken(id: string, at: string) { return tokens.revokeAccessToken(this.sql, id, at); }
+
+  // OAuth
+  upsertOAuthClient(row: OAuthClientRow) { return oauth.upsertOAuthClient(this.sql, row); }
+  getOAuthClient(id: string) { return oauth.getOAuthClient(this.sql, id); }
+  insertOAuthRequest(row: OAuthRequestRow) { return oauth.insertOAuthRequest(this.sql, row); }
+  getOAuthRequest(id: string) { return oauth.getOAuthRequest(this.sql, id); }
+  getOAuthRequestByCode(codeHash: string) { return oauth.getOAuthRequestByCode(this.sql, codeHash); }
+  decideOAuthRequest(id: string, at: string) { return oauth.decideOAuthRequest(this.sql, id, at); }
+  setOAuthCode(id: string, grantId: string, codeHash: string, codeExpiresAt: string) { return oauth.setOAuthCode(this.sql, id, grantId, codeHash, codeExpiresAt); }
+  useOAuthCode(id: string, at: string) { return oauth.useOAuthCode(this.sql, id, at); }
+  insertOAuthGrant(row: OAuthGrantRow) { return oauth.insertOAuthGrant(this.sql, row); }
+  getOAuthGrant(id: string) { return oauth.getOAuthGrant(this.sql, id); }
+  listOAuthGrants(userId: string, workspaceId: string) { return oauth.listOAuthGrants(this.sql, userId, workspaceId); }
+  revokeOAuthGrant(id: string, at: string) { return oauth.revokeOAuthGrant(this.sql, id, at); }
+  touchOAuthGrant(id: string, at: string) { return oauth.touchOAuthGrant(this.sql, id, at); }
+  insertOAuthToken(row: OAuthTokenRow) { return oauth.insertOAuthToken(this.sql, row); }
+  getOAuthToken(tokenHash: string) { return oauth.getOAuthToken(this.sql, tokenHash); }
+  useOAuthToken(id: string, at: string) { return oauth.useOAuthToken(this.sql, id, at); }
+  revokeOAuthToken(id: string, at: string) { return oauth.revokeOAuthToken(this.sql, id, at); }
 
   // Idempotency keys
   getIdempotency(workspaceId: string, userId: string, key: string) { return idempotency.getIdempotency(this.sql, workspaceId, userId, key); }

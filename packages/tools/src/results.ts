@@ -4,7 +4,7 @@
  * HTTP status, so the model can read what went wrong and fix its call.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { ApiError } from '../http/api-error.js';
+import { BackendError } from './backend.js';
 
 /** A successful result. */
 export function successResult(value: Record<string, unknown>): CallToolResult {
@@ -12,8 +12,8 @@ export function successResult(value: Record<string, unknown>): CallToolResult {
 }
 
 /** A failed result: `{error, http_status, code, errors?}` as text and as structuredContent. */
-export function errorResult(err: unknown): CallToolResult {
-  const error = err instanceof ApiError ? err : new ApiError(0, `prodmcp failed: ${(err as Error)?.message ?? String(err)}`, 'internal');
+export function errorResult(err: unknown, serverName: string): CallToolResult {
+  const error = err instanceof BackendError ? err : new BackendError(0, `${serverName} failed: ${(err as Error)?.message ?? String(err)}`, 'internal');
   const body = error.toBody() as unknown as Record<string, unknown>;
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body };
 }

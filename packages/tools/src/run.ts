@@ -1,34 +1,24 @@
 /**
- * Running a tool: its (already checked) arguments become one API call, or, for `all`, a walk over
- * the pages with the cursor, reporting progress and stopping at LIST_ALL_CAP rows.
+ * Running a tool: its (already checked) arguments become one backend call, or, for `all`, a walk
+ * over the pages with the cursor, reporting progress and stopping at LIST_ALL_CAP rows.
  */
-import type { ApiClient, QueryValue } from '../http/api-client.js';
-import type { Telemetry } from '../telemetry.js';
+import type { Backend, JsonObject, ListParams, Page, QueryValue } from './backend.js';
 import type { ToolAction, ToolSpec } from './catalogue.js';
 import { LIST_ALL_CAP } from './schemas.js';
 
 /** What a tool needs from the connection it runs on. */
 export interface ToolContext {
-  api: ApiClient;
-  telemetry: Telemetry;
+  backend: Backend;
   /** Aborts when the host cancels the call or goes away. */
   signal: AbortSignal;
   /** Reports progress when the host asked for it. */
   progress?: (done: number, message: string) => Promise<void>;
+  /** Records a usage event (prodmcp's telemetry); absent where nothing is recorded. */
+  track?: (event: string, props?: Record<string, string | number | boolean>) => void;
 }
 
-/** A JSON object, as tool results carry them. */
-export type JsonObject = Record<string, unknown>;
-
-interface Page {
-  data: JsonObject[];
-  meta: JsonObject;
-}
-
-const path = (type: string, id?: unknown) => `/xapi2/data/${encodeURIComponent(type)}${id === undefined ? '' : `/${encodeURIComponent(String(id))}`}`;
-
-function listQuery(action: Extract<ToolAction, { kind: 'list' }>, args: JsonObject): Record<string, QueryValue | QueryValue[]> {
-  const query: Record<string, QueryValue | QueryValue[]> = {};
+function listParams(action: Extract<ToolAction, { kind: 'list' }>, args: JsonObject): ListParams {
+  const query: ListParams = {};
   for (const key of ['limit', 'offset', 'sort', 'q', 'after'] as const) {
     if (args[key] !== undefined) query[key] = args[key] as QueryValue;
   }
@@ -46,13 +36,13 @@ function asPage(value: unknown): Page {
 }
 
 async function listAll(action: Extract<ToolAction, { kind: 'list' }>, args: JsonObject, ctx: ToolContext): Promise<JsonObject> {
-  const query = listQuery(action, args);
+  const query = listParams(action, args);
   const rows: JsonObject[] = [];
   let pages = 0;
   let meta: JsonObject = {};
   let nextCursor: string | null = null;
   for (;;) {
-    const page = asPage(await ctx.api.json('GET', path(action.type), { query, signal: ctx.signal }));
+    const page = asPage(await ctx.backend.list(action.type, query, ctx.signal));
     pages += 1;
     meta = page.meta;
     rows.push(...page.data);
@@ -71,7 +61,7 @@ async function listAll(action: Extract<ToolAction, { kind: 'list' }>, args: Json
     query.after = nextCursor;
     delete query.offset;
   }
-  ctx.telemetry.track('mcp.crud', { model: action.type, op: 'list_all', pages });
+  ctx.track?.('mcp.crud', { model: action.type, op: 'list_all', pages });
   return {
     data: rows,
     meta: {
@@ -90,37 +80,37 @@ function withoutId(args: JsonObject): JsonObject {
   return rest;
 }
 
-/** Runs one tool call and returns the JSON result; API failures throw ApiError. */
+/** Runs one tool call and returns the JSON result; backend failures throw (BackendError). */
 export async function runTool(spec: ToolSpec, args: JsonObject, ctx: ToolContext): Promise<JsonObject> {
-  const { api, signal, telemetry } = ctx;
+  const { backend, signal } = ctx;
   const action = spec.action;
   if (action.kind === 'whoami') {
-    const me = await api.json<JsonObject>('GET', '/xapi2/auth/me', { signal });
-    telemetry.track('mcp.whoami');
+    const me = await backend.whoami(signal);
+    ctx.track?.('mcp.whoami');
     return me;
   }
   if (action.kind === 'list' && args.all === true) return listAll(action, args, ctx);
   let result: unknown;
   switch (action.kind) {
     case 'list':
-      result = await api.json('GET', path(action.type), { query: listQuery(action, args), signal });
+      result = await backend.list(action.type, listParams(action, args), signal);
       break;
     case 'read':
-      result = await api.json('GET', path(action.type, args.id), { signal });
+      result = await backend.get(action.type, String(args.id), signal);
       break;
     case 'create': {
       // Like the reference client, a null on create means "not given".
-      const body = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined));
-      result = await api.json('POST', path(action.type), { body, signal });
+      const fields = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined));
+      result = await backend.create(action.type, fields, signal);
       break;
     }
     case 'update':
-      result = await api.json('PATCH', path(action.type, args.id), { body: withoutId(args), signal });
+      result = await backend.update(action.type, String(args.id), withoutId(args), signal);
       break;
     case 'delete':
-      result = (await api.json('DELETE', path(action.type, args.id), { signal })) ?? { ok: true };
+      result = (await backend.delete(action.type, String(args.id), signal)) ?? { ok: true };
       break;
   }
-  telemetry.track('mcp.crud', { model: action.type, op: action.kind });
+  ctx.track?.('mcp.crud', { model: action.type, op: action.kind });
   return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as JsonObject) : { value: result };
 }

@@ -187,3 +187,21 @@ export const INSTRUCTIONS =
   'card_list {filter: {board_id, status}}. Failed calls return isError with the server\'s message and http_status; ' +
   'the message says which argument to fix and which values are allowed. ' +
   'Users, tokens and billing are managed in the Production Board web app, not here.';
+
+/** What a tool needs from the caller: read or write access to a model (none for whoami). */
+export function toolAccess(spec: ToolSpec): { type: string; access: 'read' | 'write' } | undefined {
+  const action = spec.action;
+  if (action.kind === 'whoami') return undefined;
+  return { type: action.type, access: action.kind === 'list' || action.kind === 'read' ? 'read' : 'write' };
+}
+
+/**
+ * The tools a caller may use, by its role and its token's scopes (`may` answers for one model and
+ * access): a read-only token sees no write tool, and calling one is refused as an unknown tool.
+ */
+export function toolsFor(tools: ToolSpec[], may: (type: string, access: 'read' | 'write') => boolean): ToolSpec[] {
+  return tools.filter((spec) => {
+    const needs = toolAccess(spec);
+    return !needs || may(needs.type, needs.access);
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * /mcp: the tools over MCP Streamable HTTP, through the SDK's stateless handler (a fresh McpServer
+ * per request, so any instance serves any request), for the current protocol and for hosts that
+ * still open with `initialize`. Each request: Host and Origin checked against DNS rebinding →
+ * the bearer token verified (a 401 names the protected resource metadata) → the tools the
+ * caller's role and scopes allow, run in process as the caller.
+ */
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
+import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo } from '@modelcontextprotocol/server';
+import { AppError, MANIFEST } from '@prodboard/shared';
+import { buildCatalogue, createToolServer, toolsFor } from '@prodboard/tools';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Actor } from '../context.js';
+import type { AppDeps } from '../deps.js';
+import { bearerToken } from '../http/authenticate.js';
+import { sendError } from '../http/errors.js';
+import { publicBaseUrl } from '../http/public-url.js';
+import type { ServerConfig } from '../config.js';
+import { oauthUrls } from '../oauth/metadata.js';
+import { mayAccessModel } from '../policies.js';
+import { inProcessBackend } from './backend.js';
+import { verifyMcpToken } from './verify-token.js';
+
+/** The path of the endpoint. */
+export const MCP_PATH = '/mcp';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+const HOW_TO_CONNECT =
+  'send a personal access token as Authorization: Bearer pat_... (create one on the Integrations page, or with prodboard token create), or sign in through your MCP host';
+
+/** What the SDK hands the server factory for one request. */
+interface Caller {
+  actor: Actor;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The hostnames /mcp answers to: the public address's, and the listen address's (every
+ * localhost name when it listens on a loopback or wildcard address).
+ */
+export function allowedHostnames(config: ServerConfig, server: Server): string[] {
+  const names = new Set([new URL(publicBaseUrl(config, server)).hostname]);
+  const bound = server.address();
+  const address = bound && typeof bound === 'object' ? bound.address : config.host;
+  if (['0.0.0.0', '::', '', '127.0.0.1', '::1', 'localhost'].includes(address)) for (const name of localhostAllowedHostnames()) names.add(name);
+  else names.add(address.includes(':') ? `[${address}]` : address);
+  return [...names];
+}
+
+/** The `WWW-Authenticate` challenge of a 401 from /mcp: where the protected resource metadata is (RFC 9728). */
+export function mcpChallenge(baseUrl: string, tokenPresented: boolean): string {
+  const metadata = getOAuthProtectedResourceMetadataUrl(new URL(MCP_PATH, baseUrl));
+  return `Bearer resource_metadata="${metadata}"${tokenPresented ? ', error="invalid_token"' : ''}`;
+}
+
+/** A Fetch API request carrying the Fastify request's method, URL and headers (the body goes as parsedBody). */
+function webRequest(request: FastifyRequest, baseUrl: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const controller = new AbortController();
+  // The exchange ends when the client goes away (a long call is then cancelled).
+  request.raw.once('close', () => controller.abort());
+  return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
+}
+
+/** The /mcp plugin (registered without a prefix; its hooks apply to /mcp only). */
+export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
+  return async (app) => {
+    const catalogue = buildCatalogue(MANIFEST);
+    const handler = createMcpHandler(
+      (ctx) => {
+        const caller = ctx.authInfo?.extra as unknown as Caller | undefined;
+        // Only the route below calls the handler, always with a verified caller.
+        if (!caller) throw new Error('an MCP request reached the tools without a verified caller');
+        const { actor, log } = caller;
+        return createToolServer({
+          info: { name: 'prodboard', title: 'Production Board', version: VERSION },
+          tools: toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access)),
+          context: () => ({ backend: inProcessBackend(deps, actor, log) }),
+        });
+      },
+      {
+        // Progress and log notifications upgrade a response to a stream; plain calls stay one JSON body.
+        responseMode: 'auto',
+        maxRequestBodySize: deps.config.bodyLimit,
+        onerror: (err) => app.log.debug({ message: err.message }, 'mcp request refused'),
+      },
+    );
+    app.addHook('onClose', async () => handler.close());
+
+    // The SDK's own checks, built once the listen address is known (at the first request).
+    let guards: onRequestHookHandler[] | undefined;
+    app.addHook('onRequest', async (request, reply) => {
+      guards ??= ((names) => [hostHeaderValidation(names), originValidation(names)] as onRequestHookHandler[])(allowedHostnames(deps.config, app.server));
+      for (const guard of guards) {
+        await (guard as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
+        if (reply.sent) return reply;
+      }
+    });
+
+    const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+      const baseUrl = publicBaseUrl(deps.config, app.server);
+      const header = request.headers.authorization;
+      let actor: Actor;
+      let token: string;
+      try {
+        token = bearerToken(header, HOW_TO_CONNECT);
+        actor = await verifyMcpToken(deps, token, oauthUrls(deps.config, app.server).resource);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 401) throw err;
+        reply.header('www-authenticate', mcpChallenge(baseUrl, header !== undefined));
+        return sendError(reply, err);
+      }
+      const caller: Caller = { actor, log: request.log };
+      const authInfo: AuthInfo = {
+        token,
+        clientId: actor.credential.kind === 'pat' ? actor.credential.tokenId : actor.credential.kind === 'oauth' ? actor.credential.grantId : actor.user.id,
+        scopes: [],
+        extra: caller as unknown as Record<string, unknown>,
+      };
+      const response = await handler.fetch(webRequest(request, baseUrl), { authInfo, parsedBody: request.body });
+      // A single JSON answer is sent as text (cheaper than piping a web stream); streams are piped.
+      if ((response.headers.get('content-type') ?? '').startsWith('application/json')) {
+        reply.code(response.status);
+        response.headers.forEach((value, name) => reply.header(name, value));
+        return reply.send(await response.text());
+      }
+      return reply.send(response);
+    };
+    app.route({ method: ['GET', 'POST', 'DELETE'], url: MCP_PATH, handler: serve });
+  };
+}

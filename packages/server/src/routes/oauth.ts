@@ -1,0 +1,165 @@
+/**
+ * The OAuth 2.1 authorization server for /mcp (src/oauth holds its logic):
+ * - at the root: discovery documents, /oauth/authorize, /oauth/token, /oauth/register, /oauth/revoke;
+ * - under /xapi2/oauth: what the web app's consent page and Integrations page call (signed in only).
+ */
+import { AppError } from '@prodboard/shared';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { authenticate } from '../http/authenticate.js';
+import { WindowLimiter } from '../http/rate-limit.js';
+import { param, queryParams } from '../http/request.js';
+import { authorizationStarter, consentDecider, consentReader } from '../oauth/authorization.js';
+import { clientRegistrar } from '../oauth/clients.js';
+import { OAuthError, sendOAuthError } from '../oauth/errors.js';
+import { authorizationServerMetadata, oauthUrls, protectedResourceMetadata } from '../oauth/metadata.js';
+import { type Form, tokenEndpoint, tokenRevoker } from '../oauth/token-endpoint.js';
+import { authorizeAccountManagement } from '../policies.js';
+import { presentOAuthGrant } from '../presenters.js';
+
+/** Client registrations accepted per address per minute (each writes a row). */
+const REGISTRATIONS_PER_MINUTE = 30;
+
+/** A form body (or a JSON object, which some clients send) as single or repeated string parameters. */
+function formOf(request: FastifyRequest): Form {
+  const body = request.body;
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_request', 'send the parameters as application/x-www-form-urlencoded');
+  const form: Form = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') form[key] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) form[key] = value as string[];
+    else throw new OAuthError('invalid_request', `${key.slice(0, 40)} must be a string`);
+  }
+  return form;
+}
+
+/** Runs an OAuth endpoint: OAuthErrors answer in OAuth's shape; responses are never cached. */
+function oauthEndpoint(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    try {
+      return await handler(request, reply);
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthError(reply, err);
+      throw err;
+    }
+  };
+}
+
+/** Browser-based MCP clients read metadata and call these endpoints from other origins; no cookies are involved, so any origin may. */
+function allowCrossOrigin(app: FastifyInstance, paths: string[]) {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
+  for (const path of paths) {
+    app.options(path, async (_request, reply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+        .header('access-control-allow-headers', 'authorization, content-type, mcp-protocol-version')
+        .header('access-control-max-age', '600')
+        .send(),
+    );
+  }
+}
+
+/** The authorization server's public endpoints (registered without the /xapi2 prefix). */
+export function oauthRoutes({ store, config }: AppDeps): FastifyPluginAsync {
+  const registrations = new WindowLimiter(REGISTRATIONS_PER_MINUTE, 60_000);
+  return async (app) => {
+    // The token and revocation endpoints take form bodies (RFC 6749 §4.1.3); repeated keys are kept, to be refused.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      const form: Form = {};
+      for (const [key, value] of new URLSearchParams(body as string)) {
+        const seen = form[key];
+        form[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+      }
+      done(null, form);
+    });
+    const discovery = ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server'];
+    allowCrossOrigin(app, [...discovery, '/oauth/token', '/oauth/register', '/oauth/revoke']);
+    const urls = () => oauthUrls(config, app.server);
+
+    app.get('/.well-known/oauth-protected-resource', async () => protectedResourceMetadata(urls()));
+    app.get('/.well-known/oauth-protected-resource/mcp', async () => protectedResourceMetadata(urls()));
+    app.get('/.well-known/oauth-authorization-server', async () => authorizationServerMetadata(urls()));
+
+    app.get('/oauth/authorize', async (request, reply) => {
+      const location = await authorizationStarter(store, queryParams(request), urls(), {
+        allowLoopbackMetadata: config.oauthLoopbackClientMetadata === true,
+        now: config.now(),
+      });
+      return reply.header('cache-control', 'no-store').redirect(location, 302);
+    });
+
+    app.post(
+      '/oauth/register',
+      oauthEndpoint(async (request, reply) => {
+        // Only valid registrations count: each writes a row, and that is what the limit bounds.
+        const admit = () => {
+          try {
+            registrations.hit(request.ip, 'client registrations from this address');
+          } catch (err) {
+            throw new OAuthError('temporarily_unavailable', (err as Error).message, 429);
+          }
+        };
+        return reply.code(201).send(await clientRegistrar(store, request.body, config.now(), admit));
+      }),
+    );
+
+    app.post(
+      '/oauth/token',
+      oauthEndpoint(async (request) => tokenEndpoint(store, formOf(request), urls(), config.now())),
+    );
+
+    app.post(
+      '/oauth/revoke',
+      oauthEndpoint(async (request, reply) => {
+        await tokenRevoker(store, formOf(request), config.now());
+        return reply.code(200).send({});
+      }),
+    );
+  };
+}
+
+/** The consent page's and Integrations page's calls (under /xapi2; signed-in sessions only). */
+export function oauthGrantRoutes({ store, config }: AppDeps): FastifyPluginAsync {
+  return async (app) => {
+    const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
+      const actor = await authenticate(store, config, request, reply);
+      authorizeAccountManagement(actor);
+      return actor;
+    };
+
+    app.get('/oauth/requests/:id', async (request, reply) => {
+      const actor = await signedIn(request, reply);
+      return consentReader(store, actor, param(request, 'id'), config.now());
+    });
+
+    for (const [decision, approve] of [['approve', true], ['deny', false]] as const) {
+      app.post(`/oauth/requests/:id/${decision}`, async (request, reply) => {
+        const actor = await signedIn(request, reply);
+        const redirectTo = await consentDecider(store, actor, param(request, 'id'), approve, oauthUrls(config, app.server), config.now());
+        return { redirect_to: redirectTo };
+      });
+    }
+
+    app.get('/oauth/grants', async (request, reply) => {
+      const actor = await signedIn(request, reply);
+      const rows = await store.listOAuthGrants(actor.user.id, actor.workspace.id);
+      return { data: rows.map(presentOAuthGrant) };
+    });
+
+    app.delete('/oauth/grants/:id', async (request, reply) => {
+      const actor = await signedIn(request, reply);
+      const id = param(request, 'id');
+      const grant = await store.getOAuthGrant(id);
+      if (!grant || grant.user_id !== actor.user.id || grant.workspace_id !== actor.workspace.id || grant.revoked_at) {
+        throw new AppError('not_found', `sign-in ${id.slice(0, 40)} is not one of your connected apps; list them with GET /xapi2/oauth/grants`);
+      }
+      await store.revokeOAuthGrant(grant.id, new Date(config.now()).toISOString());
+      return { ok: true, id: grant.id };
+    });
+  };
+}
