@@ -250,10 +250,21 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const id = `add-${column.key}`;
+  // Closing the form (Escape, Cancel) puts focus back on the button that opened it, not on the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!open && refocus.current) addButton.current?.focus();
+    refocus.current = false;
+  }, [open]);
+  const close = () => {
+    refocus.current = true;
+    setOpen(false);
+  };
 
   if (!open) {
     return (
-      <button type="button" className="quick-add-btn" onClick={() => setOpen(true)}>
+      <button ref={addButton} type="button" className="quick-add-btn" onClick={() => setOpen(true)}>
         <Icon name="plus" size={16} /> Add card
       </button>
     );
@@ -297,7 +308,7 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
             e.preventDefault();
             e.currentTarget.form?.requestSubmit();
           } else if (e.key === 'Escape') {
-            setOpen(false);
+            close();
           }
         }}
       />
@@ -310,7 +321,7 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
         <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
           Add card
         </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setOpen(false)}>
+        <button type="button" className="btn btn-ghost btn-small" onClick={close}>
           Cancel
         </button>
       </div>
