@@ -14,6 +14,7 @@ import { BoardToolbar } from '../board/BoardToolbar.js';
 import { CARD_SLOT } from '../board/CardItem.js';
 import { CardPanel } from '../board/CardPanel.js';
 import { ColumnView, LIST_PADDING, type CardHandlers, type ColumnActions } from '../board/ColumnView.js';
+import { MoreColumns } from '../board/MoreColumns.js';
 import { cardMatches, filterChoices, type CardFilters } from '../board/filters.js';
 import { newKey } from '../board/objects.js';
 import { planMove } from '../board/positions.js';
@@ -368,6 +369,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
             />
           ))}
         {board && canWrite && <AddColumn onAdd={(name) => patchColumns([...columns, { name }])} />}
+        {board && <MoreColumns board={boardRef} columns={columns.length} />}
       </div>
 
       <div className="visually-hidden" role="status" aria-live="polite">
