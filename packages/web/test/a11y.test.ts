@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { issueSetupToken } from '../../server/src/routes/setup.js';
 import { PERSON_COLORS } from '../src/ui/accents.js';
-import { client, launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
+import { launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
@@ -367,6 +367,9 @@ describe('on a phone (390 px wide)', () => {
         }
       }).observe({ type: 'layout-shift', buffered: true });
     });
+    // A name too long for one line at 390 px, and cards in every column.
+    const long = (await owner.api.post('/xapi2/data/board', { body: { name: 'The launch of the new marketing website and its phone app' } })).body;
+    for (const status of ['todo', 'todo', 'in_progress', 'done']) await owner.api.post('/xapi2/data/card', { body: { title: `A ${status} card`, status, board_id: long.id, tags: ['web'] } });
     const page = await openSignedIn(phone, server, owner.session, '/');
     await page.locator('.board-tile').first().waitFor();
     // A slow phone network: the board and its cards arrive only once the loading state has been painted.
@@ -376,16 +379,55 @@ describe('on a phone (390 px wide)', () => {
       await released;
       await route.continue();
     });
-    await page.goto(url(`/boards/${boardId}`));
+    await page.goto(url(`/boards/${long.id}`));
     await page.locator('.board-page[data-state="loading"]').waitFor();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const titleRow = page.locator('.board-title-row');
+    const loadingRow = (await titleRow.boundingBox())!;
     await screenshot(page, 'a11y-phone-board-loading');
     release();
     await waitForBoard(page);
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await screenshot(page, 'a11y-phone-board-loaded');
+    const loadedRow = (await titleRow.boundingBox())!;
+    assert.equal(loadedRow.height, loadingRow.height, 'the title row keeps its height with a long name and the Edit button');
     const shifts = await page.evaluate(() => (window as unknown as { __shifts: Array<{ value: number; sources: string[] }> }).__shifts);
     const cls = shifts.reduce((sum, s) => sum + s.value, 0);
+    console.log(`layout shift while a phone loads the board: ${cls.toFixed(4)}`, JSON.stringify(shifts));
     assert.ok(cls < 0.1, `cumulative layout shift ${cls.toFixed(3)}: ${JSON.stringify(shifts)}`);
   });
+});
+
+describe('cards sized to their content', () => {
+  for (const viewport of [undefined, PHONE]) {
+    test(`a title-only card is short, tags are never cut, cards never overlap (${viewport ? 'phone' : 'desktop'})`, async () => {
+      const page = await signedIn(`/boards/${boardId}`, viewport);
+      await waitForBoard(page);
+      const cards = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.column')].map((column) =>
+          [...column.querySelectorAll<HTMLElement>('.card')]
+            .map((card) => {
+              const box = card.getBoundingClientRect();
+              const tags = [...card.querySelectorAll<HTMLElement>('.tag')].map((tag) => ({ text: tag.textContent, cut: tag.scrollWidth > tag.clientWidth + 1 || tag.getBoundingClientRect().right > box.right + 0.5 }));
+              return { title: card.querySelector('.card-title')!.textContent!, top: box.top, bottom: box.bottom, height: box.height, tags };
+            })
+            .sort((a, b) => a.top - b.top),
+        ),
+      );
+      const all = cards.flat();
+      const byTitle = (title: string) => all.find((c) => c.title.startsWith(title))!;
+      assert.ok(byTitle('Title only').height < 60, `a title-only card is ${byTitle('Title only').height}px tall, not 88`);
+      const tagged = byTitle('Fix the login page');
+      assert.ok(tagged.height > byTitle('Title only').height + 20, 'a card with more to show is taller');
+      assert.deepEqual(
+        tagged.tags.map((t) => t.text),
+        ['urgent', 'customer-facing', '+1'],
+      );
+      assert.deepEqual(all.flatMap((c) => c.tags.filter((t) => t.cut).map((t) => `${c.title}: ${t.text}`)), [], 'no tag is cut');
+      for (const column of cards) {
+        for (let i = 1; i < column.length; i++) assert.ok(column[i].top >= column[i - 1].bottom + 4, `"${column[i].title}" starts below "${column[i - 1].title}"`);
+      }
+      await screenshot(page, `a11y-cards-${viewport ? 'phone' : 'desktop'}`);
+    });
+  }
 });

@@ -1,6 +1,7 @@
 /**
- * One card on the board: a fixed height (so long columns can be virtualised by arithmetic), its title
- * on up to two lines, and a line of what matters at a glance: priority, due date, tags, assignee.
+ * One card on the board: its title on up to three lines, and what matters at a glance: priority,
+ * due date, tags (wrapped, never cut), assignee. It is as tall as its content; the column places it
+ * at `top` (card-layout.ts) and measures it once drawn.
  */
 import { memo, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Card } from '../api/types.js';
@@ -8,12 +9,11 @@ import { Avatar } from '../ui/Avatar.js';
 import { shortDate } from '../ui/format.js';
 import { dueState } from './filters.js';
 
-/** The height of a card plus the gap below it: the virtual list's row height. */
-export const CARD_SLOT = 96;
-
 interface Props {
   card: Card;
   index: number;
+  /** Where the card sits in its list, in pixels from the first card's top. */
+  top: number;
   total: number;
   focusable: boolean;
   dragging: boolean;
@@ -25,11 +25,11 @@ interface Props {
 
 const DUE_LABEL = { overdue: 'Overdue', today: 'Due today', soon: 'Due soon', later: 'Due' } as const;
 
-export const CardItem = memo(function CardItem({ card, index, total, focusable, dragging, pending, onPointerDown, onKeyDown, onOpen }: Props) {
+export const CardItem = memo(function CardItem({ card, index, top, total, focusable, dragging, pending, onPointerDown, onKeyDown, onOpen }: Props) {
   const { title, priority, due_date: due, tags = [], assignee } = card.data;
   const due_ = dueState(due);
   return (
-    <li className="card-slot" style={{ transform: `translateY(${index * CARD_SLOT}px)` }} aria-posinset={index + 1} aria-setsize={total}>
+    <li className="card-slot" style={{ transform: `translateY(${top}px)` }} aria-posinset={index + 1} aria-setsize={total}>
       <div
         className={`card${dragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
         role="button"
