@@ -258,7 +258,7 @@ describe('contrast', () => {
     const ratios = await page.evaluate(() => {
       const { parse, ratio, backdrop } = (window as unknown as { __contrast: any }).__contrast;
       return ['.count', '.quick-add-btn', '.column-empty'].flatMap((selector) =>
-        [...document.querySelectorAll<HTMLElement>(selector)].map((el) => ({ selector, ratio: ratio(parse(getComputedStyle(el).color), backdrop(el)) as number })),
+        Array.from(document.querySelectorAll<HTMLElement>(selector)).map((el) => ({ selector, ratio: ratio(parse(getComputedStyle(el).color), backdrop(el)) as number })),
       );
     });
     assert.ok(ratios.some((r) => r.selector === '.count') && ratios.some((r) => r.selector === '.quick-add-btn'));
@@ -292,7 +292,7 @@ async function overflow(page: Page, selectors: string[]): Promise<{ scrollWidth:
     const width = document.documentElement.clientWidth;
     const outside: string[] = [];
     for (const selector of list) {
-      for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+      for (const el of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
         const box = el.getBoundingClientRect();
         if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) outside.push(`${selector} "${el.textContent?.trim().slice(0, 30)}" ${Math.round(box.left)}..${Math.round(box.right)}`);
       }
@@ -404,11 +404,11 @@ describe('cards sized to their content', () => {
       const page = await signedIn(`/boards/${boardId}`, viewport);
       await waitForBoard(page);
       const cards = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('.column')].map((column) =>
-          [...column.querySelectorAll<HTMLElement>('.card')]
+        Array.from(document.querySelectorAll<HTMLElement>('.column')).map((column) =>
+          Array.from(column.querySelectorAll<HTMLElement>('.card'))
             .map((card) => {
               const box = card.getBoundingClientRect();
-              const tags = [...card.querySelectorAll<HTMLElement>('.tag')].map((tag) => ({ text: tag.textContent, cut: tag.scrollWidth > tag.clientWidth + 1 || tag.getBoundingClientRect().right > box.right + 0.5 }));
+              const tags = Array.from(card.querySelectorAll<HTMLElement>('.tag')).map((tag) => ({ text: tag.textContent, cut: tag.scrollWidth > tag.clientWidth + 1 || tag.getBoundingClientRect().right > box.right + 0.5 }));
               return { title: card.querySelector('.card-title')!.textContent!, top: box.top, bottom: box.bottom, height: box.height, tags };
             })
             .sort((a, b) => a.top - b.top),
