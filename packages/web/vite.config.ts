@@ -4,7 +4,14 @@
  *
  * src/boot.ts is an entry of its own, loaded by a script tag ahead of the main bundle, so the live
  * stream and a board's first pages are requested while the browser still compiles React and the pages.
+ *
+ * Every text file of the build gets brotli and gzip copies beside it (`x.js.br`, `x.js.gz`) at the
+ * best quality, which prodboard sends to browsers that accept them (server routes/web.ts): done
+ * once here, it costs no request any CPU.
  */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -22,8 +29,30 @@ function bootFirst(): Plugin {
   };
 }
 
+/** Files worth compressing: text, and larger than what compression saves in headers. */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|txt|map|webmanifest)$/;
+const MIN_COMPRESS_BYTES = 1024;
+
+function precompress(): Plugin {
+  return {
+    name: 'prodboard-precompress',
+    apply: 'build',
+    closeBundle() {
+      const outDir = 'dist';
+      for (const name of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+        const path = join(outDir, name);
+        if (!COMPRESSIBLE.test(name) || !statSync(path).isFile()) continue;
+        const body = readFileSync(path);
+        if (body.length < MIN_COMPRESS_BYTES) continue;
+        writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+        writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), bootFirst()],
+  plugins: [react(), bootFirst(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -3,6 +3,7 @@
  * `serve` wraps it in a process; tests call `buildApp` and talk to it over HTTP.
  */
 import type { ServerOptions } from 'node:http';
+import compress from '@fastify/compress';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
@@ -108,6 +109,14 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       return done(new AppError('invalid_json', 'the body uses the forbidden key __proto__ or constructor.prototype; rename or remove that key'), undefined);
     });
   });
+
+  // gzip or brotli for JSON and the app's files, for clients that accept them. Bodies under 1 KiB
+  // (most single objects and errors) go out as they are: compressing them costs more than it saves.
+  // Brotli at quality 4 (the plugin's default) keeps large list pages cheap to compress; the app's
+  // built files are compressed once, at build time, at the best quality (routes/web.ts). Live event
+  // streams are never compressed: they are hijacked (written to the socket directly), and
+  // text/event-stream is outside the compressible types, so no event waits in a compressor's buffer.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
 
   // Every response is taken for the type it declares (X-Content-Type-Options: nosniff): set here for
   // routed requests, by sendError for errors raised before this hook, by the event stream for its

@@ -94,7 +94,9 @@ describe('login', () => {
   });
 
   test('repeated failed logins are a 429 with Retry-After, even for the right password', async () => {
-    const limited = await startServer({ loginMaxFailures: 3, loginWindowMs: 60_000 });
+    // The server's clock held still: the wait it names must not shrink while slow password hashing runs.
+    const frozen = Date.now();
+    const limited = await startServer({ loginMaxFailures: 3, loginWindowMs: 60_000, now: () => frozen });
     try {
       const u = await signUp(limited);
       for (let i = 0; i < 3; i++) {

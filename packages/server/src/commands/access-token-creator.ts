@@ -16,7 +16,7 @@ export interface NewAccessToken {
 export async function accessTokenCreator(store: CredentialsRepo, input: NewAccessToken): Promise<{ token: string; row: AccessTokenRow }> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100 || name.includes('\u0000')) {
-    throw new AppError('validation_failed', 'name must be 1 to 100 characters (no NUL), e.g. "Claude Desktop on my laptop"', { errors: [{ field: 'name', message: 'must be 1 to 100 characters' }] });
+    throw new AppError('validation_failed', 'name must be 1 to 100 characters, e.g. "Claude Desktop on my laptop"', { errors: [{ field: 'name', message: 'must be 1 to 100 characters' }] });
   }
   const token = generateToken('pat');
   const row: AccessTokenRow = {

@@ -19,21 +19,13 @@ import { AppError } from '@prodboard/shared';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/types.js';
 import { emailKey } from '../store/email.js';
+import { waitInWords } from './rate-limit.js';
 
 /** The first wait once an account and address have used their free failures. */
 const FIRST_WAIT_MS = 60_000;
 /** How long a failure slows its account and address. */
 const REMEMBER_MS = 24 * 60 * 60_000;
 
-const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-
-/** A wait in words a person reads at a glance ("1 minute", "15 minutes"), rounded up. */
-export function waitInWords(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return plural(seconds, 'second');
-  const minutes = Math.ceil(seconds / 60);
-  return minutes < 120 ? plural(minutes, 'minute') : plural(Math.ceil(minutes / 60), 'hour');
-}
 
 /**
  * The address a limit counts: an IPv6 client by its /64, since one subscriber commonly holds a whole

@@ -5,6 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { negotiate } from '@fastify/accept-negotiator';
 import { AppError } from '@prodboard/shared';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -36,6 +37,30 @@ const PAGE_HEADERS = {
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Production Board</title>
 <p>The web app is not built yet. Run <code>npm run build</code> in the repository, then reload this page.
 The API is at <a href="/xapi2/health">/xapi2/health</a>.</p>`;
+
+/**
+ * The copies the web build compresses at its best quality beside each file (`index-abc.js.br`,
+ * `.gz`; packages/web/vite.config.ts), best first. A file without them is compressed on the fly
+ * by the app's compression plugin (app.ts), as JSON is.
+ */
+const PRECOMPRESSED = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
+
+/** The best precompressed copy of `file` the client accepts, if the build made one. */
+async function precompressedCopy(file: string, acceptEncoding: string | undefined): Promise<{ encoding: string; path: string } | undefined> {
+  if (!acceptEncoding) return undefined;
+  for (const { encoding, suffix } of PRECOMPRESSED) {
+    if (negotiate(acceptEncoding, [encoding]) !== encoding) continue;
+    try {
+      if ((await stat(file + suffix)).isFile()) return { encoding, path: file + suffix };
+    } catch {
+      // No such copy: try the next encoding.
+    }
+  }
+  return undefined;
+}
 
 async function fileAt(root: string, urlPath: string): Promise<string | undefined> {
   let decoded: string;
@@ -77,8 +102,11 @@ export function webRoutes({ config }: AppDeps): FastifyPluginAsync {
       // Vite names built assets by content hash, so they never change under the same name.
       const immutable = urlPath.startsWith('/assets/');
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-      reply.header('x-content-type-options', 'nosniff');
-      return reply.type(TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream').send(await readFile(file));
+      reply.header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding');
+      reply.type(TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+      const copy = await precompressedCopy(file, request.headers['accept-encoding']);
+      if (copy) reply.header('content-encoding', copy.encoding);
+      return reply.send(await readFile(copy?.path ?? file));
     }
     // A path that names a file (has an extension) and does not exist is a 404, not the app.
     if (extname(urlPath) !== '' && !urlPath.endsWith('.html')) {

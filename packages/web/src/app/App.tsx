@@ -1,15 +1,18 @@
 /** The app: signed-out pages, or the shell with the page the path names. */
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { onSignedOut } from '../api/client.js';
-import { BoardPage } from '../pages/BoardPage.js';
-import { BoardsPage } from '../pages/BoardsPage.js';
 import { LoginPage } from '../pages/LoginPage.js';
-import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { ToastProvider } from '../ui/Toasts.js';
+import { signedInModules } from './lazy.js';
 import { matchPath, navigate, useLocation } from './router.js';
 import { SessionProvider, useSession } from './session.js';
-import { Shell } from './Shell.js';
 
+// The signed-in frame and the boards are a chunk of their own, so the login page loads only what it
+// needs (boot.ts starts fetching them at once for a signed-in visitor, so they cost no extra wait).
+const Shell = lazy(() => signedInModules.shell().then((m) => ({ default: m.Shell })));
+const BoardPage = lazy(() => signedInModules.board().then((m) => ({ default: m.BoardPage })));
+const BoardsPage = lazy(() => signedInModules.boards().then((m) => ({ default: m.BoardsPage })));
+const NotFoundPage = lazy(() => import('../pages/NotFoundPage.js').then((m) => ({ default: m.NotFoundPage })));
 // Pages away from the boards load on first use, so opening a board compiles less script.
 const ConsentPage = lazy(() => import('../pages/ConsentPage.js').then((m) => ({ default: m.ConsentPage })));
 const AccountPage = lazy(() => import('../pages/AccountPage.js').then((m) => ({ default: m.AccountPage })));
@@ -76,9 +79,11 @@ function Pages() {
   else if (path === '/account') page = <AccountPage />;
   else page = <NotFoundPage />;
   return (
-    <Shell>
-      <Suspense fallback={<div className="page loading">Loading…</div>}>{page}</Suspense>
-    </Shell>
+    <Suspense fallback={null}>
+      <Shell>
+        <Suspense fallback={<div className="page loading">Loading…</div>}>{page}</Suspense>
+      </Shell>
+    </Suspense>
   );
 }
 

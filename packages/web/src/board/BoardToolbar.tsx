@@ -35,9 +35,10 @@ export function BoardToolbar({ q, filters, assignees, tags, shown, total, search
       <span className="visually-hidden">{label}</span>
       <select className="input input-small" value={filters[name] ?? ''} onChange={(e) => setQuery({ [name]: e.target.value })}>
         <option value="">{label}: any</option>
+        {/* The closed select shows only the chosen option, so each says which filter it is ("Priority: High"). */}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
-            {o.label}
+            {label}: {o.label}
           </option>
         ))}
       </select>

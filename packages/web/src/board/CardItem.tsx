@@ -1,7 +1,8 @@
 /**
- * One card on the board: a fixed height (so long columns can be virtualised by arithmetic), its title
- * on up to two lines, and a line of what matters at a glance: priority, due date, tags, checklist
- * progress, and the assignees' avatars (a free-text assignee from before members, as it was typed).
+ * One card on the board: its title on up to three lines, and what matters at a glance: priority,
+ * due date, tags (wrapped, never cut), checklist progress, and the assignees' avatars (a free-text
+ * assignee from before members, as it was typed). It is as tall as its content; the column places it
+ * at `top` (card-layout.ts) and measures it once drawn.
  */
 import { memo, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Card } from '../api/types.js';
@@ -14,12 +15,11 @@ import { memberName, useMembers } from './members.js';
 /** Avatars shown before "+n". */
 const MAX_AVATARS = 3;
 
-/** The height of a card plus the gap below it: the virtual list's row height. */
-export const CARD_SLOT = 96;
-
 interface Props {
   card: Card;
   index: number;
+  /** Where the card sits in its list, in pixels from the first card's top. */
+  top: number;
   total: number;
   focusable: boolean;
   dragging: boolean;
@@ -31,13 +31,13 @@ interface Props {
 
 const DUE_LABEL = { overdue: 'Overdue', today: 'Due today', soon: 'Due soon', later: 'Due' } as const;
 
-export const CardItem = memo(function CardItem({ card, index, total, focusable, dragging, pending, onPointerDown, onKeyDown, onOpen }: Props) {
+export const CardItem = memo(function CardItem({ card, index, top, total, focusable, dragging, pending, onPointerDown, onKeyDown, onOpen }: Props) {
   const { title, priority, due_date: due, tags = [], assignee, assignees = [], checklist } = card.data;
   const members = useMembers();
   const names = assignees.map((id) => memberName(members, id));
   const due_ = dueState(due);
   return (
-    <li className="card-slot" style={{ transform: `translateY(${index * CARD_SLOT}px)` }} aria-posinset={index + 1} aria-setsize={total}>
+    <li className="card-slot" style={{ transform: `translateY(${top}px)` }} aria-posinset={index + 1} aria-setsize={total}>
       <div
         className={`card${dragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
         role="button"

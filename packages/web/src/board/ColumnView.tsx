@@ -3,7 +3,7 @@
  * (only the cards in view are in the page, so a column of thousands scrolls as lightly as one of
  * ten), and a quick way to add a card at its end.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Column } from '@prodboard/shared';
 import { errorMessage } from '../api/client.js';
 import type { Card } from '../api/types.js';
@@ -11,12 +11,15 @@ import { splitErrors } from '../forms/fields.js';
 import { count } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
 import { Menu } from '../ui/Menu.js';
-import { CARD_SLOT, CardItem } from './CardItem.js';
+import { LIST_PADDING, layoutColumn, setBodyLayout, type ColumnLayout } from './card-layout.js';
+import { CardItem } from './CardItem.js';
 
 /** Cards rendered beyond the visible ones, above and below, so fast scrolling never shows gaps. */
 const OVERSCAN = 6;
-/** Padding at the top of a list (matches the CSS). */
-export const LIST_PADDING = 8;
+/** A card's height for the first render's guess of how many fit (the shortest card). */
+const SHORTEST_CARD = 41;
+
+export { LIST_PADDING };
 
 export interface ColumnActions {
   rename: (key: string, name: string) => Promise<void>;
@@ -53,25 +56,61 @@ export const ColumnView = memo(function ColumnView(props: Props) {
   const { column, cards, total, focusCardId, draggingId, dropIndex, pending, handlers, canWrite } = props;
   const body = useRef<HTMLDivElement>(null);
   // Until the column is measured, assume it is as tall as the window: the first render draws no more than fits.
-  const [range, setRange] = useState(() => ({ start: 0, end: Math.ceil(window.innerHeight / CARD_SLOT) + OVERSCAN }));
+  const [range, setRange] = useState(() => ({ start: 0, end: Math.ceil(window.innerHeight / SHORTEST_CARD) + OVERSCAN }));
   const frame = useRef(0);
+
+  // Cards' drawn heights by id; a new map (and so a new layout) whenever one changes.
+  const [measured, setMeasured] = useState<ReadonlyMap<string, number>>(() => new Map());
+  const measuredRef = useRef(measured);
+  const layout = useMemo(() => layoutColumn(cards, measured), [cards, measured]);
+  const layoutRef = useRef<ColumnLayout>(layout);
+  layoutRef.current = layout;
 
   const measure = useCallback(() => {
     const el = body.current;
     if (!el) return;
     const top = Math.max(0, el.scrollTop - LIST_PADDING);
-    const start = Math.max(0, Math.floor(top / CARD_SLOT) - OVERSCAN);
-    const end = Math.ceil((top + el.clientHeight) / CARD_SLOT) + OVERSCAN;
+    const start = Math.max(0, layoutRef.current.indexAt(top) - OVERSCAN);
+    const end = layoutRef.current.indexAt(top + el.clientHeight) + 1 + OVERSCAN;
     setRange((r) => (r.start === start && r.end === end ? r : { start, end }));
+  }, []);
+
+  /** Reads the drawn cards' heights; a change re-lays the column out. */
+  const measureCards = useCallback(() => {
+    const el = body.current;
+    if (!el) return;
+    const known = measuredRef.current;
+    let changed: Map<string, number> | undefined;
+    for (const card of el.querySelectorAll<HTMLElement>('.card[data-card-id]')) {
+      const id = card.dataset.cardId!;
+      const height = card.offsetHeight;
+      if (height > 0 && known.get(id) !== height) (changed ??= new Map(known)).set(id, height);
+    }
+    if (changed) {
+      measuredRef.current = changed;
+      setMeasured(changed);
+    }
   }, []);
 
   useLayoutEffect(() => {
     measure();
     const el = body.current!;
-    const observer = new ResizeObserver(measure);
+    // A narrower column (a phone turned) rewraps titles and tags: the heights change with it.
+    const observer = new ResizeObserver(() => {
+      measureCards();
+      measure();
+    });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [measure]);
+  }, [measure, measureCards]);
+
+  // After every render: new cards drawn, or a card's content changed, may have changed heights.
+  useLayoutEffect(() => {
+    measureCards();
+    if (body.current) setBodyLayout(body.current, layout);
+  });
+  // A new layout may put other cards in view.
+  useLayoutEffect(measure, [layout, measure]);
 
   const onScroll = () => {
     cancelAnimationFrame(frame.current);
@@ -101,12 +140,13 @@ export const ColumnView = memo(function ColumnView(props: Props) {
     <section className={`column${over ? ' column-over' : ''}`} data-column-key={column.key} aria-labelledby={`col-${column.key}-title`}>
       <ColumnHeader {...props} over={over} />
       <div className="column-body" ref={bodyRef} onScroll={onScroll}>
-        <ul className="column-list" role="list" aria-labelledby={`col-${column.key}-title`} style={{ height: cards.length * CARD_SLOT + LIST_PADDING }}>
+        <ul className="column-list" role="list" aria-labelledby={`col-${column.key}-title`} style={{ height: layout.total + LIST_PADDING }}>
           {rendered.map(([card, i]) => (
             <CardItem
               key={card.id}
               card={card}
               index={i}
+              top={layout.top(i)}
               total={cards.length}
               focusable={i === tabStop}
               dragging={card.id === draggingId}
@@ -116,7 +156,7 @@ export const ColumnView = memo(function ColumnView(props: Props) {
               onOpen={handlers.onOpen}
             />
           ))}
-          {dropIndex !== undefined && <li className="drop-line" aria-hidden="true" style={{ transform: `translateY(${dropIndex * CARD_SLOT - 5}px)` }} />}
+          {dropIndex !== undefined && <li className="drop-line" aria-hidden="true" style={{ transform: `translateY(${layout.top(dropIndex) - 5}px)` }} />}
         </ul>
         {cards.length === 0 && <p className="column-empty">{total === 0 ? 'No cards yet' : 'No cards match the filters'}</p>}
       </div>
@@ -250,10 +290,21 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const id = `add-${column.key}`;
+  // Closing the form (Escape, Cancel) puts focus back on the button that opened it, not on the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!open && refocus.current) addButton.current?.focus();
+    refocus.current = false;
+  }, [open]);
+  const close = () => {
+    refocus.current = true;
+    setOpen(false);
+  };
 
   if (!open) {
     return (
-      <button type="button" className="quick-add-btn" onClick={() => setOpen(true)}>
+      <button ref={addButton} type="button" className="quick-add-btn" onClick={() => setOpen(true)}>
         <Icon name="plus" size={16} /> Add card
       </button>
     );
@@ -297,7 +348,7 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
             e.preventDefault();
             e.currentTarget.form?.requestSubmit();
           } else if (e.key === 'Escape') {
-            setOpen(false);
+            close();
           }
         }}
       />
@@ -310,7 +361,7 @@ function QuickAdd({ column, onAdd }: { column: Column; onAdd: ColumnActions['add
         <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
           Add card
         </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setOpen(false)}>
+        <button type="button" className="btn btn-ghost btn-small" onClick={close}>
           Cancel
         </button>
       </div>

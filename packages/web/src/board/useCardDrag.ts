@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import type { Card } from '../api/types.js';
-import { CARD_SLOT } from './CardItem.js';
+import { bodyLayout } from './card-layout.js';
 import { LIST_PADDING } from './ColumnView.js';
 
 /** Where a dragged card would land: a column and an index in that column's shown cards. */
@@ -83,7 +83,7 @@ export function useCardDrag({ bodies, board, shown, onDrop, enabled }: Options) 
     const within = Math.min(Math.max(y, rect.top), rect.bottom);
     const offset = within - rect.top + best.el.scrollTop - LIST_PADDING;
     const count = latest.current.shown(best.key).length;
-    const index = Math.max(0, Math.min(count, Math.floor(offset / CARD_SLOT + 0.5)));
+    const index = Math.max(0, Math.min(count, bodyLayout(best.el)?.insertionAt(offset) ?? count));
     return { status: best.key, index };
   }, [bodies]);
 

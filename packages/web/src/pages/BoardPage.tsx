@@ -12,9 +12,10 @@ import { useSession } from '../app/session.js';
 import { ArchivedCards } from '../board/ArchivedCards.js';
 import { BoardFormDialog } from '../board/BoardFormDialog.js';
 import { BoardToolbar } from '../board/BoardToolbar.js';
-import { CARD_SLOT } from '../board/CardItem.js';
+import { bodyLayout } from '../board/card-layout.js';
 import { CardPanel } from '../board/CardPanel.js';
 import { ColumnView, LIST_PADDING, type CardHandlers, type ColumnActions } from '../board/ColumnView.js';
+import { MoreColumns } from '../board/MoreColumns.js';
 import { cardMatches, filterChoices, type CardFilters } from '../board/filters.js';
 import { newKey } from '../board/objects.js';
 import { planMove } from '../board/positions.js';
@@ -107,9 +108,14 @@ export function BoardPage({ boardId }: { boardId: string }) {
     const body = card && bodies.current.get(card.data.status ?? '');
     const list = card && visible.get(card.data.status ?? '');
     if (!card || !body || !list) return;
-    const top = list.findIndex((c) => c.id === card.id) * CARD_SLOT + LIST_PADDING;
-    if (top < body.scrollTop) body.scrollTop = top - LIST_PADDING;
-    else if (top + CARD_SLOT > body.scrollTop + body.clientHeight) body.scrollTop = top + CARD_SLOT - body.clientHeight;
+    const layout = bodyLayout(body);
+    const index = list.findIndex((c) => c.id === card.id);
+    if (layout && index !== -1) {
+      const top = layout.top(index) + LIST_PADDING;
+      const bottom = top + layout.height(index) + LIST_PADDING;
+      if (top < body.scrollTop) body.scrollTop = top - LIST_PADDING;
+      else if (bottom > body.scrollTop + body.clientHeight) body.scrollTop = bottom - body.clientHeight;
+    }
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-card-id="${focus.id}"]`)?.focus({ preventScroll: true }));
     // Only a new focus request moves focus; re-renders of the board must not steal it back.
   }, [focus?.request]);
@@ -375,6 +381,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
             />
           ))}
         {board && canWrite && <AddColumn onAdd={(name) => patchColumns([...columns, { name }])} />}
+        {board && <MoreColumns board={boardRef} columns={columns.length} />}
       </div>
 
       <div className="visually-hidden" role="status" aria-live="polite">

@@ -316,7 +316,7 @@ function Setup({ token, script }: { token?: string; script?: { available: boolea
           </div>
         )}
         <div className="code-block">
-          <pre data-testid="mcp-config">
+          <pre data-testid="mcp-config" tabIndex={0}>
             <code>{text}</code>
           </pre>
           <CopyButton text={text} className="code-copy" />

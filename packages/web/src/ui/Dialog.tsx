@@ -1,9 +1,14 @@
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus, closes on Escape and puts
- * it above everything. Focus returns to whatever opened it. `drawer` slides in from the right.
+ * it above everything. Focus starts at the body's first field (a form opens where one types; the
+ * browser alone would pick the Close button) and returns to whatever opened it. `drawer` slides in
+ * from the right.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Icon } from './icons.js';
+
+/** The fields a dialog's focus may start at. */
+const FIRST_FIELD = '.dialog-body :is(input:not([type="hidden"]), textarea, select):not(:disabled)';
 
 export function Dialog({
   title,
@@ -29,6 +34,7 @@ export function Dialog({
     const opener = document.activeElement as HTMLElement | null;
     const dialog = ref.current!;
     dialog.showModal();
+    dialog.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
     return () => {
       if (dialog.open) dialog.close();
       // The opener may have been re-rendered away; only refocus it when it is still there.
