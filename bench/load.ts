@@ -1,9 +1,21 @@
 /**
  * Servers in child processes and autocannon runs against them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+
+/** The prodboard command, as installed (it runs the built server in packages/server/dist). */
+export const PRODBOARD = join(dirname(dirname(fileURLToPath(import.meta.url))), 'packages', 'server', 'bin', 'prodboard.js');
+
+/** Runs a `prodboard` CLI command on a SQLite database; its stdout. */
+export function prodboardCli(args: string[], dbPath: string): string {
+  const run = spawnSync(process.execPath, [PRODBOARD, ...args, '--db', dbPath], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`prodboard ${args[0]} failed: ${run.stderr || run.stdout}`);
+  return run.stdout.trim();
+}
 
 export interface Server {
   name: string;

@@ -18,10 +18,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { PRODBOARD, prodboardCli } from './load.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PRODMCP = join(ROOT, 'packages', 'prodmcp', 'dist', 'prodmcp.mjs');
-const PRODBOARD = join(ROOT, 'packages', 'server', 'bin', 'prodboard.js');
 const REFERENCE = join(ROOT, '..', 'shared', 'reference', 'prodmcp-reference.py');
 
 /** The targets of issue 3. */
@@ -55,12 +55,6 @@ const INITIALIZE = `${JSON.stringify({
   jsonrpc: '2.0', id: 1, method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'prodmcp-bench', version: '1' } },
 })}\n`;
-
-function cli(args: string[], dbPath: string): string {
-  const run = spawnSync(process.execPath, [PRODBOARD, ...args, '--db', dbPath], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`prodboard ${args[0]} failed: ${run.stderr || run.stdout}`);
-  return run.stdout.trim();
-}
 
 interface Prodboard {
   url: string;
@@ -178,8 +172,8 @@ export async function runProdmcpBench(options: { spawns?: number; calls?: number
   const dbPath = join(dir, 'bench.db');
   const home = join(dir, 'home');
   mkdirSync(home);
-  cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench passphrase 1', '--role', 'owner', '--workspace', 'bench'], dbPath);
-  const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench', '--scopes', 'board:write,card:write'], dbPath).split('\n').pop()!.trim();
+  prodboardCli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench passphrase 1', '--role', 'owner', '--workspace', 'bench'], dbPath);
+  const token = prodboardCli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench', '--scopes', 'board:write,card:write'], dbPath).split('\n').pop()!.trim();
   const server = await startProdboard(dbPath);
   log(`prodboard at ${server.url}`);
   try {

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: prodboard under autocannon on SQLite and on PostgreSQL, beside a plain Fastify
  * hello-world measured in the same run, on a database of 1,000,000 cards (BENCH_CARDS); the store
- * calls timed in-process; the query plans of the SQL each store runs; then the prodmcp and web-app
- * benchmarks when their modules are present.
+ * calls timed in-process; the query plans of the SQL each store runs; then the prodmcp, remote MCP
+ * (/mcp beside the API) and web-app benchmarks when their modules are present.
  *
  *   get-by-id  GET  /xapi2/data/card/:id                  (random ids out of 5,000)
  *   list       GET  /xapi2/data/card?data__board_id=B&data__status=todo&sort=data__position&limit=50
@@ -33,7 +33,7 @@
  * the same database through the socket, as a deployment with PostgreSQL on the same machine would,
  * BENCH_PROFILE=1 (CPU-profile the prodboard children: bench/results/profiles/),
  * BENCH_MOVES (200: moves timed per store),
- * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,web (run only those).
+ * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,mcp,web (run only those).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -152,6 +152,7 @@ async function main() {
 
   const extras: OptionalBench[] = [
     { key: 'prodmcp', file: './prodmcp-bench.js', run: 'runProdmcpBench', format: 'formatProdmcpBench' },
+    { key: 'mcp', file: './mcp-bench.js', run: 'runMcpBench', format: 'formatMcpBench' },
     { key: 'web', file: './web-bench.js', run: 'runWebBench', format: 'formatWebBench' },
   ];
   const extraResults: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 /**
- * The MCP Inspector's CLI (an independent client) lists and calls prodmcp's tools. The Inspector
+ * The MCP Inspector's CLI (an independent client) lists and calls prodmcp's tools over stdio, and
+ * the server's own /mcp over Streamable HTTP (the same tools, in process on the server). The Inspector
  * needs Node ≥ 22.19, so it runs under npx beside Node 22 (the `node` package). Both are installed
  * before the tests start by `npm run test:tools` (scripts/install-test-tools.sh, which `npm test` runs
  * first); the test runs npx offline, so it never downloads a toolchain mid-run, and says what to run
@@ -66,6 +67,11 @@ function inspector(env: Record<string, string>, args: string[]): Promise<Run> {
   return npxOffline(['mcp-inspector', '--cli', 'node', PRODMCP, ...serverEnv, ...args].map(quote).join(' '));
 }
 
+/** Runs `mcp-inspector --cli <server>/mcp --transport http` with a bearer token under Node 22. */
+function inspectorHttp(url: string, token: string, args: string[]): Promise<Run> {
+  return npxOffline(['mcp-inspector', '--cli', `${url}/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args].map(quote).join(' '));
+}
+
 test('without what npm run test:tools installs, the Inspector test says what to run instead of downloading', async () => {
   const emptyCache = mkdtempSync(join(tmpdir(), 'prodmcp-npm-cache-'));
   try {
@@ -112,5 +118,49 @@ describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
     const listed = await inspector(env, ['--method', 'tools/call', '--tool-name', 'board_list']);
     assert.equal(listed.code, 0, listed.stderr.slice(-3000));
     assert.deepEqual(JSON.parse(listed.stdout).structuredContent.data.map((b: any) => b.id), [board.id]);
+  });
+});
+
+describe('the MCP Inspector CLI over HTTP, against /mcp', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
+  let server: TestServer;
+  let token: string;
+  let readOnly: string;
+
+  before(async () => {
+    await checkInstalled();
+    server = await startServer();
+    const user = await signUp(server);
+    token = (await makeToken(server, user)).token;
+    readOnly = (await makeToken(server, user, 'board:read,card:read')).token;
+  });
+
+  after(async () => server?.close());
+
+  test('tools/list, strict, lists what prodmcp lists; a read-only token gets the read tools only', async () => {
+    const result = await inspectorHttp(server.url, token, ['--method', 'tools/list', '--strict']);
+    assert.equal(result.code, 0, result.stderr.slice(-3000));
+    assert.deepEqual(JSON.parse(result.stdout).tools.map((t: any) => t.name), [
+      'board_list', 'board_get', 'board_create', 'board_update', 'board_delete', 'card_list', 'card_get', 'card_create', 'card_update', 'card_delete', 'whoami',
+    ]);
+    assert.doesNotMatch(result.stderr, /^(Warning|Error): tool/m, 'no portability findings');
+    const limited = await inspectorHttp(server.url, readOnly, ['--method', 'tools/list']);
+    assert.equal(limited.code, 0, limited.stderr.slice(-3000));
+    assert.deepEqual(JSON.parse(limited.stdout).tools.map((t: any) => t.name), ['board_list', 'board_get', 'card_list', 'card_get', 'whoami']);
+  });
+
+  test('tools/call creates a board and lists it back', async () => {
+    const created = await inspectorHttp(server.url, token, ['--method', 'tools/call', '--tool-name', 'board_create', '--tool-arg', 'name=Over HTTP', '--tool-arg', 'columns=To do, Done']);
+    assert.equal(created.code, 0, created.stderr.slice(-3000));
+    const board = JSON.parse(created.stdout).structuredContent;
+    assert.deepEqual(board.data.columns.map((c: any) => c.key), ['to_do', 'done']);
+    const listed = await inspectorHttp(server.url, token, ['--method', 'tools/call', '--tool-name', 'board_list']);
+    assert.equal(listed.code, 0, listed.stderr.slice(-3000));
+    assert.deepEqual(JSON.parse(listed.stdout).structuredContent.data.map((b: any) => b.id), [board.id]);
+  });
+
+  test('a wrong token: the 401 challenge sends the Inspector to sign in (OAuth), not into a hang', async () => {
+    const refused = await inspectorHttp(server.url, 'pat_wrong', ['--method', 'tools/list']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr + refused.stdout, /"code":"auth_required"/);
   });
 });

@@ -57,15 +57,18 @@ export function mcpChallenge(baseUrl: string, tokenPresented: boolean): string {
 }
 
 /** A Fetch API request carrying the Fastify request's method, URL and headers (the body goes as parsedBody). */
-function webRequest(request: FastifyRequest, baseUrl: string): Request {
+function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const controller = new AbortController();
-  // The exchange ends when the client goes away (a long call is then cancelled).
-  request.raw.once('close', () => controller.abort());
+  // The exchange ends when the client goes away before its answer (a long call is then cancelled);
+  // the response's close, not the request's, which fires as soon as the body has been read.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
   return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
 }
 
@@ -124,7 +127,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         scopes: [],
         extra: caller as unknown as Record<string, unknown>,
       };
-      const response = await handler.fetch(webRequest(request, baseUrl), { authInfo, parsedBody: request.body });
+      const response = await handler.fetch(webRequest(request, reply, baseUrl), { authInfo, parsedBody: request.body });
       // A single JSON answer is sent as text (cheaper than piping a web stream); streams are piped.
       if ((response.headers.get('content-type') ?? '').startsWith('application/json')) {
         reply.code(response.status);
