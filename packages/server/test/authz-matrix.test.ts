@@ -347,7 +347,7 @@ test('every route the app registers has a row in the table', () => {
   assert.deepEqual(missing, [], `routes with no row in the authorization table (add one): ${missing.join(', ')}`);
 });
 
-test('every cell of role × credential × operation × target answers as the table says', { timeout: 600_000 }, async () => {
+test('every cell of role × credential × operation × target answers as the table says', { timeout: 1_200_000 }, async () => {
   const failures: string[] = [];
   const otherWorkspaceIds = new Set([outsiderBoard.id, outsiderCard.id, outsider.workspace.id]);
   let cells = 0;
