@@ -2,7 +2,7 @@
  * Authorization, declared once: what an actor may do is the smaller of its role and, for a personal
  * access token, the token's scopes.
  */
-import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
+import { ACCOUNT_EVENT_TYPES, AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
 import type { Actor } from './context.js';
 
 /** Throws 403 unless the actor may read (or write) objects of this model. */
@@ -22,6 +22,16 @@ export function authorizeModel(actor: Actor, type: string, access: 'read' | 'wri
 /** The models the actor may read (for activity and trash listings). */
 export function readableModels(actor: Actor): string[] {
   return MODEL_NAMES.filter((type) => actor.credential.kind === 'session' || scopeAllows(actor.credential.scopes[type], 'read'));
+}
+
+/**
+ * The object types of activity the actor may read: the models it may read, and for an owner or admin
+ * signed in (never a token), the account events (tokens, sessions, passwords, roles, invitations).
+ */
+export function readableActivityTypes(actor: Actor): string[] {
+  const models = readableModels(actor);
+  const managesAccounts = actor.credential.kind === 'session' && (actor.role === 'owner' || actor.role === 'admin');
+  return managesAccounts ? [...models, ...ACCOUNT_EVENT_TYPES] : models;
 }
 
 /** Throws 403 for a personal access token: tokens never manage users, passwords or tokens. */
