@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { OPERATIONS } from '@prodboard/shared';
+import { BoardDataSchema, CardDataSchema, MANIFEST, OPERATIONS } from '@prodboard/shared';
 import { authenticateToken } from '../src/http/authenticate.js';
 import { runOperation } from '../src/operations/registry.js';
 import { registeredRoutes, request, signUp, startServer, type TestServer } from './helpers.js';
@@ -96,6 +96,11 @@ describe('operations', () => {
       err.code === 'validation_failed' && err.errors?.[0]?.field === 'name');
     await assert.rejects(runOperation(deps, 'objects.list', undefined, { type: 'board' }), (err: { code?: string }) => err.code === 'unauthenticated');
   });
+});
+
+test('the wire types of board and card data name exactly the manifest\'s fields', () => {
+  assert.deepEqual(Object.keys(BoardDataSchema.shape).sort(), MANIFEST.board.fields.map((f) => f.name).sort());
+  assert.deepEqual(Object.keys(CardDataSchema.shape).sort(), MANIFEST.card.fields.map((f) => f.name).sort());
 });
 
 describe('account events in the activity', () => {
