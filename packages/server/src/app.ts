@@ -11,6 +11,8 @@ import { installErrorHandling, sendError } from './http/errors.js';
 import { refuseUnstorableInput } from './http/request.js';
 import { installMetrics } from './http/metrics.js';
 import { lazyChildLogger } from './http/request-logger.js';
+import { DOCS_PAGE, collectOpenApi } from './http/openapi.js';
+import { plainDocs } from './http/operation-route.js';
 import { activityRoutes } from './routes/activity.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -27,6 +29,10 @@ import { tokenRoutes } from './routes/tokens.js';
 import { trashRoutes } from './routes/trash.js';
 import { webRoutes } from './routes/web.js';
 import { Sweeper } from './store/sweeper.js';
+import { z } from 'zod';
+
+/** The server's version, as the OpenAPI document states it. */
+const SERVER_VERSION = '0.1.0';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -132,9 +138,18 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     done();
   });
 
+  // Routes say what they are as they are added (config.openapi); the document is built from that.
+  app.decorateRequest('actor', null);
+  const openapi = collectOpenApi(app, { version: SERVER_VERSION });
+  app.get('/xapi2/openapi.json', { config: plainDocs('meta.openapi', 'The OpenAPI 3.1 document of this API', { 200: z.object({ openapi: z.string() }).loose() }) }, async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(openapi.document()),
+  );
+  app.get('/xapi2/docs', { config: plainDocs('meta.docs', 'This API reference as an HTML page', { 200: undefined }) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(DOCS_PAGE));
+
   // Liveness (the process answers) and readiness (its database answers too), for load balancers.
-  app.get('/xapi2/health', async () => ({ ok: true, store: deps.store.description.split(':')[0] }));
-  app.get('/xapi2/ready', async () => {
+  const Health = z.object({ ok: z.literal(true), store: z.string() });
+  app.get('/xapi2/health', { config: plainDocs('health.live', 'Liveness: the process answers', { 200: Health }) }, async () => ({ ok: true, store: deps.store.description.split(':')[0] }));
+  app.get('/xapi2/ready', { config: plainDocs('health.ready', 'Readiness: the process and its database answer', { 200: Health }, [503]) }, async () => {
     await deps.store.ping();
     return { ok: true, store: deps.store.description.split(':')[0] };
   });

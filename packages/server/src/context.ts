@@ -30,9 +30,9 @@ export interface CommandContext {
   now: string;
 }
 
-/** A command context over a transaction. */
-export function commandContext(store: StoreTx, actor: Actor): CommandContext {
-  return { store, actor, now: new Date().toISOString() };
+/** A command context over a transaction, at `now` (ms; the server's injected clock where time decides validity). */
+export function commandContext(store: StoreTx, actor: Actor, now = Date.now()): CommandContext {
+  return { store, actor, now: new Date(now).toISOString() };
 }
 
 /** A new time-ordered id (UUIDv7). */

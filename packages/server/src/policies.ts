@@ -2,7 +2,7 @@
  * Authorization, declared once: what an actor may do is the smaller of its role and, for a personal
  * access token or an OAuth grant, its scopes.
  */
-import { AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
+import { ACCOUNT_EVENT_TYPES, AppError, MODEL_NAMES, roleCanWrite, scopeAllows, type Role } from '@prodboard/shared';
 import type { Actor } from './context.js';
 
 /** Throws 403 unless the actor may read (or write) objects of this model. */
@@ -58,10 +58,20 @@ export function authorizeRoleGrant(actor: Actor, role: Role, current?: Role): vo
   }
 }
 
-/** The activity types the actor may read: the readable models, and comments with cards. */
-export function readableActivityTypes(actor: Actor): string[] {
+/** The activity types a live feed carries to the actor: the readable models, and comments with cards. */
+export function liveActivityTypes(actor: Actor): string[] {
   const models = readableModels(actor);
   return models.includes('card') ? [...models, 'comment'] : models;
+}
+
+/**
+ * The activity types the actor may read: what its live feed carries, and for an owner or admin
+ * signed in (never a token), the account events (tokens, sessions, passwords, roles, invitations).
+ */
+export function readableActivityTypes(actor: Actor): string[] {
+  const types = liveActivityTypes(actor);
+  const managesAccounts = actor.credential.kind === 'session' && (actor.role === 'owner' || actor.role === 'admin');
+  return managesAccounts ? [...types, ...ACCOUNT_EVENT_TYPES] : types;
 }
 
 /** Throws 403 unless the actor wrote the comment: only its author edits a comment. */

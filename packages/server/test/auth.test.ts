@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { issueSetupToken } from '../src/routes/setup.js';
+import { issueSetupToken } from '../src/operations/setup.js';
 import { TEST_STORE, client, makeToken, request, signUp, startServer, type ApiResponse, type TestServer } from './helpers.js';
 
 /** A clock the test moves by hand (the server's `config.now`), so time passes only when a test says so. */

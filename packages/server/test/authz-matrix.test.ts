@@ -209,6 +209,8 @@ const OPERATIONS: Operation[] = [
   { route: 'GET /xapi2/setup', label: 'setup needed?', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/setup' }) },
   { route: 'POST /xapi2/setup', label: 'setup', need: 'public', ok: 403, build: () => ({ method: 'POST', path: '/xapi2/setup', body: { token: 'setup_wrong', email: 'z@example.com', password: 'long enough pw' } }) },
   { route: 'GET /xapi2/health', label: 'health', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/health' }) },
+  { route: 'GET /xapi2/openapi.json', label: 'OpenAPI document', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/openapi.json' }) },
+  { route: 'GET /xapi2/docs', label: 'API reference page', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/docs' }) },
   { route: 'GET /xapi2/ready', label: 'ready', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/ready' }) },
   // Off unless PRODBOARD_METRICS_TOKEN is set (metrics.test.ts covers it on): no user credential opens it.
   { route: 'GET /metrics', label: 'metrics', need: 'public', ok: 404, build: () => ({ method: 'GET', path: '/metrics' }) },

@@ -320,6 +320,8 @@ const GENERATORS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     ([segments, query, token]): FuzzRequest => ({ method: 'GET', path: segments.map((raw) => ({ raw })), query, headers: {}, token }),
   ),
   'GET /xapi2/health': route('GET', '/xapi2/health', {}, anyQuery),
+  'GET /xapi2/openapi.json': route('GET', '/xapi2/openapi.json', {}, anyQuery),
+  'GET /xapi2/docs': route('GET', '/xapi2/docs', {}, anyQuery),
   'GET /xapi2/ready': route('GET', '/xapi2/ready', {}, anyQuery),
   'GET /metrics': route('GET', '/metrics', {}, anyQuery),
   'POST /xapi2/auth/login': route('POST', '/xapi2/auth/login', {}, anyQuery, fc.record({ email: fc.oneof(hostileValue, fc.constant('fuzz-owner@example.com')), password: hostileValue }, { requiredKeys: [] })),

@@ -7,3 +7,4 @@ export * from './validate.js';
 export * from './query.js';
 export * from './scopes.js';
 export * from './comments.js';
+export * from './operations/index.js';

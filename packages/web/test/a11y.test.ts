@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { issueSetupToken } from '../../server/src/routes/setup.js';
+import { issueSetupToken } from '../../server/src/operations/setup.js';
 import { PERSON_COLORS } from '../src/ui/accents.js';
 import { launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
 

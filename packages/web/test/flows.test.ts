@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { issueSetupToken } from '../../server/src/routes/setup.js';
+import { issueSetupToken } from '../../server/src/operations/setup.js';
 import { client, columnTitles, launchBrowser, newContext, screenshot, startServer, waitForBoard, type TestServer } from './helpers.js';
 
 let server: TestServer;

@@ -6,7 +6,7 @@
 import { AppError } from '@prodboard/shared';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.js';
-import { issueSetupToken } from '../routes/setup.js';
+import { issueSetupToken } from '../operations/setup.js';
 import type { Store } from '../store/types.js';
 import { lockDatabase, type DbLock } from './db-lock.js';
 import { captureProcessOutput, createLogger } from './log.js';

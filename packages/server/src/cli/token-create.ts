@@ -43,7 +43,7 @@ export async function tokenCreateCommand(argv: string[]): Promise<number> {
       if (!membership) throw new ExitError(`${values.email} is not a member of workspace ${values.workspace}`);
     }
     if (!membership) throw new ExitError(`${values.email} is not a member of any workspace`);
-    return accessTokenCreator(store, { userId: user.id, workspaceId: membership.workspace_id, name: values.name!, scopes, expiresAt });
+    return store.transaction((tx) => accessTokenCreator(tx, { userId: user.id, workspaceId: membership.workspace_id, name: values.name!, scopes, expiresAt }));
   });
   console.log(`created token "${row.name}" (${row.id}) with scopes ${formatScopes(scopes)}, expires ${row.expires_at ?? 'never'}`);
   console.log(token);

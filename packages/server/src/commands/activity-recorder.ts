@@ -2,9 +2,9 @@
  * Records one activity event per write, in the write's transaction: the audit trail, and the outbox
  * that live updates and webhooks read.
  */
-import type { Json } from '@prodboard/shared';
+import type { ACCOUNT_EVENT_TYPES, Json } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
-import type { ActivityRow, ObjectRow } from '../store/types.js';
+import type { ActivityRepo, ActivityRow, ObjectRow } from '../store/types.js';
 
 type Changes = Record<string, [Json, Json]>;
 
@@ -42,26 +42,54 @@ export async function recordActivity(ctx: CommandContext, action: ActivityRow['a
   });
 }
 
+/** Who wrote, where and when: what an event records besides the change itself. */
+export interface EventStamp {
+  workspaceId: string;
+  actorId: string;
+  /** The personal access token used, if any. */
+  tokenId: string | null;
+  at: string;
+}
+
+/** The stamp of a command's actor. */
+export function stampOf(ctx: CommandContext): EventStamp {
+  const credential = ctx.actor.credential;
+  return { workspaceId: ctx.actor.workspace.id, actorId: ctx.actor.user.id, tokenId: credential.kind === 'pat' ? credential.tokenId : null, at: ctx.now };
+}
+
 /**
- * Records a write to something other than a board or card (a membership, an invitation): it joins
- * the audit trail, and the activity feeds leave it out because they list only model types.
+ * Records a write to something other than a board or card (a membership, an invitation, a token, a
+ * session, a password) with `stamp`, for writes made before there is an actor (login, the CLI): it
+ * joins the audit trail, owners and admins read it in GET /xapi2/activity, and the live feeds leave
+ * it out because they list only model types. `changes` never holds a secret.
  */
-export async function recordAuditEvent(
-  ctx: CommandContext,
+export async function recordAccountEvent(
+  store: ActivityRepo,
+  stamp: EventStamp,
   action: ActivityRow['action'],
-  objectType: string,
+  objectType: (typeof ACCOUNT_EVENT_TYPES)[number],
   objectId: string,
   changes: Changes,
 ): Promise<number> {
-  const credential = ctx.actor.credential;
-  return ctx.store.insertActivity({
-    workspace_id: ctx.actor.workspace.id,
-    actor_id: ctx.actor.user.id,
-    token_id: credential.kind === 'pat' ? credential.tokenId : null,
+  return store.insertActivity({
+    workspace_id: stamp.workspaceId,
+    actor_id: stamp.actorId,
+    token_id: stamp.tokenId,
     object_type: objectType,
     object_id: objectId,
     action,
     changes,
-    created_at: ctx.now,
+    created_at: stamp.at,
   });
+}
+
+/** Records a write by the command's actor to something other than a board or card (see recordAccountEvent); `respace` and comment events use it too. */
+export async function recordAuditEvent(
+  ctx: CommandContext,
+  action: ActivityRow['action'],
+  objectType: (typeof ACCOUNT_EVENT_TYPES)[number] | 'card' | 'comment',
+  objectId: string,
+  changes: Changes,
+): Promise<number> {
+  return recordAccountEvent(ctx.store, stampOf(ctx), action, objectType as (typeof ACCOUNT_EVENT_TYPES)[number], objectId, changes);
 }

@@ -9,7 +9,7 @@
 import { AppError } from '@prodboard/shared';
 import type { Actor } from '../context.js';
 import type { EventStream } from '../http/event-stream.js';
-import { readableActivityTypes } from '../policies.js';
+import { liveActivityTypes } from '../policies.js';
 import { presentActivity, presentObject } from '../presenters.js';
 import type { ActivityRow, Store } from '../store/types.js';
 
@@ -41,7 +41,7 @@ export interface FeedOptions {
 export async function runActivityFeed(options: FeedOptions): Promise<void> {
   const { store, stream } = options;
   const workspaceId = options.actor.workspace.id;
-  let types = readableActivityTypes(options.actor);
+  let types = liveActivityTypes(options.actor);
   /** The seq of the last event sent; only meaningful once `started`. */
   let cursor = 0;
   /** The starting point is set and its replay sent: from here on, commits are followed. */
@@ -97,7 +97,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
     options
       .reauthenticate()
       .then((actor) => {
-        types = readableActivityTypes(actor);
+        types = liveActivityTypes(actor);
         return stream.comment('ping');
       })
       .catch((err: unknown) => {

@@ -8,6 +8,8 @@
  */
 import { AppError } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { plainDocs } from '../http/operation-route.js';
 import type { AppDeps } from '../deps.js';
 import { WindowLimiter } from '../http/rate-limit.js';
 
@@ -54,7 +56,7 @@ function tooLarge(field: string, value: unknown, max: number, what: string): voi
 export function analyticsRoutes({ store, config }: AppDeps): FastifyPluginAsync {
   const limiter = new WindowLimiter(config.analyticsPerMinute, 60_000);
   return async (app) => {
-    app.post('/analytics/track', { bodyLimit: config.analyticsBodyLimit }, async (request, reply) => {
+    app.post('/analytics/track', { bodyLimit: config.analyticsBodyLimit, config: plainDocs('analytics.track', "Accepts a client's telemetry batch (size- and rate-limited)", { 202: z.object({ accepted: z.number().int() }) }, [400, 413, 429]) }, async (request, reply) => {
       limiter.hit(request.ip, 'telemetry batches');
       const body = request.body as Record<string, unknown> | undefined;
       const events = body?.events;

@@ -1,115 +1,54 @@
 /**
- * /xapi2/data/{type}: list, read, create, update and soft-delete objects of a model.
- * Each route: authenticate → validate → authorize → (transaction → command) → present.
+ * /xapi2/data/{type}: list, read, create, update and soft-delete objects of a model
+ * (operations/objects.ts). The reads send JSON written by the database as it is.
  */
-import { createHash } from 'node:crypto';
-import { AppError, ME, assertUuid, notFound, parseListQuery } from '@prodboard/shared';
+import { MANIFEST, ModelTypeSchema, RawParamsSchema, modelInputSchema } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { commandContext } from '../context.js';
+import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { authenticate } from '../http/authenticate.js';
-import { idempotencyKey, ifMatchVersion, param, queryParams } from '../http/request.js';
-import { authorizeModel } from '../policies.js';
-import { presentObject } from '../presenters.js';
-import { objectCreator } from '../commands/object-creator.js';
-import { objectDeleter } from '../commands/object-deleter.js';
-import { objectUpdater } from '../commands/object-updater.js';
-import { requireModel } from '../commands/object-loader.js';
-import { IDEMPOTENCY_WINDOW_MS } from '../store/sweeper.js';
+import { mountOperationRoutes, route } from '../http/operation-route.js';
+import { ifMatchVersion, param, queryParams } from '../http/request.js';
 
+const TypeParams = z.object({ type: ModelTypeSchema });
+const ObjectParams = z.object({ type: ModelTypeSchema, id: z.string().describe('the object id (UUID)') });
+const IfMatch = z.object({ 'if-match': z.string().optional().describe("the version you read: a stale one is a 412") });
+const ModelBody = (mode: 'create' | 'update') => z.union(Object.values(MANIFEST).map((model) => modelInputSchema(model, mode)));
+
+/** The data routes (operations objects.*). */
+export const DATA_ROUTES = [
+  route({
+    method: 'GET', url: '/data/:type', operation: 'objects.list', params: TypeParams, errors: [400, 403, 404],
+    query: RawParamsSchema.describe("limit, offset, sort, q, after, and filters named as in the manifest's allowed_filters (repeat one for IN)"),
+    input: (request) => ({ type: param(request, 'type'), query: queryParams(request) }),
+  }),
+  route({
+    method: 'GET', url: '/data/:type/:id', operation: 'objects.get', etag: true, params: ObjectParams, errors: [400, 403, 404],
+    input: (request) => ({ type: param(request, 'type'), id: param(request, 'id') }),
+  }),
+  route({
+    method: 'POST', url: '/data/:type', operation: 'objects.create', status: 201, params: TypeParams, errors: [400, 403, 404, 409, 422],
+    headers: z.object({ 'idempotency-key': z.string().optional().describe('a retried create with the same key returns the first result') }),
+    body: ModelBody('create'),
+    input: (request) => ({ type: param(request, 'type'), fields: request.body as Record<string, never>, idempotency_key: headerValue(request, 'idempotency-key') }),
+  }),
+  route({
+    method: 'PATCH', url: '/data/:type/:id', operation: 'objects.update', etag: true, params: ObjectParams, headers: IfMatch, errors: [400, 403, 404, 409, 412],
+    body: ModelBody('update'),
+    input: (request) => ({ type: param(request, 'type'), id: param(request, 'id'), fields: request.body as Record<string, never>, version: ifMatchVersion(request) }),
+  }),
+  route({
+    method: 'DELETE', url: '/data/:type/:id', operation: 'objects.delete', params: ObjectParams, headers: IfMatch, errors: [400, 403, 404, 412],
+    input: (request) => ({ type: param(request, 'type'), id: param(request, 'id'), version: ifMatchVersion(request) }),
+  }),
+];
+
+/** A request header as one string (undefined when absent). */
+function headerValue(request: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined {
+  const raw = request.headers[name];
+  return raw === undefined ? undefined : String(raw);
+}
 
 /** The data routes. */
-export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
-  return async (app) => {
-    app.get('/data/:type', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const type = param(request, 'type');
-      const query = parseListQuery(type, requireModel(type), queryParams(request));
-      authorizeModel(actor, type, 'read');
-      for (const filter of query.filters) {
-        if (filter.param === 'owned_by' || (filter.target.kind === 'data' && filter.target.field.type === 'members')) {
-          filter.values = filter.values.map((v) => (v === ME ? actor.user.id : v));
-        }
-      }
-      const page = await store.listObjects({ ...query, workspaceId: actor.workspace.id, type });
-      const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };
-      // The objects arrive as JSON written by the database: the page is assembled, not re-serialised.
-      return reply.type('application/json; charset=utf-8').send(`{"data":[${page.items.join(',')}],"meta":${JSON.stringify(meta)}}`);
-    });
-
-    app.get('/data/:type/:id', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const type = param(request, 'type');
-      const id = param(request, 'id');
-      requireModel(type);
-      assertUuid(id);
-      authorizeModel(actor, type, 'read');
-      const found = await store.getObjectJson(actor.workspace.id, type, id);
-      if (!found || found.is_deleted) throw notFound(type, id);
-      reply.header('etag', `"${found.version}"`);
-      // Written by the database as presentObject would (a list test holds the two equal).
-      return reply.type('application/json; charset=utf-8').send(found.json);
-    });
-
-    app.post('/data/:type', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const type = param(request, 'type');
-      requireModel(type);
-      const key = idempotencyKey(request);
-      authorizeModel(actor, type, 'write');
-      // Only a create that carries a key needs its body fingerprinted.
-      const requestHash = key ? createHash('sha256').update(`${type}\n${JSON.stringify(request.body ?? null)}`).digest('hex') : '';
-      const result = await store.transaction(async (tx) => {
-        if (key) {
-          // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
-          await tx.lockKey(`idempotency:${actor.workspace.id}:${actor.user.id}:${key}`);
-          const prior = await tx.getIdempotency(actor.workspace.id, actor.user.id, key);
-          if (prior && Date.parse(prior.created_at) > Date.now() - IDEMPOTENCY_WINDOW_MS) {
-            if (prior.request_hash !== requestHash) {
-              throw new AppError('unprocessable', 'this Idempotency-Key was already used for a different request; use a new key for a new object');
-            }
-            return { status: prior.status, body: JSON.parse(prior.response) as unknown, replayed: true };
-          }
-          if (prior) await tx.pruneIdempotency(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString());
-        }
-        const row = await objectCreator(commandContext(tx, actor), type, request.body);
-        const body = presentObject(row);
-        if (key) {
-          await tx.putIdempotency(actor.workspace.id, actor.user.id, key, {
-            request_hash: requestHash, status: 201, response: JSON.stringify(body), created_at: new Date().toISOString(),
-          });
-        }
-        return { status: 201, body, replayed: false };
-      });
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(result.status).send(result.body);
-    });
-
-    app.patch('/data/:type/:id', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const type = param(request, 'type');
-      requireModel(type);
-      const ifMatch = ifMatchVersion(request);
-      authorizeModel(actor, type, 'write');
-      const row = await store.transaction((tx) => objectUpdater(commandContext(tx, actor), type, param(request, 'id'), request.body, ifMatch));
-      reply.header('etag', `"${row.version}"`);
-      return presentObject(row);
-    });
-
-    app.delete('/data/:type/:id', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const type = param(request, 'type');
-      requireModel(type);
-      const ifMatch = ifMatchVersion(request);
-      authorizeModel(actor, type, 'write');
-      const { row, cascaded } = await store.transaction((tx) => objectDeleter(commandContext(tx, actor), type, param(request, 'id'), ifMatch));
-      return {
-        ok: true,
-        id: row.id,
-        type,
-        trashed_with_it: cascaded,
-        restore: `POST /xapi2/trash/${type}/${row.id}/restore`,
-      };
-    });
-  };
+export function dataRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (app) => mountOperationRoutes(app, deps, DATA_ROUTES);
 }

@@ -11,6 +11,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { authenticate, authenticateToken } from '../http/authenticate.js';
 import { EventStream } from '../http/event-stream.js';
+import { plainDocs } from '../http/operation-route.js';
 import { queryParams } from '../http/request.js';
 import { runActivityFeed } from '../live/activity-feed.js';
 
@@ -42,7 +43,7 @@ export function eventRoutes({ store, config, metrics }: AppDeps): FastifyPluginA
       for (const stream of streams) stream.end();
     });
 
-    app.get('/events', async (request, reply) => {
+    app.get('/events', { config: plainDocs('events.stream', 'Live activity as Server-Sent Events (token by Authorization or the access_token query parameter)', { 200: undefined }, [400, 401, 403]) }, async (request, reply) => {
       const { access_token: accessToken, last_event_id: lastEventId, replay_seconds: replayRaw, ...rest } = queryParams(request);
       const unknown = Object.keys(rest);
       if (unknown.length > 0) throw new AppError('invalid_query', `unknown parameter ${unknown.join(', ')}; events take access_token, last_event_id and replay_seconds`);

@@ -1,34 +1,21 @@
-/**
- * /xapi2/members: who is in the workspace, and their roles. Signed-in people only (never a PAT);
- * changing a role takes an owner or admin.
- */
-import { assertUuid } from '@prodboard/shared';
+/** /xapi2/members: who is in the workspace, and their roles (operations/members.ts). */
+import { RoleSchema } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { commandContext } from '../context.js';
+import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { authenticate } from '../http/authenticate.js';
+import { mountOperationRoutes, route } from '../http/operation-route.js';
 import { param } from '../http/request.js';
-import { authorizeAccountManagement } from '../policies.js';
-import { presentMember } from '../presenters.js';
-import { memberRoleUpdater } from '../commands/member-role-updater.js';
+
+/** The member routes (operations members.*). */
+export const MEMBER_ROUTES = [
+  route({ method: 'GET', url: '/members', operation: 'members.list', errors: [403], input: () => ({}) }),
+  route({
+    method: 'PATCH', url: '/members/:userId', operation: 'members.update', params: z.object({ userId: z.string() }), body: z.object({ role: RoleSchema }), errors: [400, 403, 404, 409],
+    input: (request) => ({ user_id: param(request, 'userId'), role: (request.body as Record<string, unknown> | undefined)?.role as never }),
+  }),
+];
 
 /** The member routes. */
-export function memberRoutes({ store, config }: AppDeps): FastifyPluginAsync {
-  return async (app) => {
-    app.get('/members', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      authorizeAccountManagement(actor);
-      const rows = await store.listMembers(actor.workspace.id);
-      return { data: rows.map(presentMember), meta: { count: rows.length } };
-    });
-
-    app.patch('/members/:userId', async (request, reply) => {
-      const actor = await authenticate(store, config, request, reply);
-      const userId = param(request, 'userId');
-      assertUuid(userId, 'userId');
-      const role = (request.body as Record<string, unknown> | undefined)?.role;
-      const row = await store.transaction((tx) => memberRoleUpdater(commandContext(tx, actor), userId, role));
-      return presentMember(row);
-    });
-  };
+export function memberRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (app) => mountOperationRoutes(app, deps, MEMBER_ROUTES);
 }

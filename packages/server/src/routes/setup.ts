@@ -1,68 +1,16 @@
-/**
- * /xapi2/setup: the first account of a fresh server, through the one-time link printed at start.
- */
-import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '@prodboard/shared';
+/** /xapi2/setup: the first account of a fresh server, through the one-time link printed at start (operations/setup.ts). */
+import { OPERATIONS } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { generateToken, hashToken } from '../auth/tokens.js';
-import { presentActor } from '../presenters.js';
-import { sessionCreator } from '../commands/session-creator.js';
-import { userCreator } from '../commands/user-creator.js';
-import type { Store, StoreTx } from '../store/types.js';
+import { mountOperationRoutes, route } from '../http/operation-route.js';
 
-const SETTING = 'setup_token_hash';
-
-/** When the server has no user yet, a fresh one-time setup token (its hash stored); else undefined. */
-export async function issueSetupToken(store: Store): Promise<string | undefined> {
-  if ((await store.countUsers()) > 0) return undefined;
-  const token = generateToken('session').replace(/^ses_/, 'setup_');
-  await store.setSetting(SETTING, hashToken(token));
-  return token;
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
+/** The setup routes (operations setup.*). */
+export const SETUP_ROUTES = [
+  route({ method: 'GET', url: '/setup', operation: 'setup.status', input: () => ({}) }),
+  route({ method: 'POST', url: '/setup', operation: 'setup.create', status: 201, body: OPERATIONS['setup.create'].input, errors: [400, 403, 409], input: (request) => request.body as never }),
+];
 
 /** The setup routes. */
-export function setupRoutes({ store, config }: AppDeps): FastifyPluginAsync {
-  return async (app) => {
-    app.get('/setup', async () => ({ needs_setup: (await store.countUsers()) === 0 }));
-
-    app.post('/setup', async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const invalid = () =>
-        new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
-      if (typeof body.token !== 'string') throw invalid();
-      const presented = hashToken(body.token);
-      const claim = async (tx: StoreTx) => {
-        await tx.lockKey('setup');
-        const stored = await tx.getSetting(SETTING);
-        if (!stored || !sameHash(presented, stored) || (await tx.countUsers()) > 0) throw invalid();
-        await tx.setSetting(SETTING, null);
-      };
-      // Cheap rejection before the password is hashed; the claim inside the transaction is the real check.
-      const stored = await store.getSetting(SETTING);
-      if (!stored || !sameHash(presented, stored)) throw invalid();
-      const { user, workspace, role } = await userCreator(
-        store,
-        {
-          email: String(body.email ?? ''),
-          password: typeof body.password === 'string' ? body.password : '',
-          name: typeof body.name === 'string' ? body.name : undefined,
-          workspace: typeof body.workspace === 'string' ? body.workspace : undefined,
-          role: 'owner',
-        },
-        claim,
-      );
-      const { token, row } = await sessionCreator(store, user.id, workspace.id, config.sessionTtlMs, config.now());
-      return reply.code(201).send({
-        access_token: token,
-        token_type: 'bearer',
-        expires_at: row.expires_at,
-        user: presentActor({ user, workspace, role, credential: { kind: 'session', sessionId: row.id } }),
-      });
-    });
-  };
+export function setupRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (app) => mountOperationRoutes(app, deps, SETUP_ROUTES);
 }
