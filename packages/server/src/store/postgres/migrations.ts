@@ -192,4 +192,13 @@ DROP INDEX users_email;
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 10,
+    name: 'cjk search',
+    sql: `
+-- Search text now splits Chinese, Japanese and Korean runs into pairs of characters
+-- (foldForSearch in shared/query.ts): the store re-indexes every object in this migration's transaction.
+SELECT 1;
+`,
+  },
 ];

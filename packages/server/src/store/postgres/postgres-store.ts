@@ -397,6 +397,14 @@ export class PostgresStore extends SqlStoreBase implements Store {
               keys.map((k) => k.id), keys.map((k) => k.key),
             ]);
           }
+          if (m.name === 'cjk search') {
+            const rows = (await client.query('SELECT id, type, data FROM objects')).rows as Array<{ id: string; type: string; data: Record<string, unknown> }>;
+            const texts = rows.map((row) => searchParams({ type: row.type, data: row.data } as ObjectRow));
+            await client.query(
+              `UPDATE objects o SET search = ${SEARCH_VECTOR('k.title', 'k.body')} FROM unnest($1::text[], $2::text[], $3::text[]) AS k(id, title, body) WHERE o.id = k.id`,
+              [rows.map((r) => r.id), texts.map((t) => t[0]), texts.map((t) => t[1])],
+            );
+          }
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
           await client.query('COMMIT');
         } catch (err) {

@@ -264,6 +264,17 @@ export class SqliteStore extends SqlStoreBase implements Store {
           const set = db.prepare('UPDATE users SET email_key = ? WHERE id = ?');
           for (const { id, key } of emailKeysFor(users)) set.run(key, id);
         }
+        if (m.name === 'cjk search') {
+          const rows = db.prepare('SELECT seq, type, data FROM objects').all() as Array<{ seq: number; type: string; data: string }>;
+          db.exec('DELETE FROM objects_fts');
+          const insert = db.prepare('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)');
+          for (const row of rows) {
+            const model = modelOf(row.type);
+            if (!model) continue;
+            const { title, body } = searchText(model.search_fields, JSON.parse(row.data));
+            insert.run(row.seq, title, body);
+          }
+        }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
       }).immediate();
       done.push(m.version);
