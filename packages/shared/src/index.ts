@@ -5,3 +5,4 @@ export * from './columns.js';
 export * from './validate.js';
 export * from './query.js';
 export * from './scopes.js';
+export * from './keys.js';

@@ -3,7 +3,7 @@
  * Each route: authenticate → validate → authorize → (transaction → command) → present.
  */
 import { createHash } from 'node:crypto';
-import { AppError, assertUuid, notFound, parseListQuery } from '@prodboard/shared';
+import { AppError, notFound, parseCardKey, parseListQuery } from '@prodboard/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { commandContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -14,7 +14,7 @@ import { presentObject } from '../presenters.js';
 import { objectCreator } from '../commands/object-creator.js';
 import { objectDeleter } from '../commands/object-deleter.js';
 import { objectUpdater } from '../commands/object-updater.js';
-import { requireModel } from '../commands/object-loader.js';
+import { requireModel, resolveObjectId } from '../commands/object-loader.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../store/sweeper.js';
 
 
@@ -29,7 +29,11 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
       for (const filter of query.filters) {
         if (filter.param === 'owned_by') filter.values = filter.values.map((v) => (v === 'me' ? actor.user.id : v));
       }
-      const page = await store.listObjects({ ...query, workspaceId: actor.workspace.id, type });
+      // A `q` that is a card's key (WEB-42), current or from before a move, finds that card (issue 12).
+      const q = queryParams(request).q;
+      const byKey = type === 'card' && typeof q === 'string' && parseCardKey(q) ? await store.resolveKey(actor.workspace.id, type, q) : undefined;
+      const listed = byKey === undefined ? query : { ...query, terms: [], sort: query.sort ?? parseListQuery(type, requireModel(type), {}).sort, id: byKey };
+      const page = await store.listObjects({ ...listed, workspaceId: actor.workspace.id, type });
       const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };
       // The objects arrive as JSON written by the database: the page is assembled, not re-serialised.
       return reply.type('application/json; charset=utf-8').send(`{"data":[${page.items.join(',')}],"meta":${JSON.stringify(meta)}}`);
@@ -38,10 +42,10 @@ export function dataRoutes({ store, config }: AppDeps): FastifyPluginAsync {
     app.get('/data/:type/:id', async (request, reply) => {
       const actor = await authenticate(store, config, request, reply);
       const type = param(request, 'type');
-      const id = param(request, 'id');
       requireModel(type);
-      assertUuid(id);
       authorizeModel(actor, type, 'read');
+      // An id, or a board's or card's key (issue 12).
+      const id = await resolveObjectId(store, actor.workspace.id, type, param(request, 'id'));
       const found = await store.getObjectJson(actor.workspace.id, type, id);
       if (!found || found.is_deleted) throw notFound(type, id);
       reply.header('etag', `"${found.version}"`);

@@ -17,6 +17,7 @@ import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { emailKeysFor } from '../email.js';
 import { numbered, type Executor } from '../sql/executor.js';
+import { backfillKeys } from '../sql/keys.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 import { PreparedStatements, prepared } from './statements.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
@@ -89,7 +90,7 @@ const MAX_BATCHED_READS = 500;
 const MAX_READ_BATCHES_IN_FLIGHT = 2;
 
 
-const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
+const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS}, key FROM objects`;
 const OBJECT_JSON_SELECT = `SELECT id, workspace_id, type, version, is_deleted, ${presentedJsonSql(pgDialect)} AS json FROM objects`;
 
 
@@ -397,7 +398,17 @@ export class PostgresStore extends SqlStoreBase implements Store {
               keys.map((k) => k.id), keys.map((k) => k.key),
             ]);
           }
-          if (m.name === 'cjk search') {
+          if (m.name === 'human keys') {
+            await backfillKeys({
+              all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows,
+              get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
+              run: async (sql, params = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
+              changeCredentials: async () => 0,
+              rowId: 'ctid',
+              least: 'least',
+              inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
+            });
+            // Search text now splits CJK runs into pairs (foldForSearch): every object is re-indexed.
             const rows = (await client.query('SELECT id, type, data FROM objects')).rows as Array<{ id: string; type: string; data: Record<string, unknown> }>;
             const texts = rows.map((row) => searchParams({ type: row.type, data: row.data } as ObjectRow));
             await client.query(

@@ -22,6 +22,7 @@ import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type S
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 import { emailKeysFor } from '../email.js';
+import { backfillKeys } from '../sql/keys.js';
 import type { Executor } from '../sql/executor.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 
@@ -257,14 +258,27 @@ export class SqliteStore extends SqlStoreBase implements Store {
     const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      db.transaction(() => {
+      // BEGIN … COMMIT by hand, not db.transaction(): the key backfill is async (shared SQL over an
+      // executor), and nothing else uses the connection while the store migrates.
+      db.exec('BEGIN IMMEDIATE');
+      try {
         db.exec(m.sql);
         if (m.name === 'email keys') {
           const users = db.prepare('SELECT id, email, created_at FROM users').all() as Array<{ id: string; email: string; created_at: string }>;
           const set = db.prepare('UPDATE users SET email_key = ? WHERE id = ?');
           for (const { id, key } of emailKeysFor(users)) set.run(key, id);
         }
-        if (m.name === 'cjk search') {
+        if (m.name === 'human keys') {
+          await backfillKeys({
+            all: async (sql, params = []) => db.prepare(sql).all(...params) as never[],
+            get: async (sql, params = []) => db.prepare(sql).get(...params) as never,
+            run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
+            changeCredentials: async () => 0,
+            rowId: 'rowid',
+            least: 'min',
+            inBatch: (column, subquery) => `${column} IN (${subquery})`,
+          });
+          // Search text now splits CJK runs into pairs (foldForSearch): every object is re-indexed.
           const rows = db.prepare('SELECT seq, type, data FROM objects').all() as Array<{ seq: number; type: string; data: string }>;
           db.exec('DELETE FROM objects_fts');
           const insert = db.prepare('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)');
@@ -276,7 +290,11 @@ export class SqliteStore extends SqlStoreBase implements Store {
           }
         }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-      }).immediate();
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
       done.push(m.version);
     }
     if (done.length > 0) this.analyze();
