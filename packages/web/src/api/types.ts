@@ -15,6 +15,8 @@ export interface StoredObject<D = Record<string, Json>> {
   updated_at: string;
   version: number;
   data: D;
+  /** The human key (issue 12): a board's `WEB`, a card's `WEB-42`; null for a card without a board. */
+  key?: string | null;
 }
 
 export interface BoardData {

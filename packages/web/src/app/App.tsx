@@ -1,7 +1,7 @@
 /** The app: signed-out pages, or the shell with the page the path names. */
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { onSignedOut } from '../api/client.js';
-import { BoardPage } from '../pages/BoardPage.js';
+import { BoardPage, KeyedBoardPage } from '../pages/BoardPage.js';
 import { BoardsPage } from '../pages/BoardsPage.js';
 import { LoginPage } from '../pages/LoginPage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
@@ -54,9 +54,12 @@ function Pages() {
   if (path === '/login') return <Redirect to={query.get('next') ?? '/'} />;
 
   const board = matchPath('/boards/:id', path);
+  // Board keys in the address (issue 12): /b/WEB, and /b/WEB/WEB-42 with that card open.
+  const keyed = matchPath('/b/:key', path) ?? matchPath('/b/:key/:card', path);
   let page;
   if (path === '/') page = <BoardsPage />;
   else if (board) page = <BoardPage key={board.id} boardId={board.id} />;
+  else if (keyed) page = <KeyedBoardPage key={keyed.key} boardKey={keyed.key} cardKey={keyed.card} />;
   else if (path === '/trash') page = <TrashPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/members') page = <MembersPage />;
