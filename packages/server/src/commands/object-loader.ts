@@ -24,7 +24,7 @@ export async function resolveObjectId(store: Pick<Store, 'resolveKey'>, workspac
   if (!keyed) {
     if (type === 'card' || type === 'board') {
       const example = type === 'card' ? 'WEB-42' : 'WEB';
-      throw new AppError('validation_failed', `id "${raw.slice(0, 80)}" is neither a ${type} id (a UUID) nor a ${type} key such as ${example}`, {
+      throw new AppError('validation_failed', `id "${raw.slice(0, 80)}" is not a valid id; ids are UUIDs such as 0190f5a2-7c1e-7b3d-9a4e-2f1c3d4e5f60, or ${type} keys such as ${example}`, {
         errors: [{ field: 'id', message: `id must be a UUID or a ${type} key like ${example}` }],
       });
     }
