@@ -190,7 +190,7 @@ describe('migration 10 on a database from before keys', () => {
       { id: 'c1', type: 'card', at: '2020-01-01T00:00:03.000Z', data: { title: '用户登录超时', board_id: 'b1' } },
       { id: 'c3', type: 'card', at: '2020-01-01T00:00:05.000Z', data: { title: 'loose' } },
     ];
-    const before = (m: { version: number }) => m.version < 10;
+    const old = (m: { version: number }) => m.version < 10;
     const check = async (store: { resolveKey: (w: string, t: string, k: string) => Promise<string | undefined>; listObjects: (q: any) => Promise<{ items: string[] }> }, keyOf: (id: string) => Promise<string | null>) => {
       assert.deepEqual(await Promise.all(['b1', 'b2', 'c1', 'c2', 'c3'].map(keyOf)), ['WEB', 'WEB2', 'WEB-1', 'WEB-2', null]);
       assert.equal(await store.resolveKey('w1', 'card', 'web-2'), 'c2');
@@ -206,7 +206,7 @@ describe('migration 10 on a database from before keys', () => {
       try {
         const db = store.connection;
         db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        for (const m of MIGRATIONS.filter(before)) {
+        for (const m of MIGRATIONS.filter(old)) {
           db.exec(m.sql);
           db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, ws.created_at);
         }
@@ -215,7 +215,7 @@ describe('migration 10 on a database from before keys', () => {
           const { lastInsertRowid } = db.prepare(`INSERT INTO objects (${cols}) VALUES (?, ?, ?, 'u', 'u', 'u', ?, ?, ?)`).run(o.id, ws.id, o.type, o.at, o.at, JSON.stringify(o.data));
           db.prepare('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)').run(lastInsertRowid, String(o.data.title ?? o.data.name), '');
         }
-        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => !before(m)).map((m) => m.version));
+        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
         await check(store, async (id) => (db.prepare('SELECT key FROM objects WHERE id = ?').get(id) as { key: string | null }).key);
       } finally {
         await store.close();
@@ -230,7 +230,7 @@ describe('migration 10 on a database from before keys', () => {
     try {
       await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
       await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      for (const m of PG_MIGRATIONS.filter(before)) {
+      for (const m of PG_MIGRATIONS.filter(old)) {
         await raw.query(m.sql);
         await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, ws.created_at]);
       }
@@ -240,7 +240,7 @@ describe('migration 10 on a database from before keys', () => {
           o.id, ws.id, o.type, o.at, JSON.stringify(o.data), String(o.data.title ?? o.data.name),
         ]);
       }
-      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => !before(m)).map((m) => m.version));
+      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
       await check(store, async (id) => (await raw.query('SELECT key FROM objects WHERE id = $1', [id])).rows[0].key);
     } finally {
       await store.dropSchema();
