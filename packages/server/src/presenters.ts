@@ -12,7 +12,7 @@ import type { AccessTokenRow, ActivityRow, CommentRow, InvitationRow, MemberRow,
  */
 export const PRESENTED_OBJECT_FIELDS = [
   ['id', 'text'], ['type', 'text'], ['status', 'text'], ['owned_by', 'text'], ['created_by', 'text'], ['updated_by', 'text'],
-  ['is_archived', 'bool'], ['is_deleted', 'bool'], ['created_at', 'text'], ['updated_at', 'text'], ['version', 'int'], ['data', 'json'],
+  ['is_archived', 'bool'], ['is_deleted', 'bool'], ['created_at', 'text'], ['updated_at', 'text'], ['version', 'int'], ['data', 'json'], ['key', 'text'],
 ] as const satisfies ReadonlyArray<readonly [keyof ObjectRow, PresentedKind]>;
 
 /** How a presented column is stored, which decides how SQL turns it into JSON. */
@@ -33,6 +33,7 @@ export function presentObject(row: ObjectRow) {
     updated_at: row.updated_at,
     version: row.version,
     data: row.data,
+    key: row.key ?? null,
   };
 }
 

@@ -8,3 +8,4 @@ export * from './query.js';
 export * from './scopes.js';
 export * from './comments.js';
 export * from './operations/index.js';
+export * from './keys.js';

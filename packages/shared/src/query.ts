@@ -74,15 +74,45 @@ export function parseBoolean(value: string): boolean | undefined {
   }
 }
 
-/** Text as it is indexed and searched: compatibility-normalised, accents removed, so "cafe" finds "Café". */
-export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+/** A run of Chinese, Japanese or Korean characters: written without spaces between words. */
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30FC]+/gu;
+
+/** Compatibility-normalised, accents removed, recomposed (so Korean syllables stay syllables). */
+function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').normalize('NFC');
 }
 
-/** The words of a search: letters and digits only, so no FTS syntax ever reaches the database. */
-export function searchTerms(q: string): string[] {
-  return (foldForSearch(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+/** A CJK run's overlapping pairs of characters ("登录超时" → 登录 录超 超时), or the run if it is one character. */
+function cjkPairs(run: string): string[] {
+  const chars = [...run];
+  return chars.length === 1 ? chars : chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
 }
+
+/**
+ * Text as it is indexed: folded so "cafe" finds "Café". Runs of CJK characters, which neither
+ * SQLite's unicode61 nor PostgreSQL's parser split into words, become their overlapping pairs of
+ * characters plus the run's last character ("用户登录" → "用户 户登 登录 录"): a query made into pairs
+ * (searchTerms) matches any substring of two or more characters, and any single character as a
+ * prefix, with the same full-text index on both stores. Latin text is unchanged, and so is its ranking.
+ */
+export function foldForSearch(text: string): string {
+  return fold(text).replace(CJK_RUN, (run) => {
+    const chars = [...run];
+    return ` ${[...cjkPairs(run), ...(chars.length > 1 ? [chars[chars.length - 1]] : [])].join(' ')} `;
+  });
+}
+
+/**
+ * The words of a search: letters and digits only, so no FTS syntax ever reaches the database; a CJK
+ * run is searched as its pairs of characters, all of which must match.
+ */
+export function searchTerms(q: string): string[] {
+  const words = (fold(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+  const terms = words.flatMap((w) => w.split(CJK_RUN_SPLIT).filter(Boolean).flatMap((part) => (CJK_ONE.test(part) ? cjkPairs(part) : [part])));
+  return [...new Set(terms)].slice(0, 32);
+}
+const CJK_RUN_SPLIT = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30FC]+)/u;
+const CJK_ONE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30FC]/u;
 
 function single(params: RawParams, name: string, errors: FieldError[]): string | undefined {
   const value = params[name];

@@ -5,6 +5,7 @@
  * fix. Unknown fields, wrong types, oversize strings, enum values outside the list and dates that are
  * not ISO 8601 all fail here, before anything is written.
  */
+import { BOARD_KEY_RULE, normalizeBoardKey } from './keys.js';
 import { z } from 'zod';
 import { normalizeAssignees, normalizeChecklist } from './card-fields.js';
 import { normalizeColumns } from './columns.js';
@@ -140,6 +141,8 @@ export interface ValidatedInput {
   clear: string[];
   /** Top-level `is_archived`, when the PATCH carries it. */
   isArchived?: boolean;
+  /** Top-level `key` of a board (its human key, `WEB`), normalised, when the body carries it. */
+  key?: string;
 }
 
 function requireObject(body: unknown, type: string): Record<string, unknown> {
@@ -167,6 +170,12 @@ export function validateInput(type: string, model: ModelSpec, op: 'create' | 'up
       else out.isArchived = value;
       continue;
     }
+    if (type === 'board' && key === 'key') {
+      const normalized = typeof value === 'string' ? normalizeBoardKey(value) : undefined;
+      if (normalized === undefined) errors.push({ field: 'key', message: `${BOARD_KEY_RULE}; got ${clipEcho(JSON.stringify(value) ?? 'nothing')}` });
+      else out.key = normalized;
+      continue;
+    }
     const field = allowed.includes(key) ? fieldOf(model, key) : undefined;
     if (!field) {
       const extra = op === 'update' ? [...allowed, ...UPDATE_TOP_LEVEL_KEYS] : allowed;
@@ -189,7 +198,7 @@ export function validateInput(type: string, model: ModelSpec, op: 'create' | 'up
         errors.push({ field: field.name, message: `${field.name} is required to create a ${type}` });
       }
     }
-  } else if (Object.keys(out.set).length === 0 && out.clear.length === 0 && out.isArchived === undefined && errors.length === 0) {
+  } else if (Object.keys(out.set).length === 0 && out.clear.length === 0 && out.isArchived === undefined && out.key === undefined && errors.length === 0) {
     errors.push({ field: 'body', message: `nothing to update; send at least one of: ${[...allowed, ...UPDATE_TOP_LEVEL_KEYS].join(', ')}` });
   }
   if (errors.length > 0) throw validationError(errors);

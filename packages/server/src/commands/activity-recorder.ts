@@ -24,6 +24,8 @@ export function diffObjects(before: ObjectRow | undefined, after: ObjectRow): Ch
   for (const key of ['is_archived', 'is_deleted', 'status'] as const) {
     if (before && before[key] !== after[key]) changes[key] = [before[key], after[key]];
   }
+  // The human key: a board's renamed, a card's after a move to another board.
+  if (before && (before.key ?? null) !== (after.key ?? null)) changes.key = [before.key ?? null, after.key ?? null];
   return changes;
 }
 

@@ -29,6 +29,8 @@ export async function objectCreator(ctx: CommandContext, type: string, body: unk
   };
   await applyModelRules(ctx, row, undefined, input);
   await ctx.store.insertObject(row);
+  if (type === 'board') row.key = await ctx.store.setBoardKey(actor.workspace.id, row.id, typeof row.data.name === 'string' ? row.data.name : '', input.key);
+  if (type === 'card') row.key = await ctx.store.setCardKey(actor.workspace.id, row.id, typeof row.data.board_id === 'string' ? row.data.board_id : null);
   await recordActivity(ctx, 'create', undefined, row);
   return row;
 }

@@ -2,15 +2,41 @@
  * Loading objects for commands, with the checks every write shares: the model exists, the object is
  * in the caller's workspace, and the caller's `If-Match` version is current.
  */
-import { AppError, MODEL_NAMES, assertUuid, modelOf, notFound, type ModelSpec } from '@prodboard/shared';
+import { AppError, MODEL_NAMES, assertUuid, isUuid, modelOf, normalizeBoardKey, notFound, parseCardKey, type ModelSpec } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
-import type { ObjectRow } from '../store/types.js';
+import type { ObjectRow, Store } from '../store/types.js';
 
 /** The model of a path's type segment, or a 404 listing the models. */
 export function requireModel(type: string): ModelSpec {
   const model = modelOf(type);
   if (!model) throw new AppError('not_found', `unknown model type "${type.slice(0, 40)}"; available types: ${MODEL_NAMES.join(', ')}`);
   return model;
+}
+
+/**
+ * The id a path's `id` segment names: a UUID as it is, or a board's key (WEB) or a card's (WEB-42),
+ * current or old (issue 12); a 404 naming `id` when no board or card has that key, the UUID error
+ * (which mentions keys) when it is neither.
+ */
+export async function resolveObjectId(store: Pick<Store, 'resolveKey'>, workspaceId: string, type: string, raw: string): Promise<string> {
+  if (isUuid(raw)) return raw;
+  const keyed = (type === 'card' && parseCardKey(raw)) || (type === 'board' && normalizeBoardKey(raw));
+  if (!keyed) {
+    if (type === 'card' || type === 'board') {
+      const example = type === 'card' ? 'WEB-42' : 'WEB';
+      throw new AppError('validation_failed', `id "${raw.slice(0, 80)}" is not a valid id; ids are UUIDs such as 0190f5a2-7c1e-7b3d-9a4e-2f1c3d4e5f60, or ${type} keys such as ${example}`, {
+        errors: [{ field: 'id', message: `id must be a UUID or a ${type} key like ${example}` }],
+      });
+    }
+    assertUuid(raw);
+  }
+  const id = await store.resolveKey(workspaceId, type, raw);
+  if (id === undefined) {
+    throw new AppError('not_found', `no ${type} has the key ${raw.trim().toUpperCase().slice(0, 40)} in this workspace; list ${type} objects (each shows its key) to find it`, {
+      errors: [{ field: 'id', message: 'unknown key' }],
+    });
+  }
+  return id;
 }
 
 /** The object, live (not deleted), in the caller's workspace, held for this write; or a 404. */

@@ -17,9 +17,14 @@ export async function objectUpdater(ctx: CommandContext, type: string, id: strin
   Object.assign(next.data, input.set);
   for (const key of input.clear) delete next.data[key];
   if (input.isArchived !== undefined) next.is_archived = input.isArchived;
+  if (type === 'board' && input.key !== undefined) next.key = input.key;
   await applyModelRules(ctx, next, previous, input);
   if (Object.keys(diffObjects(previous, next)).length === 0) return previous;
   await writeNextVersion(ctx, next, previous);
+  // Human keys (issue 12): a renamed board key renames its cards' keys; a card on another board gets a number there.
+  if (type === 'board' && next.key !== previous.key && next.key) await ctx.store.renameBoardKey(ctx.actor.workspace.id, id, next.key);
+  const boardOf = (row: ObjectRow) => (typeof row.data.board_id === 'string' ? row.data.board_id : null);
+  if (type === 'card' && boardOf(next) !== boardOf(previous)) next.key = await ctx.store.setCardKey(ctx.actor.workspace.id, id, boardOf(next));
   await recordActivity(ctx, 'update', previous, next);
   return next;
 }

@@ -3,11 +3,11 @@
  * database wrote (JsonText): a page of 50 is never parsed and re-serialised on its way to HTTP.
  */
 import { createHash } from 'node:crypto';
-import { AppError, ME, assertUuid, notFound, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
+import { AppError, ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
 import { commandContext } from '../context.js';
 import { objectCreator } from '../commands/object-creator.js';
 import { objectDeleter } from '../commands/object-deleter.js';
-import { requireModel } from '../commands/object-loader.js';
+import { requireModel, resolveObjectId } from '../commands/object-loader.js';
 import { objectUpdater } from '../commands/object-updater.js';
 import { authorizeModel } from '../policies.js';
 import { presentObject } from '../presenters.js';
@@ -30,15 +30,22 @@ function checkIdempotencyKey(key: string | undefined): string | undefined {
 }
 
 export const listObjects = defineOperation('objects.list', {
-  parse: (input): { type: string; query: ListQuery } => ({ type: input.type, query: parseListQuery(input.type, requireModel(input.type), input.query ?? {}) }),
+  parse: (input): { type: string; query: ListQuery; q: unknown } => ({
+    type: input.type,
+    query: parseListQuery(input.type, requireModel(input.type), input.query ?? {}),
+    q: input.query?.q,
+  }),
   policy: (actor, { type }) => authorizeModel(actor, type, 'read'),
-  async run({ deps, actor }, { type, query }) {
+  async run({ deps, actor }, { type, query, q }) {
     for (const filter of query.filters) {
       if (filter.param === 'owned_by' || (filter.target.kind === 'data' && filter.target.field.type === 'members')) {
         filter.values = filter.values.map((v) => (v === ME ? actor.user.id : v));
       }
     }
-    const page = await deps.store.listObjects({ ...query, workspaceId: actor.workspace.id, type });
+    // A `q` that is a card's key (WEB-42), current or from before a move, finds that card.
+    const byKey = type === 'card' && typeof q === 'string' && parseCardKey(q) ? await deps.store.resolveKey(actor.workspace.id, type, q) : undefined;
+    const listed = byKey === undefined ? query : { ...query, terms: [], sort: query.sort ?? parseListQuery(type, requireModel(type), {}).sort, id: byKey };
+    const page = await deps.store.listObjects({ ...listed, workspaceId: actor.workspace.id, type });
     const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };
     // The objects arrive as JSON written by the database: the page is assembled, not re-serialised.
     return { output: new JsonText(`{"data":[${page.items.join(',')}],"meta":${JSON.stringify(meta)}}`) };
@@ -48,11 +55,12 @@ export const listObjects = defineOperation('objects.list', {
 export const getObject = defineOperation('objects.get', {
   parse(input) {
     requireModel(input.type);
-    assertUuid(input.id);
     return input;
   },
   policy: (actor, { type }) => authorizeModel(actor, type, 'read'),
-  async run({ deps, actor }, { type, id }) {
+  async run({ deps, actor }, { type, id: raw }) {
+    // An id, or a board's or card's key.
+    const id = await resolveObjectId(deps.store, actor.workspace.id, type, raw);
     const found = await deps.store.getObjectJson(actor.workspace.id, type, id);
     if (!found || found.is_deleted) throw notFound(type, id);
     // Written by the database as presentObject would (a list test holds the two equal).

@@ -28,6 +28,8 @@ export interface ObjectRow {
   deleted_at: string | null;
   deleted_with: string | null;
   data: Record<string, Json>;
+  /** The human key (issue 12): a board's `WEB`, a card's `WEB-42`; set by the store's key methods only. */
+  key?: string | null;
 }
 
 export interface WorkspaceRow {
@@ -253,6 +255,8 @@ export interface JsonPage {
 export interface ObjectListQuery extends ListQuery {
   workspaceId: string;
   type: string;
+  /** Only this object (a `q` that is a card's key, resolved: issue 12). */
+  id?: string;
 }
 
 /** What a sweep deletes (see store/sweeper.ts): everything older than these limits. */
@@ -419,6 +423,18 @@ export interface ObjectsRepo {
   insertObject(row: ObjectRow): Promise<void>;
   /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */
   updateObject(row: ObjectRow, expectedVersion: number): Promise<boolean>;
+  /**
+   * Human keys (issue 12, store/sql/keys.ts), each in the caller's transaction. setBoardKey gives an
+   * inserted board `wanted` (a 409 naming `key` when taken) or the first free key its name suggests;
+   * setCardKey gives a card its number on `boardId` (the one it had there before, else the board's
+   * next, unique across instances) or no key without a board; renameBoardKey changes a board's key
+   * and its cards' keys, old keys still resolving; resolveKey finds the board or card a current or
+   * old key names. Each returns the new key (resolveKey: the id).
+   */
+  setBoardKey(workspaceId: string, boardId: string, name: string, wanted?: string): Promise<string>;
+  setCardKey(workspaceId: string, cardId: string, boardId: string | null): Promise<string | null>;
+  renameBoardKey(workspaceId: string, boardId: string, key: string): Promise<string | null>;
+  resolveKey(workspaceId: string, type: string, key: string): Promise<string | undefined>;
   /** Live (not deleted) objects of a type whose `data[field]` equals `value`. */
   listObjectsByField(workspaceId: string, type: string, field: string, value: string): Promise<ObjectRow[]>;
   /** Trashed objects, newest first. */

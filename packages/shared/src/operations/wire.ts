@@ -56,6 +56,7 @@ export function modelInputSchema(model: ModelSpec, mode: 'create' | 'update') {
 export const StoredObjectSchema = z.object({
   id: z.uuid(),
   type: z.enum(MODEL_NAMES as [string, ...string[]]),
+  key: z.string().nullable().optional().describe("the human key: a board's `WEB`, a card's `WEB-42`; null for a card without a board"),
   status: z.string().describe('record lifecycle, `active` by default'),
   owned_by: z.string(),
   created_by: z.string(),

@@ -11,6 +11,7 @@ import { SessionProvider, useSession } from './session.js';
 // needs (boot.ts starts fetching them at once for a signed-in visitor, so they cost no extra wait).
 const Shell = lazy(() => signedInModules.shell().then((m) => ({ default: m.Shell })));
 const BoardPage = lazy(() => signedInModules.board().then((m) => ({ default: m.BoardPage })));
+const KeyedBoardPage = lazy(() => signedInModules.board().then((m) => ({ default: m.KeyedBoardPage })));
 const BoardsPage = lazy(() => signedInModules.boards().then((m) => ({ default: m.BoardsPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.js').then((m) => ({ default: m.NotFoundPage })));
 // Pages away from the boards load on first use, so opening a board compiles less script.
@@ -69,10 +70,13 @@ function Pages() {
   }
 
   const board = matchPath('/boards/:id', path);
+  // Board keys in the address (issue 12): /b/WEB, and /b/WEB/WEB-42 with that card open.
+  const keyed = matchPath('/b/:key', path) ?? matchPath('/b/:key/:card', path);
   let page;
   if (path === '/') page = <BoardsPage />;
   else if (board) page = <BoardPage key={board.id} boardId={board.id} />;
   else if (path === '/inbox') page = <InboxPage />;
+  else if (keyed) page = <KeyedBoardPage key={keyed.key} boardKey={keyed.key} cardKey={keyed.card} />;
   else if (path === '/trash') page = <TrashPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/members') page = <MembersPage />;

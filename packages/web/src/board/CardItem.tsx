@@ -50,6 +50,7 @@ export const CardItem = memo(function CardItem({ card, index, top, total, focusa
       >
         <span className="card-title">{title}</span>
         <span className="card-meta">
+          {card.key && <span className="card-key">{card.key}</span>}
           {priority && <span className={`pill pill-${priority}`}>{priority}</span>}
           {due && due_ && (
             <span className={`due due-${due_}`} title={`${DUE_LABEL[due_]} ${due}`}>

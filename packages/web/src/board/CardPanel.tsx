@@ -162,6 +162,7 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
         ) : undefined
       }
     >
+      {card.key && <p className="card-panel-key">{card.key}</p>}
       <form
         id="card-form"
         ref={form.formRef}

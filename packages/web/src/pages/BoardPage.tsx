@@ -50,7 +50,45 @@ function useSearch(boardId: string, q: string): { matches?: Set<string>; searchi
   return { matches: q && state.q === q ? state.matches : undefined, searching: !!q && state.q !== q };
 }
 
-export function BoardPage({ boardId }: { boardId: string }) {
+/** The address's query without `card` ("?q=x" or ""), for the keyed addresses' own card segment. */
+function searchWithoutCard(): string {
+  const params = new URLSearchParams(window.location.search);
+  params.delete('card');
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** /b/WEB and /b/WEB/WEB-42 (issue 12): the board its key (current or old) names, with that card open. */
+export function KeyedBoardPage({ boardKey, cardKey }: { boardKey: string; cardKey?: string }) {
+  const [found, setFound] = useState<{ id?: string; error?: string }>({});
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<Board>(`/data/board/${encodeURIComponent(boardKey)}`, { signal: controller.signal })
+      .then((b) => setFound({ id: b.id }))
+      .catch((err) => {
+        if (!controller.signal.aborted) setFound({ error: errorMessage(err) });
+      });
+    return () => controller.abort();
+  }, [boardKey]);
+  if (found.id) return <BoardPage boardId={found.id} cardKey={cardKey} />;
+  if (found.error) {
+    return (
+      <div className="page">
+        <div className="empty">
+          <h1>No board {boardKey}</h1>
+          <p>{found.error}</p>
+          <Link to="/" className="btn btn-primary">
+            All boards
+          </Link>
+        </div>
+      </div>
+    );
+  }
+  return <div className="page loading">Loading…</div>;
+}
+
+export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: string }) {
   const data = useBoard(boardId);
   const { board } = data;
   useTitle(board?.data.name ?? 'Board');
@@ -63,7 +101,9 @@ export function BoardPage({ boardId }: { boardId: string }) {
     () => ({ assignee: query.get('assignee') ?? '', priority: query.get('priority') ?? '', tag: query.get('tag') ?? '', due: query.get('due') ?? '' }),
     [query],
   );
-  const openCardId = query.get('card');
+  // The open card: the address's card key (/b/WEB/WEB-42) or ?card=id (older links).
+  const keyedPath = window.location.pathname.startsWith('/b/');
+  const openCardId = cardKey ?? query.get('card');
   const showArchived = query.get('archived') === '1';
   const { matches, searching } = useSearch(boardId, q);
 
@@ -162,10 +202,14 @@ export function BoardPage({ boardId }: { boardId: string }) {
     onDrop: (card, target: DropTarget) => void moveCard(card, target.status, indexAmongOthers(card, target, visible.get(target.status) ?? [])),
   });
 
-  const openCard = useCallback((card: Card) => {
-    setPanelCard(card);
-    setQuery({ card: card.id });
-  }, []);
+  const openCard = useCallback(
+    (card: Card) => {
+      setPanelCard(card);
+      if (keyedPath && board?.key && card.key) navigate(`/b/${board.key}/${card.key}${searchWithoutCard()}`);
+      else setQuery({ card: card.id });
+    },
+    [keyedPath, board?.key],
+  );
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>, card: Card) => {
@@ -281,21 +325,27 @@ export function BoardPage({ boardId }: { boardId: string }) {
   // The panel follows the URL (?card=id), so Back closes it and a link opens it.
   useEffect(() => {
     if (!openCardId) return setPanelCard(undefined);
-    const known = data.cards.get(openCardId);
-    if (known) setPanelCard((p) => (p?.id === openCardId ? p : known));
-    else if (data.complete || panelCard?.id !== openCardId) {
+    let known = data.cards.get(openCardId);
+    if (!known) for (const c of data.cards.values()) if (c.key === openCardId) known = c;
+    if (known) {
+      const card = known;
+      setPanelCard((p) => (p?.id === card.id ? p : card));
+    } else if (data.complete || (panelCard?.id !== openCardId && panelCard?.key !== openCardId)) {
       api
         .get<Card>(`/data/card/${openCardId}`)
         .then(setPanelCard)
         .catch((err) => {
           toast(errorMessage(err), { tone: 'error' });
-          setQuery({ card: undefined }, { replace: true });
+          closePanel();
         });
     }
     // Runs when the URL names another card (or loading finishes), not on every card change.
   }, [openCardId, data.complete]);
 
-  const closePanel = useCallback(() => leaveQuery({ card: undefined }), []);
+  const closePanel = useCallback(() => {
+    if (cardKey !== undefined && board?.key) navigate(`/b/${board.key}${searchWithoutCard()}`);
+    else leaveQuery({ card: undefined });
+  }, [cardKey, board?.key]);
 
   if (data.missing) {
     return (

@@ -163,7 +163,7 @@ export function BoardsPage() {
       <ul className="board-grid">
         {sorted.map((board) => (
           <li key={board.id} className="board-tile" style={{ ['--accent' as string]: accentColor(board.data.accent) }}>
-            <Link to={`/boards/${board.id}`} className="board-tile-link">
+            <Link to={board.key ? `/b/${board.key}` : `/boards/${board.id}`} className="board-tile-link">
               <span className="board-tile-name">{board.data.name}</span>
               {board.data.description && <span className="board-tile-desc">{board.data.description}</span>}
               <span className="board-tile-meta">

@@ -4,7 +4,7 @@
  * LISTEN/NOTIFY (a NOTIFY sent inside a transaction is delivered only when it commits).
  */
 import pg from 'pg';
-import { modelOf } from '@prodboard/shared';
+import { foldForSearch, modelOf } from '@prodboard/shared';
 import type {
   ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx,
 } from '../types.js';
@@ -18,6 +18,7 @@ import { PG_MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type LegacyCard, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
 import { numbered, type Executor } from '../sql/executor.js';
+import { backfillKeys } from '../sql/keys.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 import { PreparedStatements, prepared } from './statements.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
@@ -90,7 +91,7 @@ const MAX_BATCHED_READS = 500;
 const MAX_READ_BATCHES_IN_FLIGHT = 2;
 
 
-const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS} FROM objects`;
+const OBJECT_SELECT = `SELECT ${OBJECT_COLUMNS}, key FROM objects`;
 const OBJECT_JSON_SELECT = `SELECT id, workspace_id, type, version, is_deleted, ${presentedJsonSql(pgDialect)} AS json FROM objects`;
 
 
@@ -408,6 +409,29 @@ export class PostgresStore extends SqlStoreBase implements Store {
             await client.query('UPDATE objects o SET data = c.data, version = o.version + 1 FROM unnest($1::text[], $2::jsonb[]) AS c(id, data) WHERE o.id = c.id', [
               changed.map((c) => c.id), changed.map((c) => JSON.stringify(c.data)),
             ]);
+          }
+          if (m.name === 'human keys') {
+            await backfillKeys({
+              all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows,
+              get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
+              run: async (sql, params = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
+              changeCredentials: async () => 0,
+              rowId: 'ctid',
+              least: 'least',
+              inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
+            });
+            // Search text now splits CJK runs into pairs (foldForSearch): comments are folded again, and
+            // every object re-indexed (a card with its comments' text).
+            const comments = (await client.query('SELECT id, body FROM comments')).rows as Array<{ id: string; body: string }>;
+            await client.query('UPDATE comments c SET search_text = f.t FROM unnest($1::text[], $2::text[]) AS f(id, t) WHERE c.id = f.id', [
+              comments.map((c) => c.id), comments.map((c) => foldForSearch(c.body)),
+            ]);
+            const rows = (await client.query('SELECT id, type, data FROM objects')).rows as Array<{ id: string; type: string; data: Record<string, unknown> }>;
+            const texts = rows.map((row) => searchParams({ type: row.type, data: row.data } as ObjectRow));
+            await client.query(
+              `UPDATE objects o SET search = ${SEARCH_VECTOR('k.title', `k.body || ${CARD_COMMENTS_TEXT.replace('$1', 'o.id')}`)} FROM unnest($1::text[], $2::text[], $3::text[]) AS k(id, title, body) WHERE o.id = k.id`,
+              [rows.map((r) => r.id), texts.map((t) => t[0]), texts.map((t) => t[1])],
+            );
           }
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
           await client.query('COMMIT');

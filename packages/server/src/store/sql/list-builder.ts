@@ -73,6 +73,7 @@ function fieldSortExpr(d: Dialect, field: FieldSpec): string {
 function filters(d: Dialect, q: ObjectListQuery, params: Params): string[] {
   const where = [`workspace_id = ${params.add(q.workspaceId)}`, `type = ${params.add(q.type)}`, `is_deleted = ${d.boolLiteral(false)}`];
   if (!q.includeArchived) where.push(`is_archived = ${d.boolLiteral(false)}`);
+  if (q.id !== undefined) where.push(`id = ${params.add(q.id)}`);
   for (const f of q.filters) {
     // A list field (tags, member ids) matches when it contains one of the values.
     if (f.target.kind === 'data' && (f.target.field.type === 'tags' || f.target.field.type === 'members')) {

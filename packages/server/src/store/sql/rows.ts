@@ -29,6 +29,7 @@ export function toObject(row: Row): ObjectRow {
     deleted_at: (row.deleted_at as string | null) ?? null,
     deleted_with: (row.deleted_with as string | null) ?? null,
     data: json<Record<string, Json>>(row.data),
+    key: (row.key as string | null | undefined) ?? null,
   };
 }
 

@@ -15,6 +15,7 @@ import type { Executor } from './executor.js';
 import * as housekeeping from './housekeeping.js';
 import * as idempotency from './idempotency.js';
 import * as invitations from './invitations.js';
+import * as keys from './keys.js';
 import * as loginFailures from './login-failures.js';
 import * as oauth from './oauth.js';
 import * as sessions from './sessions.js';
@@ -29,6 +30,24 @@ export abstract class SqlStoreBase {
   private withTx<T>(fn: (s: sessions.SessionTx) => Promise<T>): Promise<T> {
     return this.transaction((tx) => fn({ tx, x: (tx as unknown as SqlStoreBase).sql }));
   }
+
+  // Human keys
+  setBoardKey(workspaceId: string, boardId: string, name: string, wanted?: string) {
+    return this.withTx(async ({ x }) => {
+      const key = await keys.assignBoardKey(x, workspaceId, boardId, name, wanted);
+      await x.run('UPDATE objects SET key = ? WHERE id = ?', [key, boardId]);
+      return key;
+    });
+  }
+  setCardKey(workspaceId: string, cardId: string, boardId: string | null) {
+    return this.withTx(async ({ x }) => {
+      const key = boardId === null ? null : await keys.assignCardKey(x, workspaceId, boardId, cardId);
+      await x.run('UPDATE objects SET key = ? WHERE id = ?', [key, cardId]);
+      return key;
+    });
+  }
+  renameBoardKey(workspaceId: string, boardId: string, key: string) { return this.withTx(({ x }) => keys.renameBoardKey(x, workspaceId, boardId, key)); }
+  resolveKey(workspaceId: string, type: string, key: string) { return keys.resolveKey(this.sql, workspaceId, type, key); }
 
   // Settings
   getSetting(key: string) { return accounts.getSetting(this.sql, key); }

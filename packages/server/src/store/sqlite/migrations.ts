@@ -289,4 +289,35 @@ CREATE INDEX comments_card ON comments (card_id, created_at, id);
 -- member into that member runs in JS on both stores (store/assignee-migration.ts).
 `,
   },
+  {
+    version: 9,
+    name: 'human keys',
+    sql: `
+-- Human identifiers (issue 12). objects.key: a board's key (WEB) or a card's (WEB-42), null
+-- otherwise. board_keys: every key a board has had, current and renamed, so old keys keep resolving.
+-- board_counters: the last card number given on a board (a row lock makes numbers unique across
+-- instances). card_numbers: every number a card has had, on every board it has been on, so its key
+-- from before a move keeps resolving. The store fills all of these for existing boards and cards, and
+-- re-indexes search text (CJK runs are now split into pairs: foldForSearch), in this migration's transaction.
+ALTER TABLE objects ADD COLUMN key TEXT;
+CREATE TABLE board_keys (
+  workspace_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  board_id TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, key)
+);
+CREATE INDEX board_keys_board ON board_keys (board_id);
+CREATE TABLE board_counters (
+  board_id TEXT PRIMARY KEY,
+  last_number INTEGER NOT NULL
+);
+CREATE TABLE card_numbers (
+  board_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  card_id TEXT NOT NULL,
+  PRIMARY KEY (board_id, number)
+);
+CREATE INDEX card_numbers_card ON card_numbers (card_id, board_id);
+`,
+  },
 ];

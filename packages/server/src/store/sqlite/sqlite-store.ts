@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { modelOf } from '@prodboard/shared';
+import { foldForSearch, modelOf } from '@prodboard/shared';
 import type {
   ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx,
 } from '../types.js';
@@ -23,6 +23,7 @@ import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
+import { backfillKeys } from '../sql/keys.js';
 import type { Executor } from '../sql/executor.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 
@@ -258,7 +259,10 @@ export class SqliteStore extends SqlStoreBase implements Store {
     const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      db.transaction(() => {
+      // BEGIN … COMMIT by hand, not db.transaction(): the key backfill is async (shared SQL over an
+      // executor), and nothing else uses the connection while the store migrates.
+      db.exec('BEGIN IMMEDIATE');
+      try {
         db.exec(m.sql);
         if (m.name === 'email keys') {
           const users = db.prepare('SELECT id, email, created_at FROM users').all() as Array<{ id: string; email: string; created_at: string }>;
@@ -271,8 +275,29 @@ export class SqliteStore extends SqlStoreBase implements Store {
           const update = db.prepare('UPDATE objects SET data = ?, version = version + 1 WHERE id = ?');
           for (const card of migrateLegacyAssignees(cards.map((c) => ({ ...c, data: JSON.parse(c.data) })), members)) update.run(JSON.stringify(card.data), card.id);
         }
+        if (m.name === 'human keys') {
+          await backfillKeys({
+            all: async (sql, params = []) => db.prepare(sql).all(...params) as never[],
+            get: async (sql, params = []) => db.prepare(sql).get(...params) as never,
+            run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
+            changeCredentials: async () => 0,
+            rowId: 'rowid',
+            least: 'min',
+            inBatch: (column, subquery) => `${column} IN (${subquery})`,
+          });
+          // Search text now splits CJK runs into pairs (foldForSearch): comments are folded again, and
+          // every object re-indexed (a card with its comments' text).
+          const fold = db.prepare('UPDATE comments SET search_text = ? WHERE id = ?');
+          for (const c of db.prepare('SELECT id, body FROM comments').all() as Array<{ id: string; body: string }>) fold.run(foldForSearch(c.body), c.id);
+          db.exec('DELETE FROM objects_fts');
+          for (const row of db.prepare('SELECT * FROM objects').all() as Array<Record<string, unknown>>) this.indexText(row.seq as number, toObject(row), false);
+        }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-      }).immediate();
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
       done.push(m.version);
     }
     if (done.length > 0) this.analyze();

@@ -1,0 +1,251 @@
+/**
+ * Human identifiers (issue 12) through real HTTP on both stores: board keys derived from names and
+ * unique per workspace, editable with clear errors; card numbers per board, unique under concurrent
+ * creates (on PostgreSQL through two server instances on one database); GET by key, q=WEB-42, old
+ * keys resolving after a move or a rename; the migration giving existing boards and cards keys.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { searchTerms } from '@prodboard/shared';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { TEST_DATABASE_URL, TEST_STORE, client, signUp, startServer, type TestServer } from './helpers.js';
+
+type Api = Awaited<ReturnType<typeof signUp>>['api'];
+interface Obj { id: string; key: string | null; version: number; data: Record<string, any> }
+
+let server: TestServer;
+let api: Api;
+let other: Api;
+
+before(async () => {
+  server = await startServer();
+  api = (await signUp(server)).api;
+  other = (await signUp(server)).api;
+});
+after(() => server.close());
+
+async function create(who: Api, type: string, body: Record<string, unknown>): Promise<Obj> {
+  const res = await who.post(`/xapi2/data/${type}`, { body });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as Obj;
+}
+
+async function get(who: Api, type: string, id: string) {
+  return who.get(`/xapi2/data/${type}/${encodeURIComponent(id)}`);
+}
+
+describe('board keys', () => {
+  test('derived from the name, uppercase, unique in the workspace with a suffix; other workspaces independent', async () => {
+    const a = await create(api, 'board', { name: 'Web' });
+    const b = await create(api, 'board', { name: 'web' });
+    const c = await create(api, 'board', { name: 'Website redesign' });
+    const d = await create(api, 'board', { name: '产品路线图' });
+    const e = await create(other, 'board', { name: 'Web' });
+    assert.deepEqual([a.key, b.key, c.key, d.key, e.key], ['WEB', 'WEB2', 'WR', 'BOARD', 'WEB']);
+    assert.equal((await get(api, 'board', a.id)).body.key, 'WEB', 'GET shows the key');
+    const listed = (await api.get('/xapi2/data/board')).body.data as Obj[];
+    assert.equal(listed.find((o) => o.id === b.id)?.key, 'WEB2', 'lists show the key');
+    const res = await get(api, 'board', 'web2');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.id, b.id, 'a board resolves by its key, any case');
+    assert.equal((await get(other, 'board', 'WEB')).body.id, e.id, 'each workspace resolves its own');
+  });
+
+  test('a key given on create or by PATCH is validated and unique; errors name the field and change nothing', async () => {
+    const ops = await create(api, 'board', { name: 'Operations', key: 'ops' });
+    assert.equal(ops.key, 'OPS');
+    for (const bad of ['O', '1AB', 'TOO-LONG', 'ABCDEFGHIJK', '', 42, null, 'ÖPS']) {
+      const res = await api.patch(`/xapi2/data/board/${ops.id}`, { body: { key: bad } });
+      assert.equal(res.status, 400, `${JSON.stringify(bad)}: ${JSON.stringify(res.body)}`);
+      assert.ok(res.body.errors.some((e: { field: string }) => e.field === 'key'), JSON.stringify(res.body));
+    }
+    const taken = await api.post('/xapi2/data/board', { body: { name: 'Other ops', key: 'OPS' } });
+    assert.equal(taken.status, 409, JSON.stringify(taken.body));
+    assert.equal(taken.body.errors[0].field, 'key');
+    const web = await create(api, 'board', { name: 'Taken', key: 'TKN' });
+    const clash = await api.patch(`/xapi2/data/board/${ops.id}`, { body: { key: 'tkn' } });
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.errors[0].field, 'key');
+    assert.equal((await get(api, 'board', ops.id)).body.key, 'OPS', 'nothing changed');
+    assert.equal((await get(api, 'board', ops.id)).body.version, 1);
+    void web;
+  });
+
+  test('renaming a key renames its cards\' keys; the old keys keep resolving', async () => {
+    const board = await create(api, 'board', { name: 'Rename me', key: 'REN' });
+    const card = await create(api, 'card', { title: 'one', board_id: board.id });
+    assert.equal(card.key, 'REN-1');
+    const res = await api.patch(`/xapi2/data/board/${board.id}`, { body: { key: 'NEW' } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.key, 'NEW');
+    assert.equal((await get(api, 'card', card.id)).body.key, 'NEW-1');
+    assert.equal((await get(api, 'card', 'NEW-1')).body.id, card.id);
+    assert.equal((await get(api, 'card', 'REN-1')).body.id, card.id, 'the old card key still resolves');
+    assert.equal((await get(api, 'board', 'REN')).body.id, board.id, 'the old board key still resolves');
+    const reuse = await api.post('/xapi2/data/board', { body: { name: 'x', key: 'REN' } });
+    assert.equal(reuse.status, 409, 'an old key stays with its board');
+    const activity = await api.get('/xapi2/activity', { query: { object_id: board.id } });
+    if (activity.status === 200) {
+      const rows = activity.body.data as Array<{ changes: Record<string, unknown> }>;
+      assert.ok(rows.some((r) => JSON.stringify(r.changes.key) === '["REN","NEW"]'), JSON.stringify(rows));
+    }
+  });
+});
+
+describe('card keys', () => {
+  let board: Obj;
+  let second: Obj;
+
+  before(async () => {
+    board = await create(api, 'board', { name: 'Cards', key: 'CRD' });
+    second = await create(api, 'board', { name: 'Second', key: 'SEC' });
+  });
+
+  test('cards are numbered per board from 1; a card without a board has no key', async () => {
+    const one = await create(api, 'card', { title: 'first', board_id: board.id });
+    const two = await create(api, 'card', { title: 'second', board_id: board.id });
+    const elsewhere = await create(api, 'card', { title: 'elsewhere', board_id: second.id });
+    const loose = await create(api, 'card', { title: 'no board' });
+    assert.deepEqual([one.key, two.key, elsewhere.key, loose.key], ['CRD-1', 'CRD-2', 'SEC-1', null]);
+    assert.equal((await get(api, 'card', 'crd-2')).body.id, two.id);
+    assert.equal((await get(api, 'card', 'CRD-2')).body.key, 'CRD-2');
+  });
+
+  test('q=KEY finds the card; an unknown key finds nothing', async () => {
+    const card = await create(api, 'card', { title: 'find me by key', board_id: board.id });
+    const found = await api.get('/xapi2/data/card', { query: { q: card.key! } });
+    assert.equal(found.status, 200);
+    assert.deepEqual((found.body.data as Obj[]).map((o) => o.id), [card.id]);
+    const none = await api.get('/xapi2/data/card', { query: { q: 'CRD-9999' } });
+    assert.equal(none.status, 200);
+    assert.deepEqual(none.body.data, []);
+  });
+
+  test('unknown keys, malformed ids and another workspace\'s keys: errors that name id', async () => {
+    const card = await create(api, 'card', { title: 'mine', board_id: board.id });
+    for (const [who, id, status] of [[api, 'CRD-9999', 404], [api, 'NOPE-1', 404], [other, card.key!, 404], [api, 'CRD-0', 400], [api, 'not a key', 400], [api, 'CRD-1-2', 400]] as const) {
+      const res = await get(who, 'card', id);
+      assert.equal(res.status, status, `${id}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.errors?.[0]?.field, 'id', `${id}: ${JSON.stringify(res.body)}`);
+    }
+  });
+
+  test('a card moved to another board gets a number there; its old key keeps resolving; moving back restores its number', async () => {
+    const card = await create(api, 'card', { title: 'mover', board_id: board.id });
+    const moved = await api.patch(`/xapi2/data/card/${card.id}`, { body: { board_id: second.id } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.match(moved.body.key, /^SEC-\d+$/);
+    assert.notEqual(moved.body.key, card.key);
+    assert.equal((await get(api, 'card', card.key!)).body.id, card.id, 'the old key resolves');
+    assert.equal((await get(api, 'card', moved.body.key)).body.id, card.id);
+    const back = await api.patch(`/xapi2/data/card/${card.id}`, { body: { board_id: board.id } });
+    assert.equal(back.body.key, card.key, 'back on its first board, it has its first number again');
+    const next = await create(api, 'card', { title: 'after', board_id: second.id });
+    assert.notEqual(next.key, moved.body.key, 'a number is never given twice on a board');
+  });
+
+  test('concurrent creates get distinct numbers (PostgreSQL: through two server instances on one database)', async () => {
+    const target = await create(api, 'board', { name: 'Busy', key: 'BUSY' });
+    const apis: Api[] = [api];
+    let closeSecond = async () => {};
+    if (TEST_STORE === 'postgres') {
+      const schema = (await server.query<{ s: string }>('SELECT current_schema() AS s'))[0].s;
+      const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 5 });
+      const app = await buildApp({ store, config: { ...server.config, port: 0 } });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      apis.push(client({ url }, api.token));
+      closeSecond = async () => {
+        await app.close();
+        await store.close();
+      };
+    }
+    try {
+      const made = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => apis[i % apis.length].post('/xapi2/data/card', { body: { title: `busy ${i}`, board_id: target.id } })),
+      );
+      for (const res of made) assert.equal(res.status, 201, JSON.stringify(res.body));
+      const numbers = made.map((res) => Number(String(res.body.key).split('-')[1])).sort((a, b) => a - b);
+      assert.deepEqual(numbers, Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      await closeSecond();
+    }
+  });
+});
+
+describe('migration 10 on a database from before keys', () => {
+  test('existing boards get keys from their names, cards numbers in creation order, and CJK text is re-indexed', async () => {
+    const ws = { id: 'w1', slug: 'legacy', name: 'Legacy', created_at: '2020-01-01T00:00:00.000Z' };
+    const objects = [
+      { id: 'b1', type: 'board', at: '2020-01-01T00:00:01.000Z', data: { name: 'Web', columns: [] } },
+      { id: 'b2', type: 'board', at: '2020-01-01T00:00:02.000Z', data: { name: 'Web', columns: [] } },
+      { id: 'c2', type: 'card', at: '2020-01-01T00:00:04.000Z', data: { title: 'second', board_id: 'b1' } },
+      { id: 'c1', type: 'card', at: '2020-01-01T00:00:03.000Z', data: { title: '用户登录超时', board_id: 'b1' } },
+      { id: 'c3', type: 'card', at: '2020-01-01T00:00:05.000Z', data: { title: 'loose' } },
+    ];
+    const old = (m: { version: number }) => m.version < 10;
+    const check = async (store: { resolveKey: (w: string, t: string, k: string) => Promise<string | undefined>; listObjects: (q: any) => Promise<{ items: string[] }> }, keyOf: (id: string) => Promise<string | null>) => {
+      assert.deepEqual(await Promise.all(['b1', 'b2', 'c1', 'c2', 'c3'].map(keyOf)), ['WEB', 'WEB2', 'WEB-1', 'WEB-2', null]);
+      assert.equal(await store.resolveKey('w1', 'card', 'web-2'), 'c2');
+      assert.equal(await store.resolveKey('w1', 'board', 'WEB2'), 'b2');
+      const page = await store.listObjects({ workspaceId: 'w1', type: 'card', terms: searchTerms('登录超时'), sort: null, filters: [], limit: 10, offset: 0, includeArchived: false });
+      assert.deepEqual(page.items.map((j) => JSON.parse(j).id), ['c1']);
+      assert.equal(JSON.parse(page.items[0]).key, 'WEB-1');
+    };
+    const cols = 'id, workspace_id, type, owned_by, created_by, updated_by, created_at, updated_at, data';
+    if (TEST_STORE === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'prodboard-keys-'));
+      const store = openSqliteStore(join(dir, 'legacy.db'));
+      try {
+        const db = store.connection;
+        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+        for (const m of MIGRATIONS.filter(old)) {
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, ws.created_at);
+        }
+        db.prepare('INSERT INTO workspaces VALUES (?, ?, ?, ?)').run(ws.id, ws.slug, ws.name, ws.created_at);
+        for (const o of objects) {
+          const { lastInsertRowid } = db.prepare(`INSERT INTO objects (${cols}) VALUES (?, ?, ?, 'u', 'u', 'u', ?, ?, ?)`).run(o.id, ws.id, o.type, o.at, o.at, JSON.stringify(o.data));
+          db.prepare('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)').run(lastInsertRowid, String(o.data.title ?? o.data.name), '');
+        }
+        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
+        await check(store, async (id) => (db.prepare('SELECT key FROM objects WHERE id = ?').get(id) as { key: string | null }).key);
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return;
+    }
+    const schema = `pb_keys_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await raw.connect();
+    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
+    try {
+      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      for (const m of PG_MIGRATIONS.filter(old)) {
+        await raw.query(m.sql);
+        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, ws.created_at]);
+      }
+      await raw.query('INSERT INTO workspaces VALUES ($1, $2, $3, $4)', [ws.id, ws.slug, ws.name, ws.created_at]);
+      for (const o of objects) {
+        await raw.query(`INSERT INTO objects (${cols}, search) VALUES ($1, $2, $3, 'u', 'u', 'u', $4, $4, $5, to_tsvector('simple', $6))`, [
+          o.id, ws.id, o.type, o.at, JSON.stringify(o.data), String(o.data.title ?? o.data.name),
+        ]);
+      }
+      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
+      await check(store, async (id) => (await raw.query('SELECT key FROM objects WHERE id = $1', [id])).rows[0].key);
+    } finally {
+      await store.dropSchema();
+      await store.close();
+      await raw.end();
+    }
+  });
+});
