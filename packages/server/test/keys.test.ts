@@ -180,7 +180,7 @@ describe('card keys', () => {
   });
 });
 
-describe('migration 10 on a database from before keys', () => {
+describe('migration 9 (human keys) on a database from before keys', () => {
   test('existing boards get keys from their names, cards numbers in creation order, and CJK text is re-indexed', async () => {
     const ws = { id: 'w1', slug: 'legacy', name: 'Legacy', created_at: '2020-01-01T00:00:00.000Z' };
     const objects = [
@@ -190,7 +190,7 @@ describe('migration 10 on a database from before keys', () => {
       { id: 'c1', type: 'card', at: '2020-01-01T00:00:03.000Z', data: { title: '用户登录超时', board_id: 'b1' } },
       { id: 'c3', type: 'card', at: '2020-01-01T00:00:05.000Z', data: { title: 'loose' } },
     ];
-    const old = (m: { version: number }) => m.version < 10;
+    const old = (m: { version: number }) => m.version < 9;
     const check = async (store: { resolveKey: (w: string, t: string, k: string) => Promise<string | undefined>; listObjects: (q: any) => Promise<{ items: string[] }> }, keyOf: (id: string) => Promise<string | null>) => {
       assert.deepEqual(await Promise.all(['b1', 'b2', 'c1', 'c2', 'c3'].map(keyOf)), ['WEB', 'WEB2', 'WEB-1', 'WEB-2', null]);
       assert.equal(await store.resolveKey('w1', 'card', 'web-2'), 'c2');
