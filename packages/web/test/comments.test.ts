@@ -120,7 +120,7 @@ describe('comments in the card panel', () => {
     assert.ok((await page.locator('.card').count()) > 1);
     await page.getByLabel('Search cards').fill(word);
     await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
-    assert.equal(await page.locator('.card').textContent(), 'Nothing in the title');
+    assert.equal(await page.locator('.card .card-title').textContent(), 'Nothing in the title');
   });
 
   test('the history lists the card’s changes and comments, newest first, with who and when', async () => {
