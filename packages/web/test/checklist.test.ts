@@ -170,7 +170,7 @@ test('the "Me" assignee filter shows the cards assigned to the signed-in person,
   await theirs.context().close();
 
   // The unmatched text is a choice of its own.
-  await page.getByRole('search').getByLabel('Assignee').selectOption({ label: 'the design team (unmatched)' });
+  await page.getByRole('search').getByLabel('Assignee').selectOption({ label: 'Assignee: the design team (unmatched)' });
   await card('Old import').waitFor();
   assert.equal(await card('Plan the launch').count(), 0);
 });

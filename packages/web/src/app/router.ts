@@ -66,7 +66,11 @@ export function setQuery(changes: Record<string, string | undefined>, options: {
  * is exactly the page without it, so closing leaves no extra entry for Back to step through.
  */
 export function leaveQuery(changes: Record<string, undefined>): void {
-  const target = withQuery(changes);
+  leaveTo(withQuery(changes));
+}
+
+/** Goes to `target`, by Back when the entry before this one is exactly `target` (closing what was opened). */
+export function leaveTo(target: string): void {
   if ((window.history.state as EntryState | null)?.from === target) window.history.back();
   else navigate(target, { replace: true });
 }

@@ -48,9 +48,11 @@ export const CardItem = memo(function CardItem({ card, index, top, total, focusa
         onKeyDown={(e) => onKeyDown(e, card)}
         onClick={() => onOpen(card)}
       >
-        <span className="card-title">{title}</span>
-        <span className="card-meta">
+        <span className="card-head">
+          <span className="card-title">{title}</span>
           {card.key && <span className="card-key">{card.key}</span>}
+        </span>
+        <span className="card-meta">
           {priority && <span className={`pill pill-${priority}`}>{priority}</span>}
           {due && due_ && (
             <span className={`due due-${due_}`} title={`${DUE_LABEL[due_]} ${due}`}>

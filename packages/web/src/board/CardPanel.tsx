@@ -197,8 +197,8 @@ export function CardPanel({ card, latest, board, assignees, canWrite, onClose, o
       {/* Outside the form: Enter in the checklist adds an item, it must not save the card. */}
       <CardChecklist card={newest} canWrite={canWrite} onChanged={checklistChanged} />
       {(form.values.description ?? '').trim() !== '' && (
-        <section className="card-section" aria-label="Description preview">
-          <h3 className="card-section-title">Description preview</h3>
+        <section className="card-section" aria-labelledby="card-preview-title">
+          <h3 className="card-section-title" id="card-preview-title">Preview</h3>
           <Markdown className="card-description" text={form.values.description} />
         </section>
       )}

@@ -5,8 +5,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Column } from '@prodboard/shared';
 import { ApiError, api, errorMessage } from '../api/client.js';
+import { onReconnect } from '../api/connectivity.js';
 import type { Board, Card, Page } from '../api/types.js';
-import { leaveQuery, navigate, setQuery, useLocation, useTitle } from '../app/router.js';
+import { leaveQuery, leaveTo, navigate, setQuery, useLocation, useTitle } from '../app/router.js';
 import { Link } from '../app/Shell.js';
 import { useSession } from '../app/session.js';
 import { ArchivedCards } from '../board/ArchivedCards.js';
@@ -60,19 +61,22 @@ function searchWithoutCard(): string {
 
 /** /b/WEB and /b/WEB/WEB-42 (issue 12): the board its key (current or old) names, with that card open. */
 export function KeyedBoardPage({ boardKey, cardKey }: { boardKey: string; cardKey?: string }) {
-  const [found, setFound] = useState<{ id?: string; error?: string }>({});
+  const [found, setFound] = useState<{ id?: string; error?: string; missing?: boolean }>({});
+  const [attempt, setAttempt] = useState(0);
+  // A key that could not be looked up because the server was unreachable is looked up again once it is back.
+  useEffect(() => onReconnect(() => setAttempt((n) => n + 1)), []);
   useEffect(() => {
     const controller = new AbortController();
     api
       .get<Board>(`/data/board/${encodeURIComponent(boardKey)}`, { signal: controller.signal })
       .then((b) => setFound({ id: b.id }))
       .catch((err) => {
-        if (!controller.signal.aborted) setFound({ error: errorMessage(err) });
+        if (!controller.signal.aborted) setFound({ error: errorMessage(err), missing: err instanceof ApiError && err.status === 404 });
       });
     return () => controller.abort();
-  }, [boardKey]);
+  }, [boardKey, attempt]);
   if (found.id) return <BoardPage boardId={found.id} cardKey={cardKey} />;
-  if (found.error) {
+  if (found.error && found.missing) {
     return (
       <div className="page">
         <div className="empty">
@@ -81,6 +85,18 @@ export function KeyedBoardPage({ boardKey, cardKey }: { boardKey: string; cardKe
           <Link to="/" className="btn btn-primary">
             All boards
           </Link>
+        </div>
+      </div>
+    );
+  }
+  if (found.error) {
+    return (
+      <div className="page">
+        <div className="form-error" role="alert">
+          {found.error}{' '}
+          <button type="button" className="link-btn" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
         </div>
       </div>
     );
@@ -343,7 +359,7 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
   }, [openCardId, data.complete]);
 
   const closePanel = useCallback(() => {
-    if (cardKey !== undefined && board?.key) navigate(`/b/${board.key}${searchWithoutCard()}`);
+    if (cardKey !== undefined && board?.key) leaveTo(`/b/${board.key}${searchWithoutCard()}`);
     else leaveQuery({ card: undefined });
   }, [cardKey, board?.key]);
 
@@ -388,12 +404,12 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
           </details>
           {board && (
             <button type="button" className="btn btn-secondary btn-small" aria-pressed={showArchived} onClick={() => setQuery({ archived: showArchived ? undefined : '1' })}>
-              <Icon name="archive" size={16} /> Show archived
+              <Icon name="archive" size={16} /> <span className="btn-label">Show archived</span>
             </button>
           )}
           {board && canWrite && (
             <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(true)}>
-              <Icon name="edit" size={16} /> Edit board
+              <Icon name="edit" size={16} /> <span className="btn-label">Edit board</span>
             </button>
           )}
         </div>
