@@ -122,7 +122,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   // built files are compressed once, at build time, at the best quality (routes/web.ts). Live event
   // streams are never compressed: they are hijacked (written to the socket directly), and
   // text/event-stream is outside the compressible types, so no event waits in a compressor's buffer.
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  // Request bodies are never compressed by our clients: no decompression hook on every route.
+  await app.register(compress, { global: true, globalDecompression: false, threshold: 1024, encodings: ['br', 'gzip'] });
 
   // Every response is taken for the type it declares (X-Content-Type-Options: nosniff): set here for
   // routed requests, by sendError for errors raised before this hook, by the event stream for its
