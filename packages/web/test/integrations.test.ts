@@ -101,18 +101,27 @@ describe('Integrations', () => {
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
 
-    // The ready-to-paste settings name this server and carry the new token.
-    const config = JSON.parse((await page.getByTestId('mcp-config').textContent())!);
-    assert.deepEqual(config.mcpServers.prodboard.env, { PRODMCP_BASE_URL: env.server.url, PRODMCP_TOKEN: token });
-    assert.deepEqual([config.mcpServers.prodboard.command, ...config.mcpServers.prodboard.args], ['npx', '-y', 'prodmcp']);
+    // By default every host connects by URL to this server's /mcp (OAuth): no package, no token pasted.
+    const byUrl = (await page.getByTestId('mcp-config').textContent())!;
+    assert.match(byUrl, new RegExp(`^${env.server.url}/mcp\n`));
+    assert.match(byUrl, new RegExp(`claude mcp add --transport http prodboard ${env.server.url}/mcp`));
+    assert.doesNotMatch(byUrl, /npx|pat_/);
+    await page.getByRole('tab', { name: 'VS Code' }).click();
+    assert.deepEqual(JSON.parse((await page.getByTestId('mcp-config').textContent())!), { servers: { prodboard: { type: 'http', url: `${env.server.url}/mcp` } } });
+    await page.getByRole('tab', { name: 'ChatGPT' }).click();
+    assert.equal(await page.getByTestId('mcp-config').textContent(), `${env.server.url}/mcp`);
+    await page.getByRole('tab', { name: 'Cursor' }).click();
+    assert.deepEqual(JSON.parse((await page.getByTestId('mcp-config').textContent())!), { mcpServers: { prodboard: { url: `${env.server.url}/mcp` } } });
+    // The stdio alternative runs the file this server distributes, with this server and the new token.
+    await page.getByRole('radio', { name: 'prodmcp, a single file from this server' }).check();
+    const cursor = JSON.parse((await page.getByTestId('mcp-config').textContent())!);
+    assert.equal(cursor.mcpServers.prodboard.command, 'node');
+    assert.deepEqual(cursor.mcpServers.prodboard.env, { PRODMCP_BASE_URL: env.server.url, PRODMCP_TOKEN: token });
     await page.getByRole('tab', { name: 'VS Code' }).click();
     const vscode = JSON.parse((await page.getByTestId('mcp-config').textContent())!);
     assert.equal(vscode.servers.prodboard.env.PRODMCP_BASE_URL, env.server.url);
     assert.equal(vscode.servers.prodboard.type, 'stdio');
-    await page.getByRole('tab', { name: 'Cursor' }).click();
-    await page.getByRole('radio', { name: 'A single file from this server' }).check();
-    const cursor = JSON.parse((await page.getByTestId('mcp-config').textContent())!);
-    assert.equal(cursor.mcpServers.prodboard.command, 'node');
+    assert.doesNotMatch(await page.locator('main').textContent() ?? '', /npx/, 'no snippet names an unpublished package');
     await screenshot(page, 'integrations', true);
 
     const me = await client(env.server, token).get('/xapi2/auth/me');

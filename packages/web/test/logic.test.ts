@@ -128,15 +128,26 @@ describe('quick filters', () => {
   });
 });
 
-describe('prodmcp settings', () => {
-  test('every host gets this server’s URL and the token; VS Code asks for the token instead of storing it', () => {
-    const claude = JSON.parse(mcpConfig('claude', { baseUrl: 'https://board.example.com', token: 'pat_x', launch: 'npx' }));
-    assert.deepEqual(claude.mcpServers.prodboard, { command: 'npx', args: ['-y', 'prodmcp'], env: { PRODMCP_BASE_URL: 'https://board.example.com', PRODMCP_TOKEN: 'pat_x' } });
+describe('MCP host settings', () => {
+  test('by URL, every host gets this server’s /mcp and no token; no snippet names an npm package', () => {
+    for (const host of ['claude', 'chatgpt', 'cursor', 'vscode'] as const) {
+      const text = mcpConfig(host, { baseUrl: 'https://board.example.com', token: 'pat_x', launch: 'url' });
+      assert.match(text, /https:\/\/board\.example\.com\/mcp/, host);
+      assert.doesNotMatch(text, /pat_x|npx|PRODMCP_TOKEN/, host);
+    }
+    assert.deepEqual(JSON.parse(mcpConfig('vscode', { baseUrl: 'https://b.example', launch: 'url' })), { servers: { prodboard: { type: 'http', url: 'https://b.example/mcp' } } });
+    assert.deepEqual(JSON.parse(mcpConfig('cursor', { baseUrl: 'https://b.example', launch: 'url' })), { mcpServers: { prodboard: { url: 'https://b.example/mcp' } } });
+    assert.equal(mcpConfig('chatgpt', { baseUrl: 'https://b.example', launch: 'file' }), 'https://b.example/mcp', 'ChatGPT connects by URL only');
+  });
+
+  test('the file alternative gets this server’s URL and the token; VS Code asks for the token instead of storing it', () => {
+    const claude = JSON.parse(mcpConfig('claude', { baseUrl: 'https://board.example.com', token: 'pat_x', launch: 'file' }));
+    assert.deepEqual(claude.mcpServers.prodboard, { command: 'node', args: ['/ABSOLUTE/PATH/TO/.prodmcp/prodmcp.mjs'], env: { PRODMCP_BASE_URL: 'https://board.example.com', PRODMCP_TOKEN: 'pat_x' } });
     const cursor = JSON.parse(mcpConfig('cursor', { baseUrl: 'http://127.0.0.1:4747', launch: 'file' }));
     assert.equal(cursor.mcpServers.prodboard.command, 'node');
     assert.match(cursor.mcpServers.prodboard.args[0], /prodmcp\.mjs$/);
     assert.equal(cursor.mcpServers.prodboard.env.PRODMCP_TOKEN, 'pat_…');
-    const vscode = JSON.parse(mcpConfig('vscode', { baseUrl: 'http://127.0.0.1:4747', token: 'pat_x', launch: 'npx' }));
+    const vscode = JSON.parse(mcpConfig('vscode', { baseUrl: 'http://127.0.0.1:4747', token: 'pat_x', launch: 'file' }));
     assert.equal(vscode.servers.prodboard.env.PRODMCP_TOKEN, '${input:prodboard-token}');
     assert.equal(vscode.inputs[0].password, true);
   });

@@ -263,10 +263,10 @@ function ConnectedApps() {
   );
 }
 
-/** Ready-to-paste prodmcp settings for each host, with this server's URL (and the new token, when there is one). */
+/** Ready-to-paste settings for each host: this server's /mcp URL (OAuth sign-in), or prodmcp from the file this server offers. */
 function Setup({ token, script }: { token?: string; script?: { available: boolean; version: string | null } }) {
   const [host, setHost] = useState<HostId>(HOSTS[0].id);
-  const [launch, setLaunch] = useState<Launch>('npx');
+  const [launch, setLaunch] = useState<Launch>('url');
   const chosen = HOSTS.find((h) => h.id === host)!;
   const origin = window.location.origin;
   const text = useMemo(() => mcpConfig(chosen.id, { baseUrl: origin, token, launch }), [chosen.id, origin, token, launch]);
@@ -277,7 +277,9 @@ function Setup({ token, script }: { token?: string; script?: { available: boolea
         <Icon name="plug" /> Connect an assistant
       </h2>
       <p className="panel-sub">
-        Paste this into your assistant’s MCP settings. {token ? 'It already holds the token you just created.' : 'Replace pat_… with a token you created above.'}
+        {launch === 'url'
+          ? 'Give your assistant this server’s address; it opens a page here where you allow it, and nothing else is installed.'
+          : `Paste this into your assistant’s MCP settings. ${token ? 'It already holds the token you just created.' : 'Replace pat_… with a token you created above.'}`}
       </p>
       <div className="tabs" role="tablist" aria-label="AI host">
         {HOSTS.map((h) => (
@@ -288,18 +290,18 @@ function Setup({ token, script }: { token?: string; script?: { available: boolea
       </div>
       <div role="tabpanel" aria-label={chosen.name}>
         <p className="where">
-          <strong>Where:</strong> {chosen.where}
+          <strong>Where:</strong> {launch === 'url' ? chosen.url : chosen.file}
         </p>
         <fieldset className="plain launch">
-          <legend className="field-label">Run prodmcp with</legend>
+          <legend className="field-label">Connect with</legend>
           <div className="segmented">
             <label className="segment">
-              <input type="radio" name="launch" checked={launch === 'npx'} onChange={() => setLaunch('npx')} />
-              <span>npx prodmcp</span>
+              <input type="radio" name="launch" checked={launch === 'url'} onChange={() => setLaunch('url')} />
+              <span>This server’s URL</span>
             </label>
             <label className="segment">
               <input type="radio" name="launch" checked={launch === 'file'} onChange={() => setLaunch('file')} />
-              <span>A single file from this server</span>
+              <span>prodmcp, a single file from this server</span>
             </label>
           </div>
         </fieldset>
