@@ -288,6 +288,15 @@ describe('focus where one works', () => {
 
 /** Elements (by selector) whose box leaves the window sideways, and how far the page scrolls sideways. */
 async function overflow(page: Page, selectors: string[]): Promise<{ scrollWidth: number; outside: string[] }> {
+  // Boxes are measured at rest: a panel sliding in (its entry animation) is briefly offset sideways.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   return page.evaluate((list) => {
     const width = document.documentElement.clientWidth;
     const outside: string[] = [];
