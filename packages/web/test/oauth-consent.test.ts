@@ -85,6 +85,8 @@ test('signed out → login → consent names the client, redirect and scopes →
   assert.equal(url.searchParams.get('state'), 'st4te');
   const code = url.searchParams.get('code');
   assert.ok(code);
+  // The browser has landed on the host's callback page before it is sent anywhere else.
+  await page.waitForURL((u) => u.pathname === '/callback');
 
   const issued = await form('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: callbackUrl, client_id: clientId });
   assert.equal(issued.status, 200, JSON.stringify(issued.body));
