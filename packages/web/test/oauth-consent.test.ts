@@ -42,6 +42,7 @@ before(async () => {
 });
 after(async () => {
   await context.close();
+  callback.closeAllConnections();
   await new Promise<void>((resolve) => callback.close(() => resolve()));
   await env.close();
 });

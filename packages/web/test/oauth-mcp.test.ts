@@ -38,6 +38,7 @@ before(async () => {
 });
 after(async () => {
   await context.close();
+  callback.closeAllConnections();
   await new Promise<void>((resolve) => callback.close(() => resolve()));
   await env.close();
 });
