@@ -5,9 +5,6 @@
  * deletes what would otherwise pile up. Every test runs on whichever store the suite runs on.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { configFromEnv } from '../src/config.js';
@@ -15,10 +12,9 @@ import { emailKeysFor } from '../src/store/email.js';
 import { PageCache } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
 import type { ObjectListQuery, Store } from '../src/store/types.js';
-import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
-import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { SqliteStore, openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { PostgresStore, } from '../src/store/postgres/postgres-store.js';
+import { SqliteStore, } from '../src/store/sqlite/sqlite-store.js';
+import { withDatabaseBefore, } from './legacy-db.js';
 import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -289,46 +285,12 @@ describe('email keys for existing users', () => {
       { id: 'u2', email: 'Åsa@Example.com', created_at: '2020-01-02T00:00:00.000Z' },
     ];
     const insert = 'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ';
-    if (TEST_STORE === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'prodboard-legacy-'));
-      const store = openSqliteStore(join(dir, 'legacy.db'));
-      try {
-        const db = store.connection;
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2020-01-01T00:00:00.000Z');
-        }
-        for (const u of legacy) db.prepare(`${insert}(?, ?, 'n', 'h', ?, ?)`).run(u.id, u.email, u.created_at, u.created_at);
-        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
-        assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
-        assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
-      } finally {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-      return;
-    }
-    const schema = `pb_legacy_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await raw.connect();
-    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
-    try {
-      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      for (const m of PG_MIGRATIONS.filter((m) => m.version < 3)) {
-        await raw.query(m.sql);
-        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, '2020-01-01T00:00:00.000Z']);
-      }
-      for (const u of legacy) await raw.query(`${insert}($1, $2, 'n', 'h', $3, $3)`, [u.id, u.email, u.created_at]);
-      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
-      assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
-      assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
-    } finally {
-      await store.dropSchema();
-      await store.close();
-      await raw.end();
-    }
+    await withDatabaseBefore(3, async (db) => {
+      for (const u of legacy) await db.run(`${insert}(?, ?, 'n', 'h', ?, ?)`, [u.id, u.email, u.created_at, u.created_at]);
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      assert.equal((await db.store.getUserByEmail('bob@example.com'))?.id, 'u1');
+      assert.equal((await db.store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+    });
   });
 });
 
