@@ -236,6 +236,29 @@ describe('refresh rotation and revocation', () => {
     assert.equal((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id })).body.error, 'invalid_grant');
     assert.ok(!(await owner.api.get('/xapi2/oauth/grants')).body.data.some((g: { id: string }) => g.id === grant.id));
   });
+
+  test('approving a sign-in and revoking it are recorded in the activity, without the code or tokens; a refused revocation records nothing', async () => {
+    const { client_id } = await register();
+    const { code, verifier } = await codeFor(client_id);
+    const exchanged = await form('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id });
+    assert.equal(exchanged.status, 200);
+    const grant = (await owner.api.get('/xapi2/oauth/grants')).body.data.find((g: { client_id: string }) => g.client_id === client_id);
+    const cursor = (await owner.api.get('/xapi2/activity?limit=500')).body.meta.next_cursor;
+    const stranger = await signUp(server);
+    assert.equal((await stranger.api.delete(`/xapi2/oauth/grants/${grant.id}`)).status, 404);
+    assert.deepEqual((await owner.api.get(`/xapi2/activity?since=${cursor}`)).body.data, [], "another workspace's refused revocation records nothing");
+    assert.equal((await owner.api.delete(`/xapi2/oauth/grants/${grant.id}`)).status, 200);
+    const events = (await owner.api.get('/xapi2/activity?limit=500')).body.data as Array<{ object_type: string; object_id: string; action: string; actor_id: string; changes: Record<string, unknown> }>;
+    const mine = events.filter((e) => e.object_type === 'oauth_grant' && e.object_id === grant.id);
+    assert.deepEqual(mine.map((e) => e.action), ['create', 'delete']);
+    assert.ok(mine.every((e) => e.actor_id === owner.user.id));
+    assert.deepEqual(mine[0].changes.client_id, [null, client_id]);
+    const text = JSON.stringify(mine);
+    for (const secret of [code, exchanged.body.access_token, exchanged.body.refresh_token]) assert.ok(!text.includes(secret), 'no secret in the activity');
+    const member = await signUp(server, { role: 'member', workspace: owner.workspace.slug });
+    const seen = (await member.api.get('/xapi2/activity?limit=500')).body.data as Array<{ object_type: string }>;
+    assert.ok(!seen.some((e) => e.object_type === 'oauth_grant'), 'members do not see account events');
+  });
 });
 
 describe('refusals', () => {
