@@ -315,3 +315,9 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type ConsentRequest = z.infer<typeof OAuthConsentRequestSchema>;
 /** An app signed in with OAuth. */
 export type OAuthGrant = z.infer<typeof OAuthGrantSchema>;
+/** A personal access token just created, with its secret (shown once). */
+export type CreatedAccessToken = z.infer<typeof CreatedAccessTokenSchema>;
+/** An invitation just created, with its one-time link. */
+export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
+/** What an invite link offers. */
+export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
