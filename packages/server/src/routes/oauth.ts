@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { mountOperationRoutes, route } from '../http/operation-route.js';
-import { WindowLimiter } from '../http/rate-limit.js';
+import { WindowLimiter } from '../auth/rate-limit.js';
 import { param, queryParams } from '../http/request.js';
 import { authorizationStarter } from '../oauth/authorization.js';
 import { clientRegistrar } from '../oauth/clients.js';
