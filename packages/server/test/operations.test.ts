@@ -107,6 +107,33 @@ describe('operations', () => {
       err.code === 'validation_failed' && err.errors?.[0]?.field === 'name');
     await assert.rejects(runOperation(deps, 'objects.list', undefined, { type: 'board' }), (err: { code?: string }) => err.code === 'unauthenticated');
   });
+
+  test('comments and a card\'s history run in process as the caller, as over HTTP; refusals name the field and write nothing', async () => {
+    const owner = await signUp(server);
+    const other = await signUp(server);
+    const deps = { store: server.store, config: server.config };
+    const actor = await authenticateToken(server.store, server.config, owner.session);
+    const stranger = await authenticateToken(server.store, server.config, other.session);
+    const card = await owner.api.post('/xapi2/data/card', { body: { title: 'Commented' } });
+    const comment = await runOperation(deps, 'comments.create', actor, { card_id: card.body.id, fields: { body: 'In process' } });
+    assert.equal(comment.author.id, owner.user.id);
+    assert.deepEqual(await runOperation(deps, 'comments.list', actor, { card_id: card.body.id }), (await owner.api.get(`/xapi2/cards/${card.body.id}/comments`)).body);
+    const history = await runOperation(deps, 'history.list', actor, { card_id: card.body.id, query: { limit: '10' } });
+    assert.deepEqual(history, (await owner.api.get(`/xapi2/cards/${card.body.id}/history?limit=10`)).body);
+    assert.ok(history.data.some((e) => e.object_type === 'comment' && e.action === 'create'), 'the write recorded its event');
+
+    const before = (await owner.api.get(`/xapi2/cards/${card.body.id}/history`)).body.data.length;
+    await assert.rejects(runOperation(deps, 'comments.create', stranger, { card_id: card.body.id, fields: { body: 'not yours' } }), (err: { code?: string }) => err.code === 'not_found');
+    await assert.rejects(runOperation(deps, 'comments.update', stranger, { id: comment.id, fields: { body: 'not yours' } }), (err: { code?: string }) => err.code === 'not_found');
+    await assert.rejects(runOperation(deps, 'comments.create', actor, { card_id: card.body.id, fields: { body: 42 } as never }), (err: { code?: string; errors?: Array<{ field: string }> }) =>
+      err.code === 'validation_failed' && err.errors?.[0]?.field === 'body');
+    await assert.rejects(runOperation(deps, 'history.list', actor, { card_id: card.body.id, query: { limit: 'many' } }), (err: { code?: string; errors?: Array<{ field: string }> }) =>
+      err.code === 'invalid_query' && err.errors?.[0]?.field === 'limit');
+    await assert.rejects(runOperation(deps, 'oauth_grants.list', undefined, {}), (err: { code?: string }) => err.code === 'unauthenticated');
+    const after = await owner.api.get(`/xapi2/cards/${card.body.id}/comments`);
+    assert.deepEqual(after.body.data.map((c: { body: string }) => c.body), ['In process']);
+    assert.equal((await owner.api.get(`/xapi2/cards/${card.body.id}/history`)).body.data.length, before, 'refusals recorded nothing');
+  });
 });
 
 test('the wire types of board and card data name exactly the manifest\'s fields', () => {
