@@ -157,6 +157,19 @@ export const ActivityPageSchema = z.object({
   meta: z.object({ count: z.number().int(), has_more: z.boolean(), next_cursor: z.string(), limit: z.number().int() }),
 });
 
+/**
+ * What a `respace` event's `changes.order[1]` holds: the server rewrote a column's positions to even
+ * steps (keeping their order and the cards' versions). Each named card, at that version, is now at
+ * the matching position.
+ */
+export const RespacedColumnSchema = z.object({
+  board_id: z.string().nullable(),
+  status: z.string(),
+  ids: z.array(z.string()),
+  positions: z.array(z.number()),
+  versions: z.array(z.number().int()),
+});
+
 /** The caller (`/auth/me`), and the user of login, setup and accepting an invitation. */
 export const MeSchema = z.object({
   id: z.string(),
@@ -307,6 +320,8 @@ export const OAuthGrantSchema = z.object({
   last_used_at: Timestamp.nullable(),
 });
 
+/** What a `respace` event's `changes.order[1]` holds. */
+export type RespacedColumn = z.infer<typeof RespacedColumnSchema>;
 /** A comment on a card. */
 export type CardComment = z.infer<typeof CommentSchema>;
 /** One entry of a card's history. */

@@ -7,7 +7,7 @@ import type { Activity, ErrorBody as ServerErrorBody, OperationName, OperationOu
 
 export type {
   AccessToken, Board, BoardData, Card, CardComment, CardData, ConsentRequest, CreatedAccessToken, CreatedInvitation, HistoryEntry, Invitation,
-  InvitationPreview, Me, Member, OAuthGrant, Page, SignedIn, StoredObject, Trashed,
+  InvitationPreview, Me, Member, OAuthGrant, Page, RespacedColumn, SignedIn, StoredObject, Trashed,
 } from '@prodboard/shared';
 
 /** What operation `N` answers (its declared output schema, inferred). */
@@ -15,19 +15,6 @@ export type Output<N extends OperationName> = OperationOutput<N>;
 
 /** One live event from /xapi2/events: a recorded write with the object as it is now. */
 export type ActivityEvent = Activity & { object: StoredObject | null };
-
-/**
- * What a `respace` event's `changes.order[1]` holds: the server rewrote a column's positions to even
- * steps (keeping their order and the cards' versions). Each named card, at that version, is now at
- * the matching position.
- */
-export interface RespacedColumn {
-  board_id: string | null;
-  status: string;
-  ids: string[];
-  positions: number[];
-  versions: number[];
-}
 
 /** The error body the web app handles: the server's, or one it makes for a network failure (`network`). */
 export type ErrorBody = Pick<ServerErrorBody, 'detail' | 'errors'> & { code: ServerErrorBody['code'] | 'network' };
