@@ -1,7 +1,8 @@
 /**
  * The OAuth 2.1 authorization server for /mcp (src/oauth holds its logic):
  * - at the root: discovery documents, /oauth/authorize, /oauth/token, /oauth/register, /oauth/revoke;
- * - under /xapi2/oauth: what the web app's consent page and Integrations page call (signed in only).
+ * - under /xapi2/oauth: what the web app's consent page and Integrations page call (signed in only;
+ *   operations oauth_requests.* and oauth_grants.*, operations/oauth.ts).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
