@@ -1,5 +1,5 @@
 /**
- * Login and password change (limited as http/login-limiter.ts explains, in the store so the limits
+ * Login and password change (limited as auth/login-limiter.ts explains, in the store so the limits
  * hold across instances), the caller and logout.
  */
 import { AppError } from '@prodboard/shared';
@@ -7,7 +7,7 @@ import { commandContext } from '../context.js';
 import { DECOY_HASH, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { passwordChanger } from '../commands/password-changer.js';
 import { sessionEnder } from '../commands/session-ender.js';
-import { LoginLimiter } from '../http/login-limiter.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
 import { authorizeAccountManagement } from '../policies.js';
 import { presentActor } from '../presenters.js';
 import { defineOperation, done } from './operation.js';

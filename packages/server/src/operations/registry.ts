@@ -7,8 +7,10 @@ import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { listActivity } from './activity.js';
 import { changePassword, login, logout, me } from './auth.js';
+import { cardHistory, createComment, deleteComment, listComments, updateComment } from './comments.js';
 import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation } from './invitations.js';
 import { listMembers, updateMember } from './members.js';
+import { approveConsentRequest, denyConsentRequest, getConsentRequest, listOAuthGrants, revokeOAuthGrant } from './oauth.js';
 import { createObject, deleteObject, getObject, listObjects, updateObject } from './objects.js';
 import { JsonText, type Operation, type OperationEnv, type Outcome } from './operation.js';
 import { setup, setupStatus } from './setup.js';
@@ -20,6 +22,8 @@ const ALL = [
   listTokens, createToken, revokeToken, listMembers, updateMember,
   listInvitations, createInvitation, revokeInvitation, previewInvitation, acceptInvitation,
   login, me, logout, changePassword, setupStatus, setup,
+  listComments, createComment, updateComment, deleteComment, cardHistory,
+  getConsentRequest, approveConsentRequest, denyConsentRequest, listOAuthGrants, revokeOAuthGrant,
 ] as const;
 
 /** Every operation by name. */

@@ -388,7 +388,8 @@ export interface OAuthRepo {
   getOAuthGrant(id: string): Promise<OAuthGrantRow | undefined>;
   /** The user's unrevoked grants in the workspace, with each client's name, newest first. */
   listOAuthGrants(userId: string, workspaceId: string): Promise<OAuthGrantListRow[]>;
-  revokeOAuthGrant(id: string, at: string): Promise<void>;
+  /** Ends a grant; false when it was already ended (or never existed), so only one caller records the ending. */
+  revokeOAuthGrant(id: string, at: string): Promise<boolean>;
   touchOAuthGrant(id: string, at: string): Promise<void>;
   insertOAuthToken(row: OAuthTokenRow): Promise<void>;
   /** A token by hash with its grant and member, in one read. */

@@ -9,12 +9,16 @@
  * those checks enforce.
  */
 import { z } from 'zod';
+import { COMMENT_LIMITS } from '../comments.js';
 import { MODEL_NAMES } from '../manifest.js';
 import { SCOPE_LEVELS } from '../scopes.js';
 import {
   AccessTokenSchema, ActivityPageSchema, CreatedAccessTokenSchema, CreatedInvitationSchema, DeletedSchema, InvitationPreviewSchema,
   InvitationSchema, JsonSchema, MeSchema, MemberSchema, ObjectPageSchema, OkSchema, RestoredSchema, RoleSchema, SignedInSchema,
   StoredObjectSchema, TrashPageSchema,
+} from './wire.js';
+import {
+  CommentListSchema, CommentSchema, DeletedCommentSchema, HistoryPageSchema, OAuthConsentRequestSchema, OAuthGrantSchema, OAuthRedirectSchema,
 } from './wire.js';
 
 /** A model name. */
@@ -27,6 +31,8 @@ const Fields = z.record(z.string(), JsonSchema).describe("the model's fields as 
 const Version = z.number().int().min(0).describe("the object's version you read (HTTP: If-Match); a stale one is a 412");
 const Expires = z.string().nullable().describe('a duration such as 30d or 48h, an ISO date, or null / never');
 const Empty = z.object({});
+/** A comment as a client writes it. */
+const CommentFields = z.object({ body: z.string().min(1).max(COMMENT_LIMITS.maxBodyLength).describe('Markdown; @handle mentions a member') });
 
 /** Scopes as a client sends them: `board:read,card:write`, or `{"board": "read"}`. */
 export const ScopesInputSchema = z.union([z.string(), z.record(z.string(), z.enum(SCOPE_LEVELS))]);
@@ -108,6 +114,28 @@ export const OPERATIONS = {
     z.object({ token: z.string(), email: z.string(), password: z.string(), name: z.string().optional(), workspace: z.string().optional() }),
     SignedInSchema,
   ),
+  'comments.list': op("A card's comments, oldest first", z.object({ card_id: Id.describe('the card id (UUID)') }), CommentListSchema),
+  'comments.create': op(
+    'Comment on a card in Markdown; each @handle that names a member becomes a mention',
+    z.object({ card_id: Id.describe('the card id (UUID)'), fields: CommentFields }),
+    CommentSchema,
+  ),
+  'comments.update': op(
+    "Change a comment's body (its author only)",
+    z.object({ id: z.string().describe('the comment id (UUID)'), fields: CommentFields, version: Version.optional() }),
+    CommentSchema,
+  ),
+  'comments.delete': op('Delete a comment (its author, or an owner or admin); the card\'s history keeps only that it was', z.object({ id: z.string().describe('the comment id (UUID)') }), DeletedCommentSchema),
+  'history.list': op(
+    "A card's history, newest first: its recorded writes and its comments' (query: limit, 1 to 200, 50 by default)",
+    z.object({ card_id: Id.describe('the card id (UUID)'), query: RawParamsSchema.optional() }),
+    HistoryPageSchema,
+  ),
+  'oauth_requests.get': op('A sign-in waiting for your consent: the app, where it returns, and the scopes it would get', z.object({ id: z.string() }), OAuthConsentRequestSchema),
+  'oauth_requests.approve': op('Let the app sign in as you with the scopes shown; returns where to send the browser (with a code)', z.object({ id: z.string() }), OAuthRedirectSchema),
+  'oauth_requests.deny': op('Refuse the sign-in; returns where to send the browser (with access_denied)', z.object({ id: z.string() }), OAuthRedirectSchema),
+  'oauth_grants.list': op('Apps signed in as you with OAuth, with their scopes and last use', Empty, z.object({ data: z.array(OAuthGrantSchema) })),
+  'oauth_grants.revoke': op("Sign an app out: its access and refresh tokens stop working at once", z.object({ id: z.string() }), OkSchema),
 } as const satisfies Record<string, OperationSchemas>;
 
 /** An operation's name. */

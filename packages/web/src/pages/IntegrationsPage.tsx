@@ -5,7 +5,7 @@
 import { MODEL_NAMES, SCOPE_LEVELS, type ScopeLevel } from '@prodboard/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { AccessToken, OAuthGrant } from '../api/types.js';
+import type { AccessToken, CreatedAccessToken, OAuthGrant, Output } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useForm } from '../forms/useForm.js';
 import { CopyButton } from '../ui/CopyButton.js';
@@ -43,7 +43,7 @@ export function IntegrationsPage() {
 
   const load = useCallback(async () => {
     try {
-      setTokens((await api.get<{ data: AccessToken[] }>('/tokens')).data);
+      setTokens((await api.get<Output<'tokens.list'>>('/tokens')).data);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -93,7 +93,7 @@ export function IntegrationsPage() {
               const v = form.values;
               const scopes = Object.fromEntries(MODEL_NAMES.map((m) => [m, v[`scope_${m}`]]));
               const expires = v.expires === 'custom' ? v.expires_on : v.expires;
-              const result = await api.post<AccessToken & { token: string }>('/tokens', { name: v.name, scopes, expires });
+              const result = await api.post<CreatedAccessToken>('/tokens', { name: v.name, scopes, expires });
               setCreated({ token: result.token, name: result.name });
               setTokens((list) => [result, ...(list ?? [])]);
               form.setValues({ ...v, name: '' });
@@ -214,7 +214,7 @@ function ConnectedApps() {
 
   useEffect(() => {
     api
-      .get<{ data: OAuthGrant[] }>('/oauth/grants')
+      .get<Output<'oauth_grants.list'>>('/oauth/grants')
       .then((r) => setGrants(r.data))
       .catch((err) => setError(errorMessage(err)));
   }, []);

@@ -1,30 +1,25 @@
 /** Accepting an invite link: a new account in the inviting workspace, with the role it offers. */
 import { useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api/client.js';
-import type { SignedIn } from '../api/types.js';
+import type { InvitationPreview, SignedIn } from '../api/types.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
 import { Field, FormError } from '../ui/Field.js';
 import { AuthLayout, fragmentToken } from './AuthLayout.js';
 
-interface Preview {
-  workspace: { name: string };
-  role: string;
-  email: string | null;
-}
 
 export function InvitePage() {
   useTitle('Join');
   const { signIn } = useSession();
   const [token] = useState(fragmentToken);
-  const [preview, setPreview] = useState<Preview>();
+  const [preview, setPreview] = useState<InvitationPreview>();
   const [problem, setProblem] = useState<string>();
   const form = useForm({ name: '', email: '', password: '' });
 
   useEffect(() => {
     api
-      .post<Preview>('/invitations/preview', { token }, { anonymous: true })
+      .post<InvitationPreview>('/invitations/preview', { token }, { anonymous: true })
       .then((p) => {
         setPreview(p);
         if (p.email) form.onChange('email', p.email);

@@ -2,7 +2,7 @@
 import { ROLES, type Role } from '@prodboard/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { Invitation, Member } from '../api/types.js';
+import type { CreatedInvitation, Invitation, Member, Output } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
@@ -43,8 +43,8 @@ export function MembersPage() {
 
   const load = useCallback(async () => {
     try {
-      setMembers((await api.get<{ data: Member[] }>('/members')).data);
-      if (manager) setInvitations((await api.get<{ data: Invitation[] }>('/invitations')).data);
+      setMembers((await api.get<Output<'members.list'>>('/members')).data);
+      if (manager) setInvitations((await api.get<Output<'invitations.list'>>('/invitations')).data);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -136,7 +136,7 @@ export function MembersPage() {
             onSubmit={(e) => {
               e.preventDefault();
               void form.submit(async () => {
-                const created = await api.post<Invitation & { path: string }>('/invitations', {
+                const created = await api.post<CreatedInvitation>('/invitations', {
                   role: form.values.role,
                   email: form.values.email.trim() || undefined,
                   expires: form.values.expires,
