@@ -47,7 +47,7 @@ export class ToolServerPool {
   /** Servers built so far (for tests and the bench: reuse shows as few builds). */
   built = 0;
 
-  constructor(build: (tools: ToolSpec[]) => McpServer, limits: PoolLimits = { lists: 64, idlePerList: 32 }) {
+  constructor(build: (tools: ToolSpec[]) => McpServer, limits: PoolLimits = { lists: 32, idlePerList: 16 }) {
     this.#build = build;
     this.#limits = limits;
   }
