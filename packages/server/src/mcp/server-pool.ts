@@ -11,8 +11,8 @@
  *   simply dropped;
  * - the key is the caller's tool list itself (names, and the very ToolSpec objects), so two callers
  *   share servers only when they may use exactly the same tools;
- * - what the SDK seeds per exchange from the request's envelope (the client's name and
- *   capabilities) is cleared on return, so no caller sees the one before;
+ * - what an exchange may leave on the SDK's server (the client name and capabilities seeded from
+ *   the envelope, a log level) is cleared on return, so no caller sees the one before;
  * - a call still running when its exchange closes was aborted by then (the SDK aborts every
  *   handler of a closing server), and the tools send nothing after their call is aborted.
  * Legacy (2025) requests are not pooled: that era keeps per-session state on the server
@@ -26,10 +26,11 @@ interface Entry {
   idle: McpServer[];
 }
 
-/** The parts of the SDK's Server that one exchange seeds from its envelope (no public reset). */
-interface SeededIdentity {
+/** The parts of the SDK's Server an exchange may leave behind (no public reset): the envelope's client identity, a logging/setLevel. */
+interface ExchangeState {
   _clientCapabilities?: unknown;
   _clientVersion?: unknown;
+  _loggingLevels?: Map<unknown, unknown>;
 }
 
 /** Bounds: distinct tool lists kept (least recently used go first), idle servers per list. */
@@ -71,9 +72,10 @@ export class ToolServerPool {
   #arm(server: McpServer, key: string, entry: Entry): McpServer {
     this.built++;
     server.server.onclose = () => {
-      const seeded = server.server as unknown as SeededIdentity;
-      seeded._clientCapabilities = undefined;
-      seeded._clientVersion = undefined;
+      const state = server.server as unknown as ExchangeState;
+      state._clientCapabilities = undefined;
+      state._clientVersion = undefined;
+      state._loggingLevels?.clear();
       // A list evicted or replaced meanwhile takes nothing back.
       if (this.#entries.get(key) === entry && entry.idle.length < this.#limits.idlePerList) entry.idle.push(server);
     };
