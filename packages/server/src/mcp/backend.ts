@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { boundedBody, knownError, loggable } from '../http/errors.js';
-import { runOperation } from '../operations/registry.js';
+import { runOperation, type RunOptions } from '../operations/registry.js';
 
 /** List parameters as the route's query string would carry them. */
 function rawParams(params: ListParams): NonNullable<OperationInput<'objects.list'>['query']> {
@@ -32,8 +32,8 @@ function backendError(err: unknown, log: FastifyBaseLogger): BackendError {
   return new BackendError(500, 'internal error; nothing was changed if the call was a write; try again, and tell the server operator if it keeps happening', 'internal');
 }
 
-/** The Backend that acts as `actor`. */
-export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLogger): Backend {
+/** The Backend that acts as `actor`; `options` as the routes give them (the base of links an operation writes). */
+export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLogger, options: RunOptions = {}): Backend {
   /** Runs one operation, unless the call was already cancelled; every failure becomes a BackendError. */
   const run = async <T>(signal: AbortSignal, operation: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new BackendError(0, 'the call was cancelled', CANCELLED);
@@ -45,11 +45,11 @@ export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLo
   };
 
   return {
-    list: (type, params, signal) => run(signal, async () => (await runOperation(deps, 'objects.list', actor, { type, query: rawParams(params) })) as unknown as Page),
-    get: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.get', actor, { type, id })) as JsonObject),
-    create: (type, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.create', actor, { type, fields: jsonFields(fields) })) as JsonObject),
-    update: (type, id, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.update', actor, { type, id, fields: jsonFields(fields) })) as JsonObject),
-    delete: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.delete', actor, { type, id })) as JsonObject),
-    whoami: (signal) => run(signal, async () => (await runOperation(deps, 'auth.me', actor, {})) as JsonObject),
+    list: (type, params, signal) => run(signal, async () => (await runOperation(deps, 'objects.list', actor, { type, query: rawParams(params) }, options)) as unknown as Page),
+    get: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.get', actor, { type, id }, options)) as JsonObject),
+    create: (type, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.create', actor, { type, fields: jsonFields(fields) }, options)) as JsonObject),
+    update: (type, id, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.update', actor, { type, id, fields: jsonFields(fields) }, options)) as JsonObject),
+    delete: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.delete', actor, { type, id }, options)) as JsonObject),
+    whoami: (signal) => run(signal, async () => (await runOperation(deps, 'auth.me', actor, {}, options)) as JsonObject),
   };
 }

@@ -85,6 +85,8 @@ function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: strin
 export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const catalogue = buildCatalogue(MANIFEST);
+    // As the routes run operations (http/operation-route.ts): links point at the public address.
+    const runOptions = { publicUrl: () => publicBaseUrl(deps.config, app.server) };
     // The tools act as the caller of each call, never as the caller a server was built for: a
     // pooled server serves many callers with the same tool list, one after another.
     const buildServer = (tools: ToolSpec[]) =>
@@ -93,7 +95,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         tools,
         context: (call: ServerContext) => {
           const { actor, log } = callerOf(call.http?.authInfo);
-          return { backend: inProcessBackend(deps, actor, log) };
+          return { backend: inProcessBackend(deps, actor, log, runOptions) };
         },
       });
     const pool = new ToolServerPool(buildServer);
