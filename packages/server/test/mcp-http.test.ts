@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { McpServer } from '@modelcontextprotocol/server';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { configFromEnv } from '../src/config.js';
@@ -55,6 +56,7 @@ function rawPost(url: string, headers: Record<string, string>, body: unknown): P
 
 const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
 const ALL_TOOLS = ['board_list', 'board_get', 'board_create', 'board_update', 'board_delete', 'card_list', 'card_get', 'card_create', 'card_update', 'card_delete', 'whoami'];
+const READ_TOOLS = ['board_list', 'board_get', 'card_list', 'card_get', 'whoami'];
 
 describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
   let server: TestServer;
@@ -213,6 +215,60 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     assert.equal(new Set(created.map((c) => c.id)).size, 12);
     const listed = ok(await mcp.callTool({ name: 'card_list', arguments: { filter: { board_id: board.id }, limit: 50 } }));
     assert.deepEqual(listed.data.map((c: any) => c.data.title).sort(), created.map((c) => c.data.title).sort());
+  });
+
+  test('McpServers reused across callers leak nothing: each caller, interleaved, gets its own tools and its own data', async () => {
+    const ownerCard = ok(await (await open(token)).callTool({ name: 'card_create', arguments: { title: 'Pool: the owner\'s card' } }));
+    const outsiderToken = (await makeToken(server, outsider, 'board:write,card:write')).token;
+    const outsiderCard = (await outsider.api.post('/xapi2/data/card', { body: { title: "Pool: the outsider's card" } })).body;
+    const viewer = await signUp(server, { role: 'viewer', workspace: owner.workspace.slug });
+    // Owner and outsider may use the same tools (so share servers) but see different workspaces;
+    // the read-only token and the viewer share the read tools by scopes and by role respectively.
+    const callers = [
+      { name: 'owner', client: await open(token), email: owner.email, tools: ALL_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+      { name: 'outsider', client: await open(outsiderToken), email: outsider.email, tools: ALL_TOOLS, mine: outsiderCard.id, theirs: ownerCard.id },
+      { name: 'read-only', client: await open((await makeToken(server, owner, 'board:read,card:read')).token), email: owner.email, tools: READ_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+      { name: 'viewer', client: await open(viewer.session), email: viewer.email, tools: READ_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+    ];
+    const exchange = async (caller: (typeof callers)[number]) => {
+      assert.deepEqual((await caller.client.listTools()).tools.map((t) => t.name), caller.tools, caller.name);
+      assert.equal(ok(await caller.client.callTool({ name: 'whoami', arguments: {} })).email, caller.email, caller.name);
+      assert.equal(ok(await caller.client.callTool({ name: 'card_get', arguments: { id: caller.mine } })).id, caller.mine, caller.name);
+      assert.equal(failed(await caller.client.callTool({ name: 'card_get', arguments: { id: caller.theirs } })).http_status, 404, caller.name);
+      const ids = ok(await caller.client.callTool({ name: 'card_list', arguments: { all: true } })).data.map((c: any) => c.id);
+      assert.ok(ids.includes(caller.mine) && !ids.includes(caller.theirs), `${caller.name} lists ${ids.join(', ')}`);
+    };
+
+    // Which McpServer served each request (the SDK connects the instance to each exchange's transport).
+    const servedBy: Array<{ server: McpServer; caller: string }> = [];
+    let current = '';
+    const connect = McpServer.prototype.connect;
+    McpServer.prototype.connect = function (this: McpServer, transport) {
+      servedBy.push({ server: this, caller: current });
+      return connect.call(this, transport);
+    };
+    try {
+      // One exchange at a time, callers alternating: an idle server is there for every request but the first of each tool list.
+      for (let round = 0; round < 2; round++) {
+        for (const caller of callers) {
+          current = caller.name;
+          await exchange(caller);
+        }
+      }
+      // All at once, several rounds: concurrent exchanges on servers of the same lists.
+      current = '';
+      await Promise.all(callers.flatMap((caller) => [exchange(caller), exchange(caller)]));
+    } finally {
+      McpServer.prototype.connect = connect;
+    }
+
+    const callersOf = new Map<McpServer, Set<string>>();
+    for (const { server: instance, caller } of servedBy) if (caller) callersOf.set(instance, (callersOf.get(instance) ?? new Set()).add(caller));
+    const shared = (a: string, b: string) => [...callersOf.values()].some((names) => names.has(a) && names.has(b));
+    assert.ok(shared('owner', 'outsider'), 'one server served both workspaces in turn (otherwise this test proves nothing)');
+    assert.ok(shared('read-only', 'viewer'), 'one server served the read-only token and the viewer in turn');
+    assert.ok(!shared('owner', 'read-only') && !shared('outsider', 'viewer'), 'callers with different tools never share a server');
+    assert.ok(new Set(servedBy.map((s) => s.server)).size < servedBy.length / 4, `${new Set(servedBy.map((s) => s.server)).size} servers for ${servedBy.length} requests`);
   });
 
   test('Host and Origin are checked against DNS rebinding', async () => {

@@ -35,8 +35,12 @@ export function toolInputSchema(spec: ToolSpec, vendor: string): StandardSchemaW
 function progressReporter(ctx: ServerContext): ToolContext['progress'] {
   const token = ctx.mcpReq._meta?.progressToken;
   if (token === undefined) return undefined;
+  // Nothing after the call is cancelled or its exchange has closed: on /mcp the server may by then
+  // serve another caller's request, which must not receive this call's progress.
   return (done, message) =>
-    ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, message } }).catch(() => undefined);
+    ctx.mcpReq.signal.aborted
+      ? Promise.resolve()
+      : ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, message } }).catch(() => undefined);
 }
 
 /** What a tool server is built from. */
