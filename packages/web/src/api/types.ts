@@ -5,6 +5,7 @@
 import type { Activity, FieldError, ScopeLevel, Role, StoredObject } from '@prodboard/shared';
 
 export type { AccessToken, Board, BoardData, Card, CardData, Invitation, Me, Member, Page, SignedIn, StoredObject, Trashed } from '@prodboard/shared';
+export type { Membership, PasswordResetLink } from '@prodboard/shared';
 
 /** An app signed in with OAuth (an MCP host), as the Integrations page lists it. */
 export interface OAuthGrant {

@@ -34,6 +34,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const [asked, setAsked] = useState(0);
   const refresh = useCallback(() => setAsked((n) => n + 1), []);
+  // A role change arrives on the live stream: the caller is read again, so the pages follow it at once.
+  useEffect(() => live.subscribeMember(refresh), [refresh]);
 
   useEffect(() => {
     if (!token) {

@@ -19,6 +19,7 @@ type Listener = (message: LiveMessage) => void;
 type Relay =
   | { kind: 'activity'; event: ActivityEvent; id: string }
   | { kind: 'reset'; id: string }
+  | { kind: 'member'; id: string }
   | { kind: 'position'; id: string }
   | { kind: 'status'; open: boolean };
 
@@ -34,6 +35,7 @@ class LiveConnection {
   private token: string | null = null;
   private lastEventId: string | undefined;
   private readonly listeners = new Set<Listener>();
+  private readonly memberListeners = new Set<() => void>();
   private retryTimer?: ReturnType<typeof setTimeout>;
   private backoff = 1000;
   private downTimer?: ReturnType<typeof setTimeout>;
@@ -71,6 +73,15 @@ class LiveConnection {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when the server says this person's own membership changed (a new role): what
+   * the session re-reads. Removal ends the stream instead, and the next call signs out.
+   */
+  subscribeMember(listener: () => void): () => void {
+    this.memberListeners.add(listener);
+    return () => this.memberListeners.delete(listener);
   }
 
   /** Asks to lead; without Web Locks (or BroadcastChannel) every tab leads for itself. */
@@ -130,6 +141,11 @@ class LiveConnection {
       this.emit({ kind: 'reset' });
       this.relay({ kind: 'reset', id: this.lastEventId });
     });
+    source.addEventListener('member', (e) => {
+      this.lastEventId = idOf(e);
+      for (const listener of this.memberListeners) listener();
+      this.relay({ kind: 'member', id: this.lastEventId });
+    });
     source.addEventListener('unauthorized', () => {
       // The token stopped working (signed out elsewhere, or renewed): start over with the current one.
       this.close();
@@ -152,6 +168,7 @@ class LiveConnection {
     if (message.id) this.lastEventId = message.id;
     if (message.kind === 'activity') this.emit({ kind: 'activity', event: message.event });
     else if (message.kind === 'reset') this.emit({ kind: 'reset' });
+    else if (message.kind === 'member') for (const listener of this.memberListeners) listener();
   }
 
   private relay(message: Relay): void {
