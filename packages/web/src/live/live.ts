@@ -76,10 +76,11 @@ class LiveConnection {
   }
 
   /**
-   * Calls `listener` when the server says this person's own membership changed (a new role): what
-   * the session re-reads. Removal ends the stream instead, and the next call signs out.
+   * Calls `listener` when the server says this person's access changed: their own membership (a new
+   * role), or the stream's credential refused (removed from the workspace, signed out elsewhere).
+   * The session re-reads who it is, which follows the new role or signs out.
    */
-  subscribeMember(listener: () => void): () => void {
+  subscribeAccess(listener: () => void): () => void {
     this.memberListeners.add(listener);
     return () => this.memberListeners.delete(listener);
   }
@@ -147,6 +148,8 @@ class LiveConnection {
       this.relay({ kind: 'member', id: this.lastEventId });
     });
     source.addEventListener('unauthorized', () => {
+      for (const listener of this.memberListeners) listener();
+      this.relay({ kind: 'member', id: this.lastEventId ?? '' });
       // The token stopped working (signed out elsewhere, or renewed): start over with the current one.
       this.close();
       this.scheduleReopen();

@@ -162,7 +162,7 @@ export function MembersPage() {
           <div className="secret" role="status">
             <p className="secret-title">Password reset link for {resetLink.member.name}: send it now, it is shown only once and works for a day</p>
             <div className="secret-row">
-              <code className="secret-value" data-testid="reset-link">
+              <code className="secret-value" data-testid="reset-link" tabIndex={0}>
                 {resetLink.url}
               </code>
               <CopyButton text={resetLink.url} />
@@ -236,7 +236,7 @@ export function MembersPage() {
             <div className="secret" role="status">
               <p className="secret-title">Invite link: send it now, it is shown only once</p>
               <div className="secret-row">
-                <code className="secret-value" data-testid="invite-link">
+                <code className="secret-value" data-testid="invite-link" tabIndex={0}>
                   {link}
                 </code>
                 <CopyButton text={link} />
