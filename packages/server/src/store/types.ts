@@ -277,7 +277,7 @@ export interface ObjectListQuery extends ListQuery {
 export interface SweepLimits {
   /** Idempotency keys created before this time (ISO). */
   idempotencyBefore: string;
-  /** Sessions, OAuth tokens and OAuth requests that expired before this time (ISO). */
+  /** Sessions, OAuth tokens, OAuth requests and password reset links that expired before this time (ISO). */
   sessionsExpiredBefore: string;
   /** Login failures recorded before this time (ms since the epoch). */
   loginFailuresBefore: number;
@@ -295,6 +295,8 @@ export interface SweepCounts {
   analytics: number;
   /** OAuth tokens and authorization requests. */
   oauth: number;
+  /** Expired password reset links. */
+  passwordResets: number;
 }
 
 /** The card column a card belongs to, for positions. */
