@@ -144,20 +144,20 @@ class LiveConnection {
     });
     source.addEventListener('member', (e) => {
       this.lastEventId = idOf(e);
-      for (const listener of this.memberListeners) listener();
-      this.relay({ kind: 'member', id: this.lastEventId });
+      this.accessChanged();
     });
     source.addEventListener('unauthorized', () => {
-      for (const listener of this.memberListeners) listener();
-      this.relay({ kind: 'member', id: this.lastEventId ?? '' });
+      this.accessChanged();
       // The token stopped working (signed out elsewhere, or renewed): start over with the current one.
       this.close();
       this.scheduleReopen();
     });
     source.addEventListener('error', () => {
       this.markDown();
-      // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up; we retry.
+      // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up (the server
+      // refused the stream, perhaps the credential); the session checks who it is, and we retry.
       if (source.readyState === EventSource.CLOSED) {
+        this.accessChanged();
         this.close();
         this.scheduleReopen();
       }
@@ -207,6 +207,12 @@ class LiveConnection {
     // A blip shorter than a second (a proxy recycling the stream) is not worth a banner.
     if (this.downTimer) return;
     this.downTimer = setTimeout(() => this.setStatus(false), 1000);
+  }
+
+  /** Tells this tab's access listeners, and the other tabs', that access may have changed. */
+  private accessChanged(): void {
+    for (const listener of this.memberListeners) listener();
+    this.relay({ kind: 'member', id: this.lastEventId ?? '' });
   }
 
   private emit(message: LiveMessage): void {
