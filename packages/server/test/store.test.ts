@@ -5,6 +5,10 @@
  * deletes what would otherwise pile up. Every test runs on whichever store the suite runs on.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { configFromEnv } from '../src/config.js';
@@ -323,8 +327,19 @@ describe('the periodic sweep', () => {
     const analyticsBefore = await store.countAnalytics();
     const count = async (sql: string, ...params: unknown[]) => Number((await server.query<{ n: number }>(sql, ...params))[0].n);
 
+    // Password reset links: one expired, one still usable.
+    const reset = (id: string, expiresAt: number) => ({
+      id, token_hash: `sweep-${id}`, user_id: bob.user.id, workspace_id: null, created_by: null, created_at: new Date(t0 - 25 * HOUR).toISOString(),
+      expires_at: new Date(expiresAt).toISOString(), used_at: null,
+    });
+    await store.insertPasswordReset(reset(randomUUID(), t0 - HOUR));
+    const liveReset = randomUUID();
+    await store.insertPasswordReset(reset(liveReset, t0 + HOUR));
+
     const sweeper = new Sweeper(store, { loginWindowMs: HOUR, analyticsKeep: analyticsBefore - 4, batch: 2, now: () => t0 });
     const swept = await sweeper.sweepNow();
+    assert.equal(swept.passwordResets, 1);
+    assert.equal(await count('SELECT count(*) AS n FROM password_resets WHERE user_id = ?', bob.user.id), 1, 'the usable reset link stays');
     assert.ok(swept.idempotency >= 1 && swept.sessions >= 3 && swept.loginFailures >= 1, JSON.stringify(swept));
     assert.equal(swept.analytics, 4);
     assert.equal(await count('SELECT count(*) AS n FROM idempotency_keys WHERE workspace_id = ?', ws), 1, 'the key inside its window stays');
@@ -337,7 +352,7 @@ describe('the periodic sweep', () => {
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.equal(replay.body.id, created.body.id);
     // A second sweep finds nothing more.
-    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0 });
+    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0, passwordResets: 0 });
   });
 
   test('PRODBOARD_SWEEP_SECONDS sets the interval, never below a second', () => {

@@ -7,15 +7,12 @@
  * height of what they show. Screenshots go to test-output/screenshots/a11y-*.png.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { issueSetupToken } from '../../server/src/operations/setup.js';
 import { PERSON_COLORS } from '../src/ui/accents.js';
-import { launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
+import { axeViolations, launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 
 let server: TestServer;
@@ -70,17 +67,6 @@ function contrastSource() {
       };
       return { parse, over, ratio, backdrop };
     })();`;
-}
-
-/** Runs axe-core on the page as it is now; returns its violations, readable. */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Injected through the devtools protocol: the app's CSP rightly refuses inline scripts.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n')}`);
-  });
 }
 
 async function expectAccessible(page: Page, name: string): Promise<void> {

@@ -14,7 +14,7 @@ import { MODEL_NAMES } from '../manifest.js';
 import { SCOPE_LEVELS } from '../scopes.js';
 import {
   AccessTokenSchema, ActivityPageSchema, CreatedAccessTokenSchema, CreatedInvitationSchema, DeletedSchema, InvitationPreviewSchema,
-  InvitationSchema, JsonSchema, MeSchema, MemberSchema, ObjectPageSchema, OkSchema, RestoredSchema, RoleSchema, SignedInSchema,
+  InvitationSchema, JsonSchema, MeSchema, MemberSchema, MembershipSchema, ObjectPageSchema, OkSchema, PasswordResetLinkSchema, PasswordResetPreviewSchema, RestoredSchema, RoleSchema, SignedInSchema,
   StoredObjectSchema, TrashPageSchema,
 } from './wire.js';
 import {
@@ -87,6 +87,22 @@ export const OPERATIONS = {
   'tokens.revoke': op('Revoke one of your personal access tokens', z.object({ id: z.string() }), OkSchema),
   'members.list': op("The workspace's members", Empty, z.object({ data: z.array(MemberSchema), meta: z.object({ count: z.number().int() }) })),
   'members.update': op("Change a member's role (owners and admins)", z.object({ user_id: z.string(), role: RoleSchema }), MemberSchema),
+  'members.remove': op(
+    "Remove a member from the workspace (owners and admins; only an owner removes an owner; never the last owner); their sessions, tokens and OAuth sign-ins here stop at once",
+    z.object({ user_id: z.string() }),
+    OkSchema,
+  ),
+  'members.password_reset': op(
+    'Issue a one-time password reset link for a member (owners and admins; only an owner for an owner); the link is shown once',
+    z.object({ user_id: z.string(), expires: z.string().optional() }),
+    PasswordResetLinkSchema,
+  ),
+  'password_resets.preview': op('Whose password a reset link sets (no account needed)', z.object({ token: z.string() }), PasswordResetPreviewSchema),
+  'password_resets.complete': op(
+    "Set a new password with a reset link and sign in; the link works once, and every other session of the account ends",
+    z.object({ token: z.string(), password: z.string() }),
+    SignedInSchema,
+  ),
   'invitations.list': op('Pending invitations (owners and admins)', Empty, z.object({ data: z.array(InvitationSchema) })),
   'invitations.create': op(
     'Create a one-time invite link (owners and admins); the link is shown once',
@@ -94,6 +110,11 @@ export const OPERATIONS = {
     CreatedInvitationSchema,
   ),
   'invitations.revoke': op('Revoke a pending invitation', z.object({ id: z.string() }), OkSchema),
+  'invitations.join': op(
+    'Join the workspace of an invite link with the account you are signed in with; returns a session in that workspace',
+    z.object({ token: z.string() }),
+    SignedInSchema,
+  ),
   'invitations.preview': op('What an invite link offers (no account needed)', z.object({ token: z.string() }), InvitationPreviewSchema),
   'invitations.accept': op(
     'Create an account from an invite link and sign in',
@@ -107,6 +128,17 @@ export const OPERATIONS = {
     'Change your password; every session is signed out',
     z.object({ current_password: z.string(), new_password: z.string() }),
     OkSchema,
+  ),
+  'auth.update': op(
+    'Change your name or email (a new email needs current_password)',
+    z.object({ name: z.string().optional(), email: z.string().optional(), current_password: z.string().optional() }),
+    MeSchema,
+  ),
+  'auth.workspaces': op('The workspaces you belong to, with your role in each', Empty, z.object({ data: z.array(MembershipSchema) })),
+  'auth.switch': op(
+    'Open a session in another of your workspaces (by id or slug); the current session stays valid',
+    z.object({ workspace: z.string() }),
+    SignedInSchema,
   ),
   'setup.status': op('Whether the server still needs its first account', Empty, z.object({ needs_setup: z.boolean() })),
   'setup.create': op(

@@ -137,7 +137,7 @@ export const RestoredSchema = StoredObjectSchema.extend({ restored_with_it: z.nu
 export const ACTIVITY_ACTIONS = ['create', 'update', 'delete', 'restore', 'respace'] as const;
 
 /** Object types of account events in the activity (owners and admins see them; no secrets are recorded). */
-export const ACCOUNT_EVENT_TYPES = ['member', 'invitation', 'access_token', 'session', 'user', 'oauth_grant'] as const;
+export const ACCOUNT_EVENT_TYPES = ['member', 'invitation', 'access_token', 'session', 'user', 'oauth_grant', 'password_reset'] as const;
 
 /** One recorded write. */
 export const ActivitySchema = z.object({
@@ -229,6 +229,29 @@ export const InvitationPreviewSchema = z.object({
   role: RoleSchema,
   email: z.string().nullable(),
   expires_at: Timestamp,
+});
+
+/** A password reset link just issued: shown once, to hand to the member. */
+export const PasswordResetLinkSchema = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  token: z.string(),
+  path: z.string(),
+  url: z.string(),
+  expires_at: Timestamp,
+  detail: z.string(),
+});
+
+/** What a password reset link is for, before it is used. */
+export const PasswordResetPreviewSchema = z.object({ email: z.string(), name: z.string(), expires_at: Timestamp });
+
+/** One of the caller's workspaces (the workspace switcher). */
+export const MembershipSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  current: z.boolean().describe("the caller's session is in this workspace"),
 });
 
 /** A plain acknowledgement. */
@@ -336,3 +359,7 @@ export type CreatedAccessToken = z.infer<typeof CreatedAccessTokenSchema>;
 export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
 /** What an invite link offers. */
 export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
+/** A password reset link just issued. */
+export type PasswordResetLink = z.infer<typeof PasswordResetLinkSchema>;
+/** One of the caller's workspaces. */
+export type Membership = z.infer<typeof MembershipSchema>;

@@ -9,6 +9,7 @@ export type {
   AccessToken, Board, BoardData, Card, CardComment, CardData, ConsentRequest, CreatedAccessToken, CreatedInvitation, HistoryEntry, Invitation,
   InvitationPreview, Me, Member, OAuthGrant, Page, RespacedColumn, SignedIn, StoredObject, Trashed,
 } from '@prodboard/shared';
+export type { Membership, PasswordResetLink } from '@prodboard/shared';
 
 /** What operation `N` answers (its declared output schema, inferred). */
 export type Output<N extends OperationName> = OperationOutput<N>;

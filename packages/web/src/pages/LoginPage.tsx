@@ -62,6 +62,7 @@ export function LoginPage({ next, notice }: { next?: string; notice?: string }) 
         <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
           {form.busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="auth-hint">Forgot your password? Ask an owner or admin of your workspace for a reset link.</p>
       </form>
     </AuthLayout>
   );
