@@ -17,7 +17,7 @@
  * Lighthouse then attaches with `--port` and `--disable-storage-reset`. Every run is a cold load.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,6 +33,9 @@ const CHROMIUM = process.env.PRODBOARD_CHROMIUM || '/usr/bin/chromium';
 const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
 const WEB_DIST = fileURLToPath(new URL('../packages/web/dist/index.html', import.meta.url));
 const SESSION_KEY = 'prodboard.session';
+/** Each run's full Lighthouse report (JSON), for looking into a figure. */
+const REPORTS = fileURLToPath(new URL('./results/lighthouse/', import.meta.url));
+const slug = (text: string) => text.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '').toLowerCase();
 
 /** Lighthouse's settings for each device: its desktop preset, its default phone, and a 390 px phone. */
 const DEVICES = {
@@ -59,8 +62,10 @@ export interface RunFigures {
   lcpMs: number;
   transferBytes: number;
   unusedJsBytes: number;
-  /** What text compression would still save (Lighthouse's `uses-text-compression`), when it reports it. */
-  uncompressedBytes: number | null;
+  /** Bodies of text responses (1 KiB or more) sent without compression, in bytes. */
+  uncompressedBytes: number;
+  /** Those responses: url → body bytes. */
+  uncompressed: Record<string, number>;
   /** Accessibility audits that failed, by id. */
   failedA11y: string[];
   /** Scripts with unused bytes: url → wasted bytes. */
@@ -74,9 +79,10 @@ export interface PageResult {
   device: Device;
   url: string;
   runs: RunFigures[];
-  median: Omit<RunFigures, 'failedA11y' | 'unusedJs' | 'shifts'>;
+  median: Omit<RunFigures, 'failedA11y' | 'unusedJs' | 'shifts' | 'uncompressed'>;
   failedA11y: string[];
   unusedJs: Record<string, number>;
+  uncompressed: Record<string, number>;
   shifts: string[];
 }
 
@@ -123,8 +129,7 @@ async function startChromium(profile: string): Promise<{ port: number; stop: () 
 }
 
 /** Runs Lighthouse once against the browser on `port`; returns its JSON report. */
-function lighthouse(tool: { node: string; cli: string }, url: string, port: number, device: Device, outDir: string, n: number): Promise<any> {
-  const output = join(outDir, `report-${n}.json`);
+function lighthouse(tool: { node: string; cli: string }, url: string, port: number, device: Device, output: string): Promise<any> {
   const args = [
     tool.cli, url, `--port=${port}`, '--hostname=127.0.0.1',
     '--disable-storage-reset', '--only-categories=accessibility,performance', '--output=json', `--output-path=${output}`, '--quiet', ...DEVICES[device],
@@ -154,7 +159,13 @@ export function figures(report: any, origin: string): RunFigures {
   const failedA11y = report.categories.accessibility.auditRefs
     .filter((ref: { id: string; weight: number }) => ref.weight > 0 && audits[ref.id]?.score !== null && audits[ref.id]?.score < 1)
     .map((ref: { id: string }) => ref.id);
-  const compression = audits['uses-text-compression'];
+  // Lighthouse 13 dropped its text-compression audit: a text response of 1 KiB or more whose
+  // transfer (headers included) is not smaller than its body went out uncompressed.
+  const uncompressed: Record<string, number> = {};
+  for (const item of audits['network-requests']?.details?.items ?? []) {
+    const text = /^text\/|javascript|json|css|svg|xml/.test(item.mimeType ?? '');
+    if (text && item.resourceSize >= 1024 && item.transferSize >= item.resourceSize) uncompressed[short(item.url)] = item.resourceSize;
+  }
   const shifts: string[] = [];
   for (const item of audits['layout-shifts']?.details?.items ?? []) {
     shifts.push(`${item.node?.selector ?? item.node?.snippet ?? 'unknown'} (${Number(item.score).toFixed(3)})`);
@@ -166,7 +177,8 @@ export function figures(report: any, origin: string): RunFigures {
     lcpMs: audits['largest-contentful-paint'].numericValue,
     transferBytes: audits['total-byte-weight'].numericValue,
     unusedJsBytes: audits['unused-javascript']?.details?.overallSavingsBytes ?? 0,
-    uncompressedBytes: compression ? (compression.details?.overallSavingsBytes ?? 0) : null,
+    uncompressedBytes: Object.values(uncompressed).reduce((a, b) => a + b, 0),
+    uncompressed,
     failedA11y,
     unusedJs,
     shifts,
@@ -261,22 +273,21 @@ export async function runLighthouseBench(options: { log?: (line: string) => void
     browser = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
     log(`Chromium ${browser.version()} on DevTools port ${chrome.port}`);
     const results: PageResult[] = [];
-    let n = 0;
+    mkdirSync(REPORTS, { recursive: true });
     for (const page of pages(boardId)) {
       for (const device of page.devices) {
         const url = `${origin}${page.path}`;
         const figuresOfRuns: RunFigures[] = [];
         for (let i = 0; i < runs; i++) {
           await prepare(browser, origin, page.signedIn ? session : null);
-          const report = await lighthouse(tool, url, chrome.port, device, dir, ++n);
+          const report = await lighthouse(tool, url, chrome.port, device, join(REPORTS, `${slug(page.name)}-${slug(device)}-${i + 1}.json`));
           if (report.runtimeError) throw new Error(`lighthouse on ${url}: ${report.runtimeError.code} ${report.runtimeError.message}`);
           if (new URL(report.finalDisplayedUrl).pathname !== page.path) throw new Error(`lighthouse on ${url} ended on ${report.finalDisplayedUrl}: the session did not take`);
           const f = figures(report, origin);
           figuresOfRuns.push(f);
           log(`  ${page.name}, ${device}, run ${i + 1}: accessibility ${f.accessibility}, performance ${f.performance}, CLS ${f.cls.toFixed(3)}, LCP ${Math.round(f.lcpMs)} ms`);
         }
-        const m = (key: 'accessibility' | 'performance' | 'cls' | 'lcpMs' | 'transferBytes' | 'unusedJsBytes') => median(figuresOfRuns.map((f) => f[key]));
-        const compressed = figuresOfRuns.map((f) => f.uncompressedBytes).filter((b): b is number => b !== null);
+        const m = (key: keyof PageResult['median']) => median(figuresOfRuns.map((f) => f[key]));
         const last = figuresOfRuns[figuresOfRuns.length - 1];
         results.push({
           page: page.name,
@@ -285,10 +296,11 @@ export async function runLighthouseBench(options: { log?: (line: string) => void
           runs: figuresOfRuns,
           median: {
             accessibility: m('accessibility'), performance: m('performance'), cls: m('cls'), lcpMs: m('lcpMs'), transferBytes: m('transferBytes'), unusedJsBytes: m('unusedJsBytes'),
-            uncompressedBytes: compressed.length ? median(compressed) : null,
+            uncompressedBytes: m('uncompressedBytes'),
           },
           failedA11y: [...new Set(figuresOfRuns.flatMap((f) => f.failedA11y))],
           unusedJs: last.unusedJs,
+          uncompressed: Object.assign({}, ...figuresOfRuns.map((f) => f.uncompressed)),
           shifts: [...new Set(figuresOfRuns.flatMap((f) => f.shifts))],
         });
       }
@@ -314,7 +326,7 @@ export function formatLighthouse(results: PageResult[], runs: number): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map((r) => {
       const m = r.median;
-      return `| ${r.page} | ${r.device} | ${m.accessibility} | ${m.performance} | ${m.cls.toFixed(3)} | ${Math.round(m.lcpMs)} ms | ${kib(m.transferBytes)} | ${kib(m.unusedJsBytes)} | ${m.uncompressedBytes === null ? 'n/a' : kib(m.uncompressedBytes)} |`;
+      return `| ${r.page} | ${r.device} | ${m.accessibility} | ${m.performance} | ${m.cls.toFixed(3)} | ${Math.round(m.lcpMs)} ms | ${kib(m.transferBytes)} | ${kib(m.unusedJsBytes)} | ${kib(m.uncompressedBytes)} |`;
     }),
   ];
   const notes: string[] = [];
@@ -323,6 +335,8 @@ export function formatLighthouse(results: PageResult[], runs: number): string {
     if (r.failedA11y.length) notes.push(`${where}: accessibility audits failing in some run: ${r.failedA11y.join(', ')}`);
     if (r.shifts.length) notes.push(`${where}: layout shifts: ${r.shifts.join('; ')}`);
     const unused = Object.entries(r.unusedJs).sort((a, b) => b[1] - a[1]);
+    const plain = Object.entries(r.uncompressed);
+    if (plain.length) notes.push(`${where}: sent uncompressed: ${plain.map(([url, bytes]) => `${url} ${kib(bytes)}`).join(', ')}`);
     if (unused.length) notes.push(`${where}: unused JS: ${unused.map(([url, bytes]) => `${url} ${kib(bytes)}`).join(', ')}`);
   }
   return [...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
