@@ -229,6 +229,33 @@ describe('signed-in pages', () => {
   });
 });
 
+describe('light on the board', () => {
+  test('the board loads no Markdown renderer until a pointer reaches its cards; an opened card renders its Markdown', async () => {
+    const card = (await owner.api.post('/xapi2/data/card', { body: { title: 'Markdown card', status: 'todo', board_id: boardId, description: 'Ship **only** what is _ready_.' } })).body;
+    const page = await signedIn(`/boards/${boardId}`);
+    const scripts: string[] = [];
+    page.on('request', (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname));
+    await page.reload();
+    await waitForBoard(page);
+    await page.waitForLoadState('networkidle');
+    assert.ok(scripts.some((s) => s.includes('/BoardPage-')), `the board's script is loaded: ${scripts.join(', ')}`);
+    assert.ok(!scripts.some((s) => s.includes('/markdown-')), `no Markdown renderer on a board only looked at: ${scripts.join(', ')}`);
+
+    // A pointer over a card fetches it ahead of the click; the panel shows the rendered description.
+    const markdown = page.waitForRequest((request) => new URL(request.url()).pathname.includes('/markdown-'));
+    await page.locator('.card', { hasText: 'Markdown card' }).hover();
+    await markdown;
+    await page.locator('.card', { hasText: 'Markdown card' }).click();
+    await page.locator('.card-description strong', { hasText: 'only' }).waitFor();
+    assert.equal(await page.locator('.card-description em').textContent(), 'ready');
+
+    // A link straight to the card (no pointer on the board first) renders it too.
+    const direct = await signedIn(`/boards/${boardId}?card=${card.id}`);
+    await direct.locator('.card-description strong', { hasText: 'only' }).waitFor();
+    assert.equal(await direct.locator('.markdown-pending').count(), 0, 'the plain-text stand-in is gone once the renderer is in');
+  });
+});
+
 describe('contrast', () => {
   test('white initials read at 4.5:1 on every avatar colour, as rendered', async () => {
     const page = await signedIn('/members');

@@ -25,6 +25,7 @@ import { indexAmongOthers, useCardDrag, type DropTarget } from '../board/useCard
 import { accentColor } from '../ui/accents.js';
 import { count } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
+import { preloadMarkdown } from '../ui/Markdown.js';
 import { useToast } from '../ui/Toasts.js';
 
 /** Server search results of the board for `q`, as a set of card ids (undefined without a search). */
@@ -430,7 +431,8 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
       )}
 
       {board && (
-        <div className="board" ref={boardRef} aria-busy={!data.painted}>
+        // A pointer or the keyboard among the cards: one may be opened, so its Markdown renderer is fetched now.
+        <div className="board" ref={boardRef} aria-busy={!data.painted} onPointerOver={preloadMarkdown} onFocus={preloadMarkdown}>
           {columns.map((column, i) => (
             <ColumnView
               key={column.key}
