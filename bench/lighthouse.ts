@@ -31,7 +31,8 @@ import { openSqliteStore } from '../packages/server/dist/store/sqlite/sqlite-sto
 export const LIGHTHOUSE = { node: 'node@22', package: 'lighthouse@13.5.0' } as const;
 const CHROMIUM = process.env.PRODBOARD_CHROMIUM || '/usr/bin/chromium';
 const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
-const WEB_DIST = fileURLToPath(new URL('../packages/web/dist/index.html', import.meta.url));
+/** The built web app measured: PRODBOARD_WEB_ROOT names another build (to compare before and after a change). */
+const WEB_ROOT = process.env.PRODBOARD_WEB_ROOT || fileURLToPath(new URL('../packages/web/dist/', import.meta.url));
 const SESSION_KEY = 'prodboard.session';
 /** Each run's full Lighthouse report (JSON), for looking into a figure. */
 const REPORTS = fileURLToPath(new URL('./results/lighthouse/', import.meta.url));
@@ -72,6 +73,8 @@ export interface RunFigures {
   unusedJs: Record<string, number>;
   /** Layout shifts' sources, when CLS is not 0. */
   shifts: string[];
+  /** Lighthouse's measure of this machine's speed at the time (its `benchmarkIndex`; higher is faster): the baseline a score is read against. */
+  benchmarkIndex: number;
 }
 
 export interface PageResult {
@@ -80,6 +83,8 @@ export interface PageResult {
   url: string;
   runs: RunFigures[];
   median: Omit<RunFigures, 'failedA11y' | 'unusedJs' | 'shifts' | 'uncompressed'>;
+  /** The spread over the runs of what varies most with the machine's load. */
+  range: { performance: [number, number]; cls: [number, number] };
   failedA11y: string[];
   unusedJs: Record<string, number>;
   uncompressed: Record<string, number>;
@@ -182,6 +187,7 @@ export function figures(report: any, origin: string): RunFigures {
     failedA11y,
     unusedJs,
     shifts,
+    benchmarkIndex: Math.round(report.environment?.benchmarkIndex ?? 0),
   };
 }
 
@@ -256,11 +262,12 @@ export async function runLighthouseBench(options: { log?: (line: string) => void
   const log = options.log ?? (() => {});
   const runs = options.runs ?? Number(process.env.LIGHTHOUSE_RUNS || 3);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (or set PRODBOARD_CHROMIUM)`);
-  if (!existsSync(WEB_DIST)) throw new Error('the web app is not built: run npm run build first');
+  if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error(`the web app is not built at ${WEB_ROOT}: run npm run build first`);
   const tool = resolveLighthouse(log);
+  log(`web app: ${WEB_ROOT}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'prodboard-lighthouse-'));
-  const config = { ...configFromEnv({}), dbPath: join(dir, 'bench.db'), port: 0, logLevel: 'warn' };
+  const config = { ...configFromEnv({}), dbPath: join(dir, 'bench.db'), port: 0, logLevel: 'warn', webRoot: WEB_ROOT };
   const store = openSqliteStore(config.dbPath);
   await store.migrate();
   const app = await buildApp({ store, config });
@@ -297,6 +304,11 @@ export async function runLighthouseBench(options: { log?: (line: string) => void
           median: {
             accessibility: m('accessibility'), performance: m('performance'), cls: m('cls'), lcpMs: m('lcpMs'), transferBytes: m('transferBytes'), unusedJsBytes: m('unusedJsBytes'),
             uncompressedBytes: m('uncompressedBytes'),
+            benchmarkIndex: m('benchmarkIndex'),
+          },
+          range: {
+            performance: [Math.min(...figuresOfRuns.map((f) => f.performance)), Math.max(...figuresOfRuns.map((f) => f.performance))],
+            cls: [Math.min(...figuresOfRuns.map((f) => f.cls)), Math.max(...figuresOfRuns.map((f) => f.cls))],
           },
           failedA11y: [...new Set(figuresOfRuns.flatMap((f) => f.failedA11y))],
           unusedJs: last.unusedJs,
@@ -320,13 +332,16 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 /** The medians as a Markdown table, then what fell short and where the unused JavaScript is. */
 export function formatLighthouse(results: PageResult[], runs: number): string {
   const rows = [
-    `Lighthouse ${LIGHTHOUSE.package.split('@')[1]}, median of ${runs} runs (cold cache each)`,
+    `Lighthouse ${LIGHTHOUSE.package.split('@')[1]}, median of ${runs} runs (cold cache each); performance and CLS also give the runs' range,`,
+    "and 'machine' is Lighthouse's benchmark index of this machine during the runs (higher is faster; a loaded machine lowers performance scores)",
     '',
-    '| page | device | accessibility | performance | CLS | LCP | transfer | unused JS | uncompressed |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| page | device | accessibility | performance (range) | CLS (range) | LCP | transfer | unused JS | uncompressed | machine |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map((r) => {
       const m = r.median;
-      return `| ${r.page} | ${r.device} | ${m.accessibility} | ${m.performance} | ${m.cls.toFixed(3)} | ${Math.round(m.lcpMs)} ms | ${kib(m.transferBytes)} | ${kib(m.unusedJsBytes)} | ${kib(m.uncompressedBytes)} |`;
+      const [pMin, pMax] = r.range.performance;
+      const [cMin, cMax] = r.range.cls;
+      return `| ${r.page} | ${r.device} | ${m.accessibility} | ${m.performance} (${pMin}–${pMax}) | ${m.cls.toFixed(3)} (${cMin.toFixed(3)}–${cMax.toFixed(3)}) | ${Math.round(m.lcpMs)} ms | ${kib(m.transferBytes)} | ${kib(m.unusedJsBytes)} | ${kib(m.uncompressedBytes)} | ${m.benchmarkIndex} |`;
     }),
   ];
   const notes: string[] = [];
