@@ -4,18 +4,16 @@
  * shapes, so a tool's result on /mcp equals prodmcp's. The operation layer replaces the insides of
  * this one file; nothing else on /mcp knows how an operation runs.
  */
-import { assertUuid, notFound, parseListQuery, type RawParams } from '@prodboard/shared';
+import { assertUuid, notFound, type Json, type RawParams } from '@prodboard/shared';
 import { BackendError, CANCELLED, type Backend, type JsonObject, type ListParams, type Page } from '@prodboard/tools';
 import type { FastifyBaseLogger } from 'fastify';
 import { commandContext, type Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { boundedBody, knownError, loggable } from '../http/errors.js';
-import { authorizeModel } from '../policies.js';
-import { presentActor, presentObject } from '../presenters.js';
-import { objectCreator } from '../commands/object-creator.js';
-import { objectDeleter } from '../commands/object-deleter.js';
-import { requireModel } from '../commands/object-loader.js';
-import { objectUpdater } from '../commands/object-updater.js';
+import { authorizeModel, readableActivityTypes } from '../policies.js';
+import { presentActor, presentComment, presentHistoryEntry } from '../presenters.js';
+import { commentCreator } from '../commands/comment-creator.js';
+import { runOperation } from '../operations/registry.js';
 
 /** List parameters as the route's query string would carry them. */
 function rawParams(params: ListParams): RawParams {
@@ -35,7 +33,8 @@ function backendError(err: unknown, log: FastifyBaseLogger): BackendError {
 }
 
 /** The Backend that acts as `actor`. */
-export function inProcessBackend({ store }: AppDeps, actor: Actor, log: FastifyBaseLogger): Backend {
+export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLogger): Backend {
+  const { store } = deps;
   /** Runs one operation, unless the call was already cancelled; every failure becomes a BackendError. */
   const run = async <T>(signal: AbortSignal, operation: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new BackendError(0, 'the call was cancelled', CANCELLED);
@@ -45,54 +44,58 @@ export function inProcessBackend({ store }: AppDeps, actor: Actor, log: FastifyB
       throw backendError(err, log);
     }
   };
+  const names = async () => new Map((await store.listMembers(actor.workspace.id)).map((m) => [m.user_id, m.name]));
+  /** The live card of a path, readable by the actor, as the comment routes check it. */
+  const readableCard = async (id: string) => {
+    assertUuid(id);
+    authorizeModel(actor, 'card', 'read');
+    const card = await store.getObject(actor.workspace.id, 'card', id);
+    if (!card || card.is_deleted) throw notFound('card', id);
+  };
 
   return {
-    list: (type, params, signal) =>
-      run(signal, async (): Promise<Page> => {
-        const query = parseListQuery(type, requireModel(type), rawParams(params));
-        authorizeModel(actor, type, 'read');
-        for (const filter of query.filters) {
-          if (filter.param === 'owned_by') filter.values = filter.values.map((v) => (v === 'me' ? actor.user.id : v));
-        }
-        const page = await store.listObjects({ ...query, workspaceId: actor.workspace.id, type });
-        const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };
-        return { data: JSON.parse(`[${page.items.join(',')}]`) as JsonObject[], meta };
-      }),
+    list: (type, params, signal) => run(signal, async () => (await runOperation(deps, 'objects.list', actor, { type, query: rawParams(params) })) as unknown as Page),
 
-    get: (type, id, signal) =>
-      run(signal, async () => {
-        requireModel(type);
-        assertUuid(id);
-        authorizeModel(actor, type, 'read');
-        const found = await store.getObjectJson(actor.workspace.id, type, id);
-        if (!found || found.is_deleted) throw notFound(type, id);
-        return JSON.parse(found.json) as JsonObject;
-      }),
+    get: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.get', actor, { type, id })) as JsonObject),
 
-    create: (type, fields, signal) =>
-      run(signal, async () => {
-        requireModel(type);
-        authorizeModel(actor, type, 'write');
-        const row = await store.transaction((tx) => objectCreator(commandContext(tx, actor), type, fields));
-        return presentObject(row) as JsonObject;
-      }),
+    create: (type, fields, signal, options) =>
+      run(signal, async () => (await runOperation(deps, 'objects.create', actor, { type, fields: fields as Record<string, Json>, idempotency_key: options?.idempotencyKey })) as JsonObject),
 
-    update: (type, id, fields, signal) =>
-      run(signal, async () => {
-        requireModel(type);
-        authorizeModel(actor, type, 'write');
-        const row = await store.transaction((tx) => objectUpdater(commandContext(tx, actor), type, id, fields, undefined));
-        return presentObject(row) as JsonObject;
-      }),
+    update: (type, id, fields, signal, options) =>
+      run(signal, async () => (await runOperation(deps, 'objects.update', actor, { type, id, fields: fields as Record<string, Json>, version: options?.version })) as JsonObject),
 
-    delete: (type, id, signal) =>
-      run(signal, async () => {
-        requireModel(type);
-        authorizeModel(actor, type, 'write');
-        const { row, cascaded } = await store.transaction((tx) => objectDeleter(commandContext(tx, actor), type, id));
-        return { ok: true, id: row.id, type, trashed_with_it: cascaded, restore: `POST /xapi2/trash/${type}/${row.id}/restore` };
-      }),
+    delete: (type, id, signal, options) =>
+      run(signal, async () => (await runOperation(deps, 'objects.delete', actor, { type, id, version: options?.version })) as JsonObject),
 
     whoami: (signal) => run(signal, async () => presentActor(actor) as JsonObject),
+
+    members: (signal) => run(signal, async () => (await runOperation(deps, 'members.list', actor, {})) as unknown as Page),
+
+    activity: (params, signal) => run(signal, async () => (await runOperation(deps, 'activity.list', actor, { query: rawParams(params) })) as unknown as Page),
+
+    trash: (params, signal) => run(signal, async () => (await runOperation(deps, 'trash.list', actor, { query: rawParams(params) })) as unknown as Page),
+
+    restore: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'trash.restore', actor, { type, id })) as JsonObject),
+
+    comments: (cardId, signal) =>
+      run(signal, async () => {
+        await readableCard(cardId);
+        const [rows, byId] = await Promise.all([store.listComments(actor.workspace.id, cardId), names()]);
+        return { data: rows.map((r) => presentComment(r, byId)) as JsonObject[], meta: { count: rows.length } };
+      }),
+
+    addComment: (cardId, body, signal) =>
+      run(signal, async () => {
+        authorizeModel(actor, 'card', 'write');
+        const row = await store.transaction((tx) => commentCreator(commandContext(tx, actor), cardId, { body }));
+        return presentComment(row, await names()) as JsonObject;
+      }),
+
+    history: (cardId, limit, signal) =>
+      run(signal, async () => {
+        await readableCard(cardId);
+        const [rows, byId] = await Promise.all([store.listObjectActivity(actor.workspace.id, cardId, readableActivityTypes(actor), limit), names()]);
+        return { data: rows.map((r) => presentHistoryEntry(r, byId)) as JsonObject[], meta: { count: rows.length, limit } };
+      }),
   };
 }
