@@ -69,7 +69,7 @@ function inspector(env: Record<string, string>, args: string[]): Promise<Run> {
 
 /** Runs `mcp-inspector --cli <server>/mcp --transport http` with a bearer token under Node 22. */
 function inspectorHttp(url: string, token: string, args: string[]): Promise<Run> {
-  return npxOffline(['mcp-inspector', '--cli', `${url}/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args].map(quote).join(' '));
+  return npxOffline(['mcp-inspector', '--cli', `${url}/mcp?toolsets=reference`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args].map(quote).join(' '));
 }
 
 test('without what npm run test:tools installs, the Inspector test says what to run instead of downloading', async () => {

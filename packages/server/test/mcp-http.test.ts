@@ -15,9 +15,12 @@ import { TEST_DATABASE_URL, TEST_STORE, databaseSnapshot, makeToken, request, si
 
 type Era = 'modern' | 'legacy';
 
-/** An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two instances). */
-async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL('/mcp', url), {
+/**
+ * An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two
+ * instances); the reference client's toolset unless `path` asks otherwise.
+ */
+async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch, path = '/mcp?toolsets=reference'): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(path, url), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
     ...(fetchImpl && { fetch: fetchImpl }),
   });

@@ -89,6 +89,11 @@ export async function runTool(spec: ToolSpec, args: JsonObject, ctx: ToolContext
     ctx.track?.('mcp.whoami');
     return me;
   }
+  if (action.kind === 'task') {
+    const result = await action.run(args, ctx);
+    ctx.track?.('mcp.task', { tool: spec.name });
+    return result;
+  }
   if (action.kind === 'list' && args.all === true) return listAll(action, args, ctx);
   let result: unknown;
   switch (action.kind) {

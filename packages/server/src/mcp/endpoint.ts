@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo } from '@modelcontextprotocol/server';
 import { AppError, MANIFEST } from '@prodboard/shared';
-import { buildCatalogue, createToolServer, toolsFor } from '@prodboard/tools';
+import { buildCatalogue, createToolServer, parseToolSelection, toolsFor, type ToolSelection } from '@prodboard/tools';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -35,6 +35,8 @@ const HOW_TO_CONNECT =
 interface Caller {
   actor: Actor;
   log: FastifyBaseLogger;
+  /** The tools asked for (`?toolsets=a,b&read_only=1`). */
+  selection: ToolSelection;
 }
 
 /**
@@ -72,6 +74,22 @@ function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: strin
   return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
 }
 
+/** The tools a request asks for by its query (`?toolsets=default,trash&read_only=1`); a 400 naming the valid toolsets otherwise. */
+function toolSelection(request: FastifyRequest): ToolSelection {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  const one = (name: string) => {
+    const value = query[name];
+    if (Array.isArray(value)) throw new AppError('invalid_query', `${name} may be given once`, { errors: [{ field: name, message: 'given more than once' }] });
+    return value ?? null;
+  };
+  const parsed = parseToolSelection({ toolsets: one('toolsets'), readOnly: one('read_only') });
+  if ('error' in parsed) {
+    const field = parsed.error.startsWith('read-only') ? 'read_only' : 'toolsets';
+    throw new AppError('invalid_query', parsed.error.replace(/^read-only/, 'read_only'), { errors: [{ field, message: parsed.error }] });
+  }
+  return parsed.selection;
+}
+
 /** The /mcp plugin (registered without a prefix; its hooks apply to /mcp only). */
 export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
@@ -81,10 +99,10 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         const caller = ctx.authInfo?.extra as unknown as Caller | undefined;
         // Only the route below calls the handler, always with a verified caller.
         if (!caller) throw new Error('an MCP request reached the tools without a verified caller');
-        const { actor, log } = caller;
+        const { actor, log, selection } = caller;
         return createToolServer({
           info: { name: 'prodboard', title: 'Production Board', version: VERSION },
-          tools: toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access)),
+          tools: toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), selection),
           context: () => ({ backend: inProcessBackend(deps, actor, log) }),
         });
       },
@@ -120,7 +138,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         reply.header('www-authenticate', mcpChallenge(baseUrl, header !== undefined));
         return sendError(reply, err);
       }
-      const caller: Caller = { actor, log: request.log };
+      const caller: Caller = { actor, log: request.log, selection: toolSelection(request) };
       const authInfo: AuthInfo = {
         token,
         clientId: actor.credential.kind === 'pat' ? actor.credential.tokenId : actor.credential.kind === 'oauth' ? actor.credential.grantId : actor.user.id,
