@@ -9,7 +9,7 @@ import type { JsonSchema } from './json-schema.js';
 import type { ToolContext } from './run.js';
 import { taskTools } from './task-tools.js';
 import type { ToolSelection, ToolsetName } from './toolsets.js';
-import { LIST_ALL_CAP, createSchema, filterKeys, idOnlySchema, listSchema, updateSchema, type FilterKey } from './schemas.js';
+import { LIST_ALL_CAP, createSchema, deleteSchema, filterKeys, idOnlySchema, listSchema, updateSchema, type FilterKey } from './schemas.js';
 
 /** What a tool does when called. */
 export type ToolAction =
@@ -156,8 +156,10 @@ function modelTools(type: string, model: ModelSpec): ToolSpec[] {
     tools.push({
       name: `${type}_delete`,
       title: `Delete a ${type}`,
-      description: `Delete a ${type} by id: it disappears from lists and reads at once (restorable from the trash in the web app). Confirm with the user first.`,
-      inputSchema: idOnlySchema(type),
+      description:
+        `Delete a ${type} by id: it disappears from lists and reads at once${type === 'board' ? ', and its cards go to the trash with it' : ''}. ` +
+        `Undo: trash_restore {type: "${type}", id}${type === 'board' ? ' brings the cards back too' : ''}, or the web app's trash. Confirm with the user first.`,
+      inputSchema: deleteSchema(type),
       annotations: annotations(`Delete a ${type}`, { destructive: true, idempotent: true }),
       action: { kind: 'delete', type, model },
     });

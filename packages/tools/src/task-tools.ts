@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { PRIORITIES } from '@prodboard/shared';
 import { BackendError, type JsonObject, type ListParams } from './backend.js';
 import type { ToolSpec } from './catalogue.js';
-import { DATA_NOTE, EXTRA_CARD_FIELDS, clip, compactCard, fitRows } from './compact.js';
+import { DATA_NOTE, EXTRA_CARD_FIELDS, RESULT_BUDGET, clip, compactCard, fitRows } from './compact.js';
 import type { JsonSchema } from './json-schema.js';
 import { invalid, resolver, type Resolver } from './refs.js';
 import type { ToolContext } from './run.js';
@@ -100,7 +100,7 @@ async function listCards(ctx: ToolContext, params: ListParams, max: number): Pro
  * A write with the caller's version: a stale one becomes a conflict naming the current version and
  * the fields changed since (from the card's history).
  */
-async function versioned<T>(ctx: ToolContext, type: string, id: string, version: number | undefined, write: () => Promise<T>): Promise<T> {
+export async function versioned<T>(ctx: ToolContext, type: string, id: string, version: number | undefined, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
@@ -110,7 +110,7 @@ async function versioned<T>(ctx: ToolContext, type: string, id: string, version:
     let changed: string[] = [];
     if (type === 'card' && currentVersion > version) {
       const history = await ctx.backend.history(id, Math.min(200, currentVersion - version), ctx.signal);
-      changed = [...new Set(history.data.flatMap((h) => Object.keys((h.changes as JsonObject | null) ?? {})))].filter((k) => k !== 'position' || true);
+      changed = [...new Set(history.data.flatMap((h) => Object.keys((h.changes as JsonObject | null) ?? {})))];
     }
     throw new BackendError(
       412,
@@ -178,9 +178,18 @@ export function taskTools(): ToolSpec[] {
             cards: here.slice(0, perColumn).map((c) => compactCard(c, [], ['column'])),
           };
         });
+        // Within the budget: the least urgent shown cards go first, from the longest lists.
+        let trimmed = 0;
+        while (JSON.stringify(out).length > RESULT_BUDGET - 1500) {
+          const longest = out.reduce((a, b) => (b.cards.length > a.cards.length ? b : a));
+          if (longest.cards.length === 0) break;
+          longest.cards.pop();
+          trimmed += 1;
+        }
         return {
           board: { key: board.key, name: dataOf(board).name, id: board.id, version: board.version },
           columns: out,
+          ...(trimmed > 0 && { left_out: `${trimmed} cards over the 25k-character cap; lower per_column or use card_list {board, filter: {column}}` }),
           total: cards.length,
           ...(more && { note_more: 'the board has more than 5000 cards; counts cover the first 5000' }),
           note: DATA_NOTE,
@@ -499,7 +508,7 @@ export function taskTools(): ToolSpec[] {
         const page = await ctx.backend.comments(String(card.id), ctx.signal);
         const rows = page.data.map((c) => ({ id: c.id, by: (c.author as JsonObject | undefined)?.name ?? null, at: c.created_at, body: c.body }));
         const fit = fitRows(rows);
-        return { card: card.key ?? card.id, data: fit.rows, ...(fit.leftOut > 0 && { left_out: `${fit.leftOut} older comments over the 25k-character cap` }), note: DATA_NOTE };
+        return { card: card.key ?? card.id, data: fit.rows, ...(fit.leftOut > 0 && { left_out: `the ${fit.leftOut} newest comments, over the 25k-character cap: read them in the web app` }), note: DATA_NOTE };
       },
     ),
     task(
