@@ -92,7 +92,7 @@ describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
     const user = await signUp(server);
     const { token } = await makeToken(server, user);
     home = freshHome();
-    env = { HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1' };
+    env = { HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1', PRODMCP_TOOLSETS: 'reference' };
   });
 
   after(async () => {
@@ -106,6 +106,13 @@ describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
     const { tools } = JSON.parse(result.stdout);
     assert.equal(tools.length, 11);
     assert.ok(tools.find((t: any) => t.name === 'card_list').annotations.readOnlyHint);
+    assert.doesNotMatch(result.stderr, /^(Warning|Error): tool/m, 'no portability findings');
+  });
+
+  test('the default and every other toolset pass the strict schema portability check too', async () => {
+    const result = await inspector({ ...env, PRODMCP_TOOLSETS: 'all' }, ['--method', 'tools/list', '--strict']);
+    assert.equal(result.code, 0, result.stderr.slice(-3000));
+    assert.ok(JSON.parse(result.stdout).tools.some((t: any) => t.name === 'card_move'));
     assert.doesNotMatch(result.stderr, /^(Warning|Error): tool/m, 'no portability findings');
   });
 

@@ -320,4 +320,68 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       await trash.close();
     }
   });
+
+  test('every failure has one shape (code, field, message), bad arguments included, the same on both', async () => {
+    const seen = [];
+    for (const via of TRANSPORTS) {
+      const badLimit = await fails(via.client(), 'card_list', { limit: 'ten' });
+      assert.deepEqual(badLimit, {
+        error: 'invalid arguments: limit must be a whole number from 1 to 200; got "ten"', http_status: 400, code: 'validation_failed',
+        errors: [{ field: 'limit', message: 'limit must be a whole number from 1 to 200; got "ten"' }],
+      });
+      const badPosition = await fails(via.client(), 'card_move', { card: 'WEB-1', to: 'done', position: 'middle', extra: 1 });
+      assert.equal(badPosition.code, 'validation_failed');
+      assert.deepEqual(badPosition.errors.map((e: any) => e.field), ['position', 'extra']);
+      const badFields = await fails(via.client(), 'card_list', { fields: ['secret'] });
+      assert.deepEqual(badFields.errors, [{ field: 'fields[0]', message: badFields.error }]);
+      seen.push([badLimit, badPosition, badFields]);
+    }
+    assert.deepEqual(seen[0], seen[1]);
+  });
+
+  test('the reference tools take a version too: a stale delete changes nothing and says what changed; deletes say how to undo', async () => {
+    const reference = await connectRemote('/mcp?toolsets=reference');
+    try {
+      const board = await makeBoard('Versioned', [{ key: 'todo', name: 'To do' }]);
+      const card = await ok(reference, 'card_create', { title: 'Old', board_id: board.id });
+      await ok(reference, 'card_update', { id: card.id, title: 'New', version: card.version });
+      const stale = await fails(reference, 'card_delete', { id: card.id, version: card.version });
+      assert.equal(stale.code, 'conflict');
+      assert.equal(stale.current_version, card.version + 1);
+      assert.deepEqual(stale.changed_fields, ['title']);
+      assert.equal((await request(server, 'GET', `/xapi2/data/card/${card.id}`, { token })).status, 200, 'still there');
+      const tools = (await reference.listTools()).tools;
+      assert.match(tools.find((t) => t.name === 'board_delete')?.description ?? '', /its cards go to the trash with it\. Undo: trash_restore/);
+      const deleted = await ok(reference, 'board_delete', { id: board.id, version: board.version });
+      assert.equal(deleted.trashed_with_it, 1);
+      assert.match(deleted.undo, /trash_restore \{type: "board", id: "/);
+    } finally {
+      await reference.close();
+    }
+  });
+
+  test('resources and prompts: prodboard://board/KEY reads the overview; stand-up and triage prompts, the same on both', async () => {
+    const board = await makeBoard('Resourceful', [{ key: 'todo', name: 'To do', wip_limit: 2 }]);
+    await ok(remote, 'card_create', { board: board.key, title: 'Read me', priority: 'high' });
+    const seen = [];
+    for (const via of TRANSPORTS) {
+      const client = via.client();
+      const { resourceTemplates } = await client.listResourceTemplates();
+      assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), ['prodboard://board/{board}']);
+      const { resources } = await client.listResources();
+      assert.ok(resources.some((r) => r.uri === `prodboard://board/${board.key}` && r.name === 'Resourceful'), via.name);
+      const read = await client.readResource({ uri: `prodboard://board/${board.key}` });
+      const overview = JSON.parse((read.contents[0] as any).text);
+      assert.deepEqual(overview.columns, [{ key: 'todo', name: 'To do', count: 1, wip_limit: 2, over_wip: false, cards: [{ key: `${board.key}-1`, title: 'Read me', priority: 'high', v: 1 }] }]);
+      const { prompts } = await client.listPrompts();
+      assert.deepEqual(prompts.map((p) => p.name), ['standup', 'triage']);
+      const standup = await client.getPrompt({ name: 'standup', arguments: { board: board.key } });
+      assert.match((standup.messages[0].content as any).text, new RegExp(`activity_list \\{board: "${board.key}"`));
+      // _meta names the server that answered (prodmcp or prodboard): everything else is the same.
+      const { _meta: _r, ...readBody } = read;
+      const { _meta: _s, ...standupBody } = standup;
+      seen.push({ readBody, standupBody });
+    }
+    assert.deepEqual(seen[0], seen[1]);
+  });
 });

@@ -125,7 +125,7 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     // Arguments that miss the schema are refused by the SDK's check, which quotes our message.
     const badEnum = await mcp.callTool({ name: 'card_create', arguments: { title: 'x', priority: 'urgent' } });
     assert.equal(badEnum.isError, true);
-    assert.match((badEnum.content as any)[0].text, /priority must be one of: low, medium, high, critical; got "urgent"/);
+    assert.match(JSON.parse((badEnum.content as any)[0].text).error, /priority must be one of: low, medium, high, critical; got "urgent"/);
     const board = (await request(server, 'POST', '/xapi2/data/board', { token, body: { name: 'Strict', columns: 'A, B' } })).body;
     const snapshot = await databaseSnapshot(server);
     const badStatus = failed(await mcp.callTool({ name: 'card_create', arguments: { title: 'x', board_id: board.id, status: 'nowhere' } }));

@@ -12,3 +12,4 @@ export * from './compact.js';
 export * from './refs.js';
 export * from './task-tools.js';
 export * from './toolsets.js';
+export * from './resources.js';
