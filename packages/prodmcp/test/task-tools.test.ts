@@ -301,6 +301,16 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       results.push(page);
     }
     assert.deepEqual(results[0], results[1]);
+    // The figure issue 12 tracks: the same 200 cards through the reference card_list.
+    const reference = await connectRemote('/mcp?toolsets=reference');
+    try {
+      const full = ((await call(reference, 'card_list', { all: true, filter: { board_id: board.id } })) as any).content[0].text as string;
+      const compact = ((await call(remote, 'card_list', { board: board.key, all: true })) as any).content[0].text as string;
+      console.log(`card_list of 200 cards: reference shape ${full.length} characters; default ${compact.length} (capped at 25,000, rest by cursor)`);
+      assert.ok(compact.length < full.length / 4);
+    } finally {
+      await reference.close();
+    }
   });
 
   test('trash_list and trash_restore (the trash toolset): a board comes back with its cards', async () => {
@@ -383,5 +393,22 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       seen.push({ readBody, standupBody });
     }
     assert.deepEqual(seen[0], seen[1]);
+  });
+
+  test('assignees: me on create and in a filter; an email needs the member list, which tokens may not read, and says so', async () => {
+    const board = await makeBoard('People', [{ key: 'todo', name: 'To do' }]);
+    const results = [];
+    for (const via of TRANSPORTS) {
+      const mine = await ok(via.client(), 'card_create', { board: 'people', title: `Mine ${via.name}`, assignees: ['me'] });
+      assert.equal(mine.assignees, 1);
+      const listed = await ok(via.client(), 'card_list', { board: board.key, filter: { assignee: 'ME' }, fields: ['assignees'] });
+      assert.ok(listed.data.some((r: any) => r.key === mine.key && r.assignees[0] === owner.user.id), via.name);
+      const byEmail = await fails(via.client(), 'card_update', { card: mine.key, assignees: [owner.email] });
+      assert.equal(byEmail.code, 'validation_failed');
+      assert.deepEqual(byEmail.errors.map((e: any) => e.field), ['card.assignees[0]']);
+      assert.match(byEmail.error, /this token may not read the member list, so only "me" or a member id work here/);
+      results.push(byEmail);
+    }
+    assert.deepEqual(results[0], results[1]);
   });
 });
