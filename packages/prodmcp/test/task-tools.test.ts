@@ -411,4 +411,26 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     }
     assert.deepEqual(results[0], results[1]);
   });
+
+  test("the reference client's spellings work on the default tools without being advertised (id, board_id, status, its filter keys)", async () => {
+    const board = await makeBoard('Spellings', [{ key: 'todo', name: 'To do' }, { key: 'done', name: 'Done' }]);
+    for (const via of TRANSPORTS) {
+      const client = via.client();
+      const made = await ok(client, 'card_create', { board_id: board.id, title: `Old style ${via.name}`, status: 'done' });
+      assert.equal(made.column, 'done');
+      assert.equal((await ok(client, 'card_get', { id: made.id })).key, made.key);
+      assert.equal((await ok(client, 'card_update', { id: made.key, status: 'todo' })).column, 'todo');
+      const listed = await ok(client, 'card_list', { filter: { board_id: board.id, status: 'todo', is_archived: false } });
+      assert.ok(listed.data.some((r: any) => r.key === made.key), via.name);
+      const unknown = await fails(client, 'card_list', { filter: { owned_by: 'me' } });
+      assert.match(unknown.error, /filter has no key "owned_by"; allowed keys: column, priority, tag, assignee, archived/);
+    }
+    const trash = await connectRemote('/mcp?toolsets=trash');
+    try {
+      const restored = await fails(trash, 'trash_restore', { type: 'card', id: 'not-an-id' });
+      assert.doesNotMatch(restored.error, /unknown argument/, 'trash_restore keeps its own id argument');
+    } finally {
+      await trash.close();
+    }
+  });
 });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { PRIORITIES } from '@prodboard/shared';
 import { BackendError, type JsonObject, type ListParams } from './backend.js';
-import type { ToolSpec } from './catalogue.js';
+import type { Prepared, ToolSpec } from './catalogue.js';
 import { DATA_NOTE, EXTRA_CARD_FIELDS, RESULT_BUDGET, clip, compactCard, fitRows } from './compact.js';
 import type { JsonSchema } from './json-schema.js';
 import { invalid, resolver, type Resolver } from './refs.js';
@@ -138,6 +138,32 @@ function idempotencyKey(tool: string, args: JsonObject, index?: number): string 
 
 const IDEMPOTENCY = { ...S, description: 'A retry with the same key (default: same arguments) creates nothing twice' };
 
+/**
+ * The reference client's spellings, accepted without being advertised (the schemas stay small):
+ * `id` for card, `board_id` for board, `status` for column, and its filter keys.
+ */
+const ALIASES: Record<string, string> = { id: 'card', board_id: 'board', status: 'column' };
+const FILTER_ALIASES: Record<string, string> = { status: 'column', tags: 'tag', assignees: 'assignee', is_archived: 'archived' };
+
+function acceptAliases(args: Record<string, unknown>, schema: JsonSchema): Prepared {
+  const props = schema.properties ?? {};
+  const value: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(args)) {
+    const alias = !Object.hasOwn(props, key) && Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
+    value[alias && Object.hasOwn(props, alias) && !Object.hasOwn(args, alias) ? alias : key] = item;
+  }
+  const filter = value.filter;
+  if (Object.hasOwn(props, 'filter') && filter && typeof filter === 'object' && !Array.isArray(filter)) {
+    const renamed: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(filter)) {
+      if (key === 'board_id' && value.board === undefined && typeof item === 'string') value.board = item;
+      else renamed[Object.hasOwn(FILTER_ALIASES, key) ? FILTER_ALIASES[key] : key] = item;
+    }
+    value.filter = renamed;
+  }
+  return { value };
+}
+
 /** The task tools over the card and board models. */
 export function taskTools(): ToolSpec[] {
   const task = (
@@ -147,6 +173,7 @@ export function taskTools(): ToolSpec[] {
     hints: JsonObject = {},
   ): ToolSpec => ({
     ...spec,
+    prepare: (input) => acceptAliases(input, spec.inputSchema),
     toolsets: spec.toolsets ?? ['default', 'cards'],
     annotations: { ...(needs === 'read' ? READ : WRITE), ...hints },
     action: { kind: 'task', type: 'card', access: needs, run: (args, ctx) => run(args, ctx, resolver(ctx)) },
