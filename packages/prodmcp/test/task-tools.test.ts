@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { parseToolSelection } from '@prodboard/tools';
 import { TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from '../../server/test/helpers.js';
 import { connectSdkClient, freshHome, prodmcpEnv, runCli, type SdkConnection } from './support.js';
 
@@ -17,8 +18,8 @@ const REFERENCE_TOOLS_LIST_BYTES = 7647;
 
 /** Each default tool's compact JSON size in tools/list, pinned: a tool that grows fails here first. */
 const PINNED_SIZES: Record<string, number> = {
-  board_overview: 478, card_list: 1045, card_get: 379, card_create: 857, card_update: 934, card_move: 739,
-  card_update_many: 848, card_create_many: 760, activity_list: 443, comment_add: 419, comment_list: 304, whoami: 363,
+  board_overview: 478, card_list: 1034, card_get: 379, card_create: 799, card_update: 905, card_move: 710,
+  card_update_many: 801, card_create_many: 684, activity_list: 443, comment_add: 390, comment_list: 304, whoami: 363,
 };
 
 const DEFAULT_TOOLS = [
@@ -98,7 +99,8 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     assert.deepEqual(viaHttp, viaStdio);
     assert.deepEqual(viaStdio.map((t) => t.name), DEFAULT_TOOLS);
     const sizes = Object.fromEntries(viaStdio.map((t) => [t.name, JSON.stringify(t).length]));
-    const total = JSON.stringify(viaStdio).length;
+    // The whole tools/list result, as a host receives it (no pagination cursor: one page).
+    const total = JSON.stringify(await remote.listTools()).length;
     console.log(`tools/list default: ${total} bytes (reference client: ${REFERENCE_TOOLS_LIST_BYTES}); per tool: ${JSON.stringify(sizes)}`);
     assert.ok(total <= REFERENCE_TOOLS_LIST_BYTES, `default tools/list is ${total} bytes`);
     assert.deepEqual(sizes, PINNED_SIZES);
@@ -432,5 +434,15 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     } finally {
       await trash.close();
     }
+  });
+
+  test('parseToolSelection: names in any case and spacing, once each; unknown names and values are errors naming the valid ones', () => {
+    assert.deepEqual(parseToolSelection({}), { selection: {} });
+    assert.deepEqual(parseToolSelection({ toolsets: null, readOnly: null }), { selection: {} });
+    assert.deepEqual(parseToolSelection({ toolsets: ' Default , trash,default ', readOnly: 'YES' }), { selection: { toolsets: ['default', 'trash'], readOnly: true } });
+    assert.deepEqual(parseToolSelection({ readOnly: 'off' }), { selection: { readOnly: false } });
+    assert.deepEqual(parseToolSelection({ toolsets: ' , ' }), { error: 'toolsets is empty; give one or more of: default, boards, cards, trash, reference, all (comma-separated)' });
+    assert.deepEqual(parseToolSelection({ toolsets: 'boards,x,y' }), { error: 'unknown toolsets "x", "y"; the toolsets are: default, boards, cards, trash, reference, all' });
+    assert.deepEqual(parseToolSelection({ readOnly: 'perhaps' }), { error: 'read-only must be 1, true, yes or on (or 0, false, no, off); got "perhaps"' });
   });
 });

@@ -195,8 +195,9 @@ export function publicTool(spec: ToolSpec): PublicTool {
 /** The server's guidance for the AI model, sent at initialize (and in server/discover). */
 export const INSTRUCTIONS =
   'These tools read and write a Production Board workspace: boards (with ordered columns) and cards. ' +
-  'Call whoami first to confirm access. Read-only tools (*_list, *_get, whoami) are safe to call freely; ' +
-  'write tools (*_create, *_update, *_delete) change shared data: confirm with the user before calling them. ' +
+  'Call whoami first to confirm access. Read-only tools (*_list, *_get, board_overview, activity_list, comment_list, whoami) are safe to call freely; ' +
+  'write tools (*_create, *_update, *_move, *_delete, *_many, comment_add, trash_restore) change shared data: confirm with the user before calling them. ' +
+  'Cards are named by key (WEB-42), boards by key (WEB) or name. ' +
   "A card's status is the key of a column of its board (see the board's data.columns); list cards of a board with " +
   'card_list {filter: {board_id, status}}. Failed calls return isError with the server\'s message and http_status; ' +
   'the message says which argument to fix and which values are allowed. ' +

@@ -42,7 +42,7 @@ const CARD_FIELDS: Record<string, JsonSchema> = {
   due_date: S,
 };
 /** A card's fields, as card_create takes them: checked per item when the tool runs (the schema stays small). */
-const FIELDS_OBJECT: JsonSchema = { type: 'object', description: 'Fields as card_create takes them' };
+const FIELDS_OBJECT: JsonSchema = { type: 'object', description: 'As card_create' };
 const FILTER = obj({ column: S, priority: S, tag: S, assignee: S, archived: B });
 
 const READ = { readOnlyHint: true };
@@ -136,7 +136,7 @@ function idempotencyKey(tool: string, args: JsonObject, index?: number): string 
   return index === undefined ? base : `${base}:${index}`;
 }
 
-const IDEMPOTENCY = { ...S, description: 'A retry with the same key (default: same arguments) creates nothing twice' };
+const IDEMPOTENCY = { ...S, description: 'Retry-safe key (default: from the arguments)' };
 
 /**
  * The reference client's spellings, accepted without being advertised (the schemas stay small):
@@ -228,8 +228,8 @@ export function taskTools(): ToolSpec[] {
         name: 'card_list',
         title: 'List cards',
         description:
-          'Cards as compact rows (key, title, column, priority, assignee, due, tags, v=version). q: search words or a key. fields adds ' +
-          `${EXTRA_CARD_FIELDS.join(', ')} or *. Capped at 25k chars: page with after. Read-only.`,
+          'Compact card rows (key, title, column, priority, assignee, due, tags, v=version). q: words or a key. fields adds ' +
+          `${EXTRA_CARD_FIELDS.join(', ')} or *. Capped at 25k chars; page with after. Read-only.`,
         inputSchema: obj({
           board: BOARD,
           filter: FILTER,
@@ -299,7 +299,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'card_create',
         title: 'Create a card',
-        description: 'Create a card on a board (default column: the first). Confirm with the user first.',
+        description: 'Create a card on a board (default column: the first).',
         inputSchema: obj({ board: BOARD, ...CARD_FIELDS, idempotency_key: IDEMPOTENCY }, ['board', 'title']),
       },
       'write',
@@ -315,7 +315,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'card_update',
         title: 'Update a card',
-        description: 'Change the given fields of a card (null clears; archived: true archives). Confirm with the user first.',
+        description: 'Change the given fields of a card (null clears; archived: true archives).',
         inputSchema: obj({ card: CARD, ...CARD_FIELDS, board: BOARD, archived: B, version: VERSION }, ['card']),
       },
       'write',
@@ -336,7 +336,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'card_move',
         title: 'Move a card',
-        description: "Move a card to a column: position top, bottom (default), {before: card} or {after: card}. Confirm with the user first.",
+        description: "Move a card to a column: position top, bottom (default), {before: card} or {after: card}.",
         inputSchema: obj(
           {
             card: CARD,
@@ -384,7 +384,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'card_update_many',
         title: 'Update many cards',
-        description: `Apply set to up to ${BATCH_MAX} cards chosen by ids, or by board + filter (as in card_list). dry_run: the count and a sample, nothing changed. Per-card results. Confirm with the user first.`,
+        description: `Apply set to up to ${BATCH_MAX} cards chosen by ids, or by board + filter (as in card_list). dry_run: the count and a sample, nothing changed. Per-card results.`,
         inputSchema: obj({ board: BOARD, filter: FILTER, ids: { type: 'array', items: S, maxItems: BATCH_MAX }, set: FIELDS_OBJECT, dry_run: B }, ['set']),
       },
       'write',
@@ -428,7 +428,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'card_create_many',
         title: 'Create many cards',
-        description: `Create up to ${BATCH_MAX} cards on a board in one call; per-card results; a retry with the same arguments creates nothing twice. dry_run: count and sample. Confirm with the user first.`,
+        description: `Create up to ${BATCH_MAX} cards on a board in one call; per-card results; a retry with the same arguments creates nothing twice. dry_run: count and sample.`,
         inputSchema: obj(
           { board: BOARD, cards: { type: 'array', items: FIELDS_OBJECT, minItems: 1, maxItems: BATCH_MAX }, dry_run: B, idempotency_key: IDEMPOTENCY },
           ['board', 'cards'],
@@ -512,7 +512,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'comment_add',
         title: 'Comment on a card',
-        description: 'Add a Markdown comment to a card (@mentions notify members). Confirm with the user first.',
+        description: 'Add a Markdown comment to a card (@mentions notify members).',
         inputSchema: obj({ card: CARD, body: { ...S, minLength: 1 } }, ['card', 'body']),
       },
       'write',
@@ -567,7 +567,7 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'trash_restore',
         title: 'Restore from the trash',
-        description: 'Bring a deleted board or card back (a board brings back the cards deleted with it). Confirm with the user first.',
+        description: 'Bring a deleted board or card back (a board brings back the cards deleted with it).',
         inputSchema: obj({ type: { type: 'string', enum: ['board', 'card'] }, id: S }, ['type', 'id']),
         toolsets: ['trash'],
       },
