@@ -101,7 +101,11 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     const sizes = Object.fromEntries(viaStdio.map((t) => [t.name, JSON.stringify(t).length]));
     // The whole tools/list result, as a host receives it (no pagination cursor: one page).
     const total = JSON.stringify(await remote.listTools()).length;
-    console.log(`tools/list default: ${total} bytes (reference client: ${REFERENCE_TOOLS_LIST_BYTES}); per tool: ${JSON.stringify(sizes)}`);
+    // Baseline from the same run: the reference toolset (the reference client's eleven tools, as prodmcp listed them before toolsets).
+    const reference = await connectRemote('/mcp?toolsets=reference');
+    const referenceTotal = JSON.stringify(await reference.listTools()).length;
+    await reference.close();
+    console.log(`tools/list default: ${total} bytes; reference toolset ${referenceTotal} (reference client: ${REFERENCE_TOOLS_LIST_BYTES}); per tool: ${JSON.stringify(sizes)}`);
     assert.ok(total <= REFERENCE_TOOLS_LIST_BYTES, `default tools/list is ${total} bytes`);
     assert.deepEqual(sizes, PINNED_SIZES);
     for (const tool of viaStdio) assert.equal(tool.annotations?.readOnlyHint, !/_(create|update|move)|comment_add/.test(tool.name), tool.name);

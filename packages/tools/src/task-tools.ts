@@ -4,7 +4,6 @@
  * write them (refs.ts); results are compact and on a budget (compact.ts). Schemas are terse on
  * purpose: the default toolset must fit the reference client's tools/list size.
  */
-import { createHash } from 'node:crypto';
 import { PRIORITIES } from '@prodboard/shared';
 import { BackendError, type JsonObject, type ListParams } from './backend.js';
 import type { Prepared, ToolSpec } from './catalogue.js';
@@ -130,9 +129,25 @@ const fieldsArg = (args: JsonObject): string[] => {
   return fields;
 };
 
+/**
+ * A 64-bit fingerprint of a text (two FNV-1a variants), in plain JS: node:crypto would cost prodmcp
+ * tens of milliseconds at start-up (see prodmcp's builtins.ts). A collision cannot merge two creates:
+ * the server refuses a key reused for a different body.
+ */
+function fingerprint(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 /** The idempotency key of a create: the caller's, else one derived from the arguments (a retried call repeats them). */
 function idempotencyKey(tool: string, args: JsonObject, index?: number): string {
-  const base = str(args.idempotency_key) ?? createHash('sha256').update(`${tool}\n${JSON.stringify(args)}`).digest('hex').slice(0, 40);
+  const base = str(args.idempotency_key) ?? `auto-${tool}-${fingerprint(JSON.stringify(args))}`;
   return index === undefined ? base : `${base}:${index}`;
 }
 
