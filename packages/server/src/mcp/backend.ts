@@ -4,7 +4,7 @@
  * shapes, so a tool's result on /mcp equals prodmcp's. The operation layer replaces the insides of
  * this one file; nothing else on /mcp knows how an operation runs.
  */
-import { assertUuid, notFound, type Json, type RawParams } from '@prodboard/shared';
+import type { Json, RawParams } from '@prodboard/shared';
 import { BackendError, CANCELLED, type Backend, type JsonObject, type ListParams, type Page } from '@prodboard/tools';
 import type { FastifyBaseLogger } from 'fastify';
 import { commandContext, type Actor } from '../context.js';
@@ -14,6 +14,7 @@ import { authorizeModel, readableActivityTypes } from '../policies.js';
 import { presentActor, presentComment, presentHistoryEntry } from '../presenters.js';
 import { commentCreator } from '../commands/comment-creator.js';
 import { runOperation } from '../operations/registry.js';
+import { memberNames, readableCard as routeReadableCard } from '../routes/comments.js';
 
 /** List parameters as the route's query string would carry them. */
 function rawParams(params: ListParams): RawParams {
@@ -44,14 +45,8 @@ export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLo
       throw backendError(err, log);
     }
   };
-  const names = async () => new Map((await store.listMembers(actor.workspace.id)).map((m) => [m.user_id, m.name]));
-  /** The live card of a path, readable by the actor, as the comment routes check it. */
-  const readableCard = async (id: string) => {
-    assertUuid(id);
-    authorizeModel(actor, 'card', 'read');
-    const card = await store.getObject(actor.workspace.id, 'card', id);
-    if (!card || card.is_deleted) throw notFound('card', id);
-  };
+  const names = () => memberNames(store, actor);
+  const readableCard = (id: string) => routeReadableCard(store, actor, id);
 
   return {
     list: (type, params, signal) => run(signal, async () => (await runOperation(deps, 'objects.list', actor, { type, query: rawParams(params) })) as unknown as Page),

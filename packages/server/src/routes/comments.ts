@@ -22,13 +22,13 @@ import type { Store, StoreTx } from '../store/types.js';
 
 const HISTORY_MAX = 200;
 
-/** Member id → name, for presenting authors, mentions and actors. */
-async function memberNames(store: Store | StoreTx, actor: Actor): Promise<Map<string, string>> {
+/** Member id → name, for presenting authors, mentions and actors (also the MCP tools' comments). */
+export async function memberNames(store: Store | StoreTx, actor: Actor): Promise<Map<string, string>> {
   return new Map((await store.listMembers(actor.workspace.id)).map((m) => [m.user_id, m.name]));
 }
 
-/** The live card of a path, readable by the actor; or a 404. */
-async function readableCard(store: Store, actor: Actor, id: string): Promise<void> {
+/** The live card of a path, readable by the actor; or a 404 (also the MCP tools' comments). */
+export async function readableCard(store: Store, actor: Actor, id: string): Promise<void> {
   assertUuid(id);
   authorizeModel(actor, 'card', 'read');
   const card = await store.getObject(actor.workspace.id, 'card', id);
