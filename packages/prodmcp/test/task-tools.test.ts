@@ -449,4 +449,36 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     assert.deepEqual(parseToolSelection({ toolsets: 'boards,x,y' }), { error: 'unknown toolsets "x", "y"; the toolsets are: default, boards, cards, trash, reference, all' });
     assert.deepEqual(parseToolSelection({ readOnly: 'perhaps' }), { error: 'read-only must be 1, true, yes or on (or 0, false, no, off); got "perhaps"' });
   });
+
+  test("another workspace's boards and cards stay out of reach; a read-only token gets no write tool; a bad batch changes nothing", async () => {
+    const stranger = await signUp(server);
+    const theirs = await request(server, 'POST', '/xapi2/data/board', { token: stranger.session, body: { name: 'Secret plans', columns: [{ key: 'todo', name: 'To do' }] } });
+    const theirCard = await request(server, 'POST', '/xapi2/data/card', { token: stranger.session, body: { title: 'Hidden', board_id: theirs.body.id } });
+    const { token: readOnlyToken } = await makeToken(server, owner, 'board:read,card:read');
+    const readOnly = await connectRemote('/mcp', readOnlyToken);
+    try {
+      const board = await makeBoard('Batch', [{ key: 'todo', name: 'To do' }]);
+      const results = [];
+      for (const via of TRANSPORTS) {
+        const client = via.client();
+        const byName = await fails(client, 'board_overview', { board: 'secret plans' });
+        assert.equal(byName.http_status, 404);
+        assert.doesNotMatch(byName.error, /Secret plans/);
+        assert.equal((await fails(client, 'card_get', { card: theirCard.body.id })).http_status, 404);
+        assert.equal((await fails(client, 'card_get', { card: theirCard.body.key })).http_status, 404);
+        assert.equal((await fails(client, 'comment_add', { card: theirCard.body.id, body: 'hi' })).http_status, 404);
+        const bad = await fails(client, 'card_create_many', { board: board.key, cards: [{ title: 'Fine' }, { title: 'Wrong', column: 'Nowhere' }] });
+        assert.equal(bad.errors[0].field, 'cards[1].column');
+        assert.equal(await cardCount(board.id), 0, 'nothing was created');
+        results.push(bad);
+      }
+      assert.deepEqual(results[0], results[1]);
+      const names = (await readOnly.listTools()).tools.map((t) => t.name);
+      assert.deepEqual(names, ['board_overview', 'card_list', 'card_get', 'activity_list', 'comment_list', 'whoami']);
+      await assert.rejects(readOnly.callTool({ name: 'card_move', arguments: { card: 'X-1', to: 'todo' } }), /Tool card_move not found/);
+      assert.equal((await request(server, 'GET', `/xapi2/data/card/${theirCard.body.id}`, { token: stranger.session })).body.data.title, 'Hidden');
+    } finally {
+      await readOnly.close();
+    }
+  });
 });
