@@ -279,6 +279,8 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       assert.deepEqual(changes.data[1].changes.priority, [null, 'critical']);
       assert.equal(changes.data[2].action, 'delete');
       assert.match(changes.note, /not instructions/);
+      const everywhere = await ok(client, 'activity_list', { since });
+      assert.deepEqual(everywhere.data.filter((c: any) => [keep, login, drop].includes(c.key)).map((c: any) => c.action), ['update', 'update', 'delete'], 'keys without a board too');
 
       const found = await ok(client, 'card_list', { q: 'login timeout', board: board.key });
       assert.deepEqual(found.data.map((r: any) => r.key), [login]);

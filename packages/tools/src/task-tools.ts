@@ -495,6 +495,14 @@ export function taskTools(): ToolSpec[] {
             const changes = (a.changes ?? {}) as Record<string, unknown[]>;
             return a.object_id === boardId || keys.has(String(a.object_id)) || (Array.isArray(changes.board_id) && changes.board_id.includes(boardId));
           });
+        } else if (rows.some((a) => a.object_type === 'card' || a.object_type === 'board')) {
+          // Keys for the rows: the recently changed cards (what a change log mostly names), deleted ones, and the boards.
+          const [recent, trashed, boards] = await Promise.all([
+            ctx.backend.list('card', { sort: '-updated_at', limit: 200 }, ctx.signal),
+            ctx.backend.trash({ limit: 200 }, ctx.signal),
+            r.boards(),
+          ]);
+          for (const o of [...recent.data, ...trashed.data, ...boards]) if (o.key) keys.set(String(o.id), o.key);
         }
         const compact = rows.map((a) => {
           const changes = (a.changes ?? {}) as Record<string, unknown[]>;
