@@ -1,8 +1,9 @@
 /**
- * The tools' Backend in process: each operation runs as its /xapi2 route does (routes/data.ts,
- * routes/auth.ts), with the caller's actor, without an HTTP hop, and answers with the same wire
- * shapes, so a tool's result on /mcp equals prodmcp's. The operation layer replaces the insides of
- * this one file; nothing else on /mcp knows how an operation runs.
+ * The tools' Backend in process: each call runs the operation its /xapi2 route runs (runOperation:
+ * keys, versions and idempotency keys behave as over HTTP; comments and a card's history use the
+ * comment routes' checks), with the caller's actor, without an HTTP hop, and answers with the same
+ * wire shapes, so a tool's result on /mcp equals prodmcp's. Nothing else on /mcp knows how an
+ * operation runs.
  */
 import type { Json, RawParams } from '@prodboard/shared';
 import { BackendError, CANCELLED, type Backend, type JsonObject, type ListParams, type Page } from '@prodboard/tools';
