@@ -16,9 +16,12 @@ import { TEST_DATABASE_URL, TEST_STORE, databaseSnapshot, makeToken, request, si
 
 type Era = 'modern' | 'legacy';
 
-/** An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two instances). */
-async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL('/mcp', url), {
+/**
+ * An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two
+ * instances); the reference client's toolset unless `path` asks otherwise.
+ */
+async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch, path = '/mcp?toolsets=reference'): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(path, url), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
     ...(fetchImpl && { fetch: fetchImpl }),
   });
@@ -124,7 +127,7 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     // Arguments that miss the schema are refused by the SDK's check, which quotes our message.
     const badEnum = await mcp.callTool({ name: 'card_create', arguments: { title: 'x', priority: 'urgent' } });
     assert.equal(badEnum.isError, true);
-    assert.match((badEnum.content as any)[0].text, /priority must be one of: low, medium, high, critical; got "urgent"/);
+    assert.match(JSON.parse((badEnum.content as any)[0].text).error, /priority must be one of: low, medium, high, critical; got "urgent"/);
     const board = (await request(server, 'POST', '/xapi2/data/board', { token, body: { name: 'Strict', columns: 'A, B' } })).body;
     const snapshot = await databaseSnapshot(server);
     const badStatus = failed(await mcp.callTool({ name: 'card_create', arguments: { title: 'x', board_id: board.id, status: 'nowhere' } }));
@@ -181,6 +184,41 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     const viewer = await signUp(server, { role: 'viewer', workspace: owner.workspace.slug });
     const mcp = await open(viewer.session);
     assert.deepEqual((await mcp.listTools()).tools.map((t) => t.name), ['board_list', 'board_get', 'card_list', 'card_get', 'whoami']);
+  });
+
+  test('the default toolset: a viewer lists only reads; a bad selection is a 400; stale versions and bad batches change nothing', async () => {
+    const viewer = await signUp(server, { role: 'viewer', workspace: owner.workspace.slug });
+    const viewing = await connect(server.url, viewer.session, 'modern', undefined, '/mcp');
+    try {
+      assert.deepEqual((await viewing.listTools()).tools.map((t) => t.name), ['board_overview', 'card_list', 'card_get', 'activity_list', 'comment_list', 'whoami']);
+    } finally {
+      await viewing.close();
+    }
+    const bad = await request(server, 'POST', '/mcp', {
+      token, query: { toolsets: 'default,everything' }, headers: { accept: 'application/json, text/event-stream' }, body: PING,
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'invalid_query');
+    assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['toolsets']);
+
+    const mcp = await connect(server.url, token, 'modern', undefined, '/mcp');
+    const missingBoard = failed(await mcp.callTool({ name: 'card_create_many', arguments: { board: 'Snapshot', cards: [{ title: 'x' }] } }));
+    assert.equal(missingBoard.http_status, 404);
+    try {
+      const created = (await request(server, 'POST', '/xapi2/data/board', { token, body: { name: 'Snapshot', columns: [{ key: 'todo', name: 'To do' }] } })).body;
+      const card = ok(await mcp.callTool({ name: 'card_create', arguments: { board: created.key, title: 'Versioned' } }));
+      ok(await mcp.callTool({ name: 'card_update', arguments: { card: card.key, title: 'Changed', version: card.v } }));
+      const before = await databaseSnapshot(server);
+      const stale = failed(await mcp.callTool({ name: 'card_move', arguments: { card: card.key, to: 'To do', position: 'top', version: card.v } }));
+      assert.equal(stale.code, 'conflict');
+      const badBatch = failed(await mcp.callTool({ name: 'card_update_many', arguments: { board: created.key, filter: {}, set: { column: 'Nowhere' } } }));
+      assert.equal(badBatch.code, 'validation_failed');
+      const unknown = failed(await mcp.callTool({ name: 'card_create', arguments: { board: 'nothing like it', title: 'x' } }));
+      assert.equal(unknown.http_status, 404);
+      assert.deepEqual(await databaseSnapshot(server), before, 'nothing changed');
+    } finally {
+      await mcp.close();
+    }
   });
 
   test("another workspace's ids are answered as missing, and nothing of it changes or shows", async () => {

@@ -1,10 +1,11 @@
 /**
- * The tools' Backend in process: each tool's call runs its operation through runOperation
- * (operations/registry.ts), the path every /xapi2 route takes, with the caller's actor and without
- * an HTTP hop, so a tool's result on /mcp equals prodmcp's (which calls those routes). Nothing
- * else on /mcp knows how an operation runs.
+ * The tools' Backend in process: each call runs the operation its /xapi2 route runs through
+ * runOperation (operations/registry.ts), the path every route takes: keys, versions and idempotency
+ * keys behave as over HTTP, with the caller's actor, without an HTTP hop, and answer with the same
+ * wire shapes, so a tool's result on /mcp equals prodmcp's (which calls those routes). Nothing else
+ * on /mcp knows how an operation runs.
  */
-import type { OperationInput } from '@prodboard/shared';
+import type { OperationInput, OperationName } from '@prodboard/shared';
 import { BackendError, CANCELLED, type Backend, type JsonObject, type ListParams, type Page } from '@prodboard/tools';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../context.js';
@@ -32,8 +33,8 @@ function backendError(err: unknown, log: FastifyBaseLogger): BackendError {
   return new BackendError(500, 'internal error; nothing was changed if the call was a write; try again, and tell the server operator if it keeps happening', 'internal');
 }
 
-/** The Backend that acts as `actor`; `options` as the routes give them (the base of links an operation writes). */
-export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLogger, options: RunOptions = {}): Backend {
+/** The Backend that acts as `actor`; `runOptions` as the routes give them (the base of links an operation writes). */
+export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLogger, runOptions: RunOptions = {}): Backend {
   /** Runs one operation, unless the call was already cancelled; every failure becomes a BackendError. */
   const run = async <T>(signal: AbortSignal, operation: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new BackendError(0, 'the call was cancelled', CANCELLED);
@@ -43,13 +44,23 @@ export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLo
       throw backendError(err, log);
     }
   };
+  const op = <N extends OperationName>(name: N, input: OperationInput<N>) => runOperation(deps, name, actor, input, runOptions);
 
   return {
-    list: (type, params, signal) => run(signal, async () => (await runOperation(deps, 'objects.list', actor, { type, query: rawParams(params) }, options)) as unknown as Page),
-    get: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.get', actor, { type, id }, options)) as JsonObject),
-    create: (type, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.create', actor, { type, fields: jsonFields(fields) }, options)) as JsonObject),
-    update: (type, id, fields, signal) => run(signal, async () => (await runOperation(deps, 'objects.update', actor, { type, id, fields: jsonFields(fields) }, options)) as JsonObject),
-    delete: (type, id, signal) => run(signal, async () => (await runOperation(deps, 'objects.delete', actor, { type, id }, options)) as JsonObject),
-    whoami: (signal) => run(signal, async () => (await runOperation(deps, 'auth.me', actor, {}, options)) as JsonObject),
+    list: (type, params, signal) => run(signal, async () => (await op('objects.list', { type, query: rawParams(params) })) as unknown as Page),
+    get: (type, id, signal) => run(signal, async () => (await op('objects.get', { type, id })) as unknown as JsonObject),
+    create: (type, fields, signal, options) =>
+      run(signal, async () => (await op('objects.create', { type, fields: jsonFields(fields), idempotency_key: options?.idempotencyKey })) as unknown as JsonObject),
+    update: (type, id, fields, signal, options) =>
+      run(signal, async () => (await op('objects.update', { type, id, fields: jsonFields(fields), version: options?.version })) as unknown as JsonObject),
+    delete: (type, id, signal, options) => run(signal, async () => (await op('objects.delete', { type, id, version: options?.version })) as unknown as JsonObject),
+    whoami: (signal) => run(signal, async () => (await op('auth.me', {})) as unknown as JsonObject),
+    members: (signal) => run(signal, async () => (await op('members.list', {})) as unknown as Page),
+    activity: (params, signal) => run(signal, async () => (await op('activity.list', { query: rawParams(params) })) as unknown as Page),
+    trash: (params, signal) => run(signal, async () => (await op('trash.list', { query: rawParams(params) })) as unknown as Page),
+    restore: (type, id, signal) => run(signal, async () => (await op('trash.restore', { type, id })) as unknown as JsonObject),
+    comments: (cardId, signal) => run(signal, async () => (await op('comments.list', { card_id: cardId })) as unknown as Page),
+    addComment: (cardId, body, signal) => run(signal, async () => (await op('comments.create', { card_id: cardId, fields: { body } })) as unknown as JsonObject),
+    history: (cardId, limit, signal) => run(signal, async () => (await op('history.list', { card_id: cardId, query: { limit: String(limit) } })) as unknown as Page),
   };
 }

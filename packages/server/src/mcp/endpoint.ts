@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo, type ServerContext } from '@modelcontextprotocol/server';
 import { AppError, MANIFEST } from '@prodboard/shared';
-import { buildCatalogue, createToolServer, toolsFor, type ToolSpec } from '@prodboard/tools';
+import { buildCatalogue, createToolServer, parseToolSelection, toolsFor, type ToolSelection, type ToolSpec } from '@prodboard/tools';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -37,6 +37,8 @@ const HOW_TO_CONNECT =
 interface Caller {
   actor: Actor;
   log: FastifyBaseLogger;
+  /** The tools asked for (`?toolsets=a,b&read_only=1`). */
+  selection: ToolSelection;
 }
 
 /** The verified caller of a request; only the route below calls the handler, always with one. */
@@ -81,6 +83,22 @@ function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: strin
   return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
 }
 
+/** The tools a request asks for by its query (`?toolsets=default,trash&read_only=1`); a 400 naming the valid toolsets otherwise. */
+function toolSelection(request: FastifyRequest): ToolSelection {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  const one = (name: string) => {
+    const value = query[name];
+    if (Array.isArray(value)) throw new AppError('invalid_query', `${name} may be given once`, { errors: [{ field: name, message: 'given more than once' }] });
+    return value ?? null;
+  };
+  const parsed = parseToolSelection({ toolsets: one('toolsets'), readOnly: one('read_only') });
+  if ('error' in parsed) {
+    const field = parsed.error.startsWith('read-only') ? 'read_only' : 'toolsets';
+    throw new AppError('invalid_query', parsed.error.replace(/^read-only/, 'read_only'), { errors: [{ field, message: parsed.error }] });
+  }
+  return parsed.selection;
+}
+
 /** The /mcp plugin (registered without a prefix; its hooks apply to /mcp only). */
 export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
@@ -101,8 +119,8 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     const pool = new ToolServerPool(buildServer);
     const handler = createMcpHandler(
       (ctx) => {
-        const { actor } = callerOf(ctx.authInfo);
-        const tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access));
+        const { actor, selection } = callerOf(ctx.authInfo);
+        const tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), selection);
         return ctx.era === 'modern' ? pool.take(tools) : buildServer(tools);
       },
       {
@@ -140,7 +158,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         reply.header('www-authenticate', mcpChallenge(baseUrl, header !== undefined));
         return sendError(reply, err);
       }
-      const caller: Caller = { actor, log: request.log };
+      const caller: Caller = { actor, log: request.log, selection: toolSelection(request) };
       const authInfo: AuthInfo = {
         token,
         clientId: actor.credential.kind === 'pat' ? actor.credential.tokenId : actor.credential.kind === 'oauth' ? actor.credential.grantId : actor.user.id,
