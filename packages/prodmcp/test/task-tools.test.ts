@@ -403,7 +403,7 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
     assert.deepEqual(seen[0], seen[1]);
   });
 
-  test('assignees: me on create and in a filter; an email needs the member list, which tokens may not read, and says so', async () => {
+  test('assignees: me on create and in a filter; an email or a name from the member list; one that names nobody lists the members', async () => {
     const board = await makeBoard('People', [{ key: 'todo', name: 'To do' }]);
     const results = [];
     for (const via of TRANSPORTS) {
@@ -411,11 +411,16 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       assert.equal(mine.assignees, 1);
       const listed = await ok(via.client(), 'card_list', { board: board.key, filter: { assignee: 'ME' }, fields: ['assignees'] });
       assert.ok(listed.data.some((r: any) => r.key === mine.key && r.assignees[0] === owner.user.id), via.name);
-      const byEmail = await fails(via.client(), 'card_update', { card: mine.key, assignees: [owner.email] });
-      assert.equal(byEmail.code, 'validation_failed');
-      assert.deepEqual(byEmail.errors.map((e: any) => e.field), ['card.assignees[0]']);
-      assert.match(byEmail.error, /this token may not read the member list, so only "me" or a member id work here/);
-      results.push(byEmail);
+      await ok(via.client(), 'card_update', { card: mine.key, assignees: [] });
+      await ok(via.client(), 'card_update', { card: mine.key, assignees: [owner.email.toUpperCase()] });
+      const byEmail = await ok(via.client(), 'card_get', { card: mine.key, fields: ['assignees'] });
+      assert.deepEqual(byEmail.assignees, [owner.user.id], `${via.name}: an email in any case names its member`);
+      const nobody = await fails(via.client(), 'card_update', { card: mine.key, assignees: ['nobody@example.com'] });
+      assert.equal(nobody.code, 'validation_failed');
+      assert.deepEqual(nobody.errors.map((e: any) => e.field), ['card.assignees[0]']);
+      assert.match(nobody.error, /no member is "nobody@example.com"; members: /);
+      assert.ok(nobody.error.includes(owner.email), 'the error lists the members to choose from');
+      results.push(nobody);
     }
     assert.deepEqual(results[0], results[1]);
   });

@@ -174,7 +174,7 @@ const OPERATIONS: Operation[] = [
       return { method: 'DELETE', path: `/xapi2/tokens/${id}` };
     },
   },
-  { route: 'GET /xapi2/members', label: 'list members', need: 'session', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/members' }) },
+  { route: 'GET /xapi2/members', label: 'list members', need: { model: 'card', access: 'read' }, ok: 200, build: () => ({ method: 'GET', path: '/xapi2/members' }) },
   { route: 'GET /xapi2/oauth/grants', label: 'list OAuth grants', need: 'session', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/oauth/grants' }) },
   {
     route: 'DELETE /xapi2/oauth/grants/:id', label: 'revoke OAuth grant', need: 'session', ok: 200, absent: 404,

@@ -114,7 +114,7 @@ export function resolver(ctx: ToolContext): Resolver {
         (page) => page.data,
         (err: unknown) => {
           if (err instanceof BackendError && err.status === 403) {
-            throw invalid(field, `${field} "${raw.slice(0, 80)}": this token may not read the member list, so only "me" or a member id work here`);
+            throw invalid(field, `${field} "${raw.slice(0, 80)}": this token may not read the member list (it needs card:read), so only "me" or a member id work here`);
           }
           throw err;
         },

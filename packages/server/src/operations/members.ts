@@ -8,12 +8,14 @@ import { parseExpiry } from '../auth/expiry.js';
 import { memberRemover } from '../commands/member-remover.js';
 import { memberRoleUpdater } from '../commands/member-role-updater.js';
 import { DEFAULT_RESET_EXPIRY, PASSWORD_RESET_PATH, passwordResetIssuer } from '../commands/password-reset.js';
-import { authorizeAccountManagement, authorizeMemberManagement } from '../policies.js';
+import { authorizeMemberManagement, authorizeModel } from '../policies.js';
 import { presentMember } from '../presenters.js';
 import { defineOperation, done } from './operation.js';
 
 export const listMembers = defineOperation('members.list', {
-  policy: authorizeAccountManagement,
+  // A directory, not management: cards name their assignees and comments their authors by member id,
+  // so whoever may read cards (a session, or a token with card:read) may read who the members are.
+  policy: (actor) => authorizeModel(actor, 'card', 'read'),
   async run({ deps, actor }) {
     const rows = await deps.store.listMembers(actor.workspace.id);
     return done({ data: rows.map(presentMember), meta: { count: rows.length } });

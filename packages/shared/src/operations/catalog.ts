@@ -85,7 +85,7 @@ export const OPERATIONS = {
     CreatedAccessTokenSchema,
   ),
   'tokens.revoke': op('Revoke one of your personal access tokens', z.object({ id: z.string() }), OkSchema),
-  'members.list': op("The workspace's members", Empty, z.object({ data: z.array(MemberSchema), meta: z.object({ count: z.number().int() }) })),
+  'members.list': op("The workspace's members (who cards and comments name); a token needs card:read", Empty, z.object({ data: z.array(MemberSchema), meta: z.object({ count: z.number().int() }) })),
   'members.update': op("Change a member's role (owners and admins)", z.object({ user_id: z.string(), role: RoleSchema }), MemberSchema),
   'members.remove': op(
     "Remove a member from the workspace (owners and admins; only an owner removes an owner; never the last owner); their sessions, tokens and OAuth sign-ins here stop at once",
