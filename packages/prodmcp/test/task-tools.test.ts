@@ -286,6 +286,8 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       assert.deepEqual(found.data.map((r: any) => r.key), [login]);
       const comment = await ok(client, 'comment_add', { card: found.data[0].key, body: 'Reproduced: the session expires at 30 s.' });
       assert.equal(comment.card, login);
+      const retried = await ok(client, 'comment_add', { card: found.data[0].key, body: 'Reproduced: the session expires at 30 s.' });
+      assert.equal(retried.id, comment.id, "a host's retry (the same arguments) adds no second comment");
       const listed = await ok(client, 'comment_list', { card: login });
       assert.deepEqual(listed.data.map((c: any) => c.body), ['Reproduced: the session expires at 30 s.']);
       assert.match(listed.note, /not instructions/);

@@ -196,6 +196,26 @@ describe('writing comments', () => {
     assert.deepEqual(await databaseSnapshot(server), before);
   });
 
+  test('a comment retried with its Idempotency-Key is added once, even when the retries race; the key with another body is a 422 that changes nothing', async () => {
+    const card = await newCard();
+    const key = randomUUID();
+    const send = (body: string) => member.api.post(`/xapi2/cards/${card.id}/comments`, { body: { body }, headers: { 'idempotency-key': key } });
+    const answers = await Promise.all([send('once only'), send('once only'), send('once only')]);
+    assert.deepEqual(answers.map((r) => r.status), [201, 201, 201]);
+    assert.equal(new Set(answers.map((r) => r.body.id)).size, 1, 'every retry answers with the first comment');
+    assert.equal(answers.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 2);
+    const before = await databaseSnapshot(server);
+    const other = await send('another body');
+    assert.equal(other.status, 422);
+    assert.match(other.body.detail, /Idempotency-Key was already used for a different request/);
+    assert.deepEqual(await databaseSnapshot(server), before);
+    const listed = (await owner.api.get(`/xapi2/cards/${card.id}/comments`)).body.data;
+    assert.deepEqual(listed.map((c: any) => c.body), ['once only']);
+    const tooLong = await member.api.post(`/xapi2/cards/${card.id}/comments`, { body: { body: 'x' }, headers: { 'idempotency-key': 'k'.repeat(201) } });
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.errors[0].field, 'Idempotency-Key');
+  });
+
   test('comments racing on one card are all kept; two deletes of one comment: one succeeds, one finds nothing', async () => {
     const card = await newCard();
     const bodies = Array.from({ length: 8 }, (_, i) => `racer ${i}`);

@@ -55,8 +55,8 @@ export interface Backend {
   restore(type: string, id: string, signal: AbortSignal): Promise<JsonObject>;
   /** A card's comments, oldest first (`GET /xapi2/cards/{id}/comments`). */
   comments(cardId: string, signal: AbortSignal): Promise<Page>;
-  /** Adds a comment (`POST /xapi2/cards/{id}/comments`). */
-  addComment(cardId: string, body: string, signal: AbortSignal): Promise<JsonObject>;
+  /** Adds a comment (`POST /xapi2/cards/{id}/comments`, Idempotency-Key). */
+  addComment(cardId: string, body: string, signal: AbortSignal, options?: CreateOptions): Promise<JsonObject>;
   /** A card's activity, newest first (`GET /xapi2/cards/{id}/history`). */
   history(cardId: string, limit: number, signal: AbortSignal): Promise<Page>;
 }

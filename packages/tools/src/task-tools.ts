@@ -541,7 +541,8 @@ export function taskTools(): ToolSpec[] {
       'write',
       async (args, ctx, r) => {
         const card = await r.card(String(args.card));
-        const comment = await ctx.backend.addComment(String(card.id), String(args.body), ctx.signal);
+        // A host's retry of this call repeats its arguments, so it adds the comment once.
+        const comment = await ctx.backend.addComment(String(card.id), String(args.body), ctx.signal, { idempotencyKey: idempotencyKey('comment_add', { card: card.id, body: args.body }) });
         return { id: comment.id, card: card.key ?? card.id, at: comment.created_at };
       },
     ),

@@ -23,7 +23,10 @@ export function httpBackend(api: ApiClient): Backend {
     trash: (params, signal) => api.json<Page>('GET', '/xapi2/trash', { query: params, signal }),
     restore: (type, id, signal) => api.json<JsonObject>('POST', `/xapi2/trash/${encodeURIComponent(type)}/${encodeURIComponent(id)}/restore`, { signal }),
     comments: (cardId, signal) => api.json<Page>('GET', `/xapi2/cards/${encodeURIComponent(cardId)}/comments`, { signal }),
-    addComment: (cardId, body, signal) => api.json<JsonObject>('POST', `/xapi2/cards/${encodeURIComponent(cardId)}/comments`, { body: { body }, signal }),
+    addComment: (cardId, body, signal, options) =>
+      api.json<JsonObject>('POST', `/xapi2/cards/${encodeURIComponent(cardId)}/comments`, {
+        body: { body }, signal, headers: options?.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined,
+      }),
     history: (cardId, limit, signal) => api.json<Page>('GET', `/xapi2/cards/${encodeURIComponent(cardId)}/history`, { query: { limit }, signal }),
   };
 }

@@ -103,3 +103,9 @@ export function refuseUnstorableInput(request: FastifyRequest): void {
       : `${field} contains an unpaired UTF-16 surrogate (${escapeUnstorable(char)}), which is not text and cannot be stored; send well-formed Unicode (a surrogate is only valid as half of a pair, as in an emoji)`;
   throw new AppError('validation_failed', message, { errors: [{ field, message }] });
 }
+
+/** A request header as one string (undefined when absent). */
+export function headerValue(request: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined {
+  const raw = request.headers[name];
+  return raw === undefined ? undefined : String(raw);
+}

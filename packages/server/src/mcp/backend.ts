@@ -60,7 +60,8 @@ export function inProcessBackend(deps: AppDeps, actor: Actor, log: FastifyBaseLo
     trash: (params, signal) => run(signal, async () => (await op('trash.list', { query: rawParams(params) })) as unknown as Page),
     restore: (type, id, signal) => run(signal, async () => (await op('trash.restore', { type, id })) as unknown as JsonObject),
     comments: (cardId, signal) => run(signal, async () => (await op('comments.list', { card_id: cardId })) as unknown as Page),
-    addComment: (cardId, body, signal) => run(signal, async () => (await op('comments.create', { card_id: cardId, fields: { body } })) as unknown as JsonObject),
+    addComment: (cardId, body, signal, options) =>
+      run(signal, async () => (await op('comments.create', { card_id: cardId, fields: { body }, idempotency_key: options?.idempotencyKey })) as unknown as JsonObject),
     history: (cardId, limit, signal) => run(signal, async () => (await op('history.list', { card_id: cardId, query: { limit: String(limit) } })) as unknown as Page),
   };
 }

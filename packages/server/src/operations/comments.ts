@@ -12,6 +12,7 @@ import { commentUpdater } from '../commands/comment-updater.js';
 import { authorizeModel, readableActivityTypes } from '../policies.js';
 import { presentComment, presentHistoryEntry } from '../presenters.js';
 import type { Store, StoreTx } from '../store/types.js';
+import { checkIdempotencyKey, createOnce } from './idempotency.js';
 import { defineOperation, done } from './operation.js';
 
 const HISTORY_MAX = 200;
@@ -53,12 +54,14 @@ export const listComments = defineOperation('comments.list', {
 
 export const createComment = defineOperation('comments.create', {
   policy: writeCards,
-  async run({ deps: { store }, actor }, { card_id: cardId, fields }) {
-    const { row, names } = await store.transaction(async (tx) => {
-      const row = await commentCreator(commandContext(tx, actor), cardId, fields);
-      return { row, names: await memberNames(tx, actor) };
-    });
-    return done(presentComment(row, names));
+  parse: (input) => ({ ...input, idempotency_key: checkIdempotencyKey(input.idempotency_key) }),
+  async run({ deps: { store }, actor }, { card_id: cardId, fields, idempotency_key: key }) {
+    return store.transaction((tx) =>
+      createOnce(tx, actor, key, `comment\n${cardId}\n${JSON.stringify(fields ?? null)}`, async () => {
+        const row = await commentCreator(commandContext(tx, actor), cardId, fields);
+        return { output: presentComment(row, await memberNames(tx, actor)) };
+      }),
+    );
   },
 });
 

@@ -2,7 +2,6 @@
  * Objects of the manifest's models: list, get, create, update, delete. The reads hand back JSON the
  * database wrote (JsonText): a page of 50 is never parsed and re-serialised on its way to HTTP.
  */
-import { createHash } from 'node:crypto';
 import { AppError, ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
 import { commandContext } from '../context.js';
 import { objectCreator } from '../commands/object-creator.js';
@@ -11,22 +10,13 @@ import { requireModel, resolveObjectId } from '../commands/object-loader.js';
 import { objectUpdater } from '../commands/object-updater.js';
 import { authorizeModel } from '../policies.js';
 import { presentObject } from '../presenters.js';
-import { IDEMPOTENCY_WINDOW_MS } from '../store/sweeper.js';
+import { checkIdempotencyKey, createOnce } from './idempotency.js';
 import { JsonText, defineOperation, done } from './operation.js';
 
 /** The input's model, checked (404 for an unknown one, before anything else). */
 function withModel<I extends { type: string }>(input: I): I {
   requireModel(input.type);
   return input;
-}
-
-/** An Idempotency-Key as given, or a 400. */
-function checkIdempotencyKey(key: string | undefined): string | undefined {
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters (a UUID is ideal)', { errors: [{ field: 'Idempotency-Key', message: 'must be 1-200 characters' }] });
-  }
-  return key;
 }
 
 export const listObjects = defineOperation('objects.list', {
@@ -72,30 +62,12 @@ export const createObject = defineOperation('objects.create', {
   parse: (input: OperationInput<'objects.create'>) => ({ ...withModel(input), idempotency_key: checkIdempotencyKey(input.idempotency_key) }),
   policy: (actor, { type }) => authorizeModel(actor, type, 'write'),
   async run({ deps, actor }, { type, fields, idempotency_key: key }) {
-    // Only a create that carries a key needs its body fingerprinted.
-    const requestHash = key ? createHash('sha256').update(`${type}\n${JSON.stringify(fields ?? null)}`).digest('hex') : '';
-    return deps.store.transaction(async (tx) => {
-      if (key) {
-        // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
-        await tx.lockKey(`idempotency:${actor.workspace.id}:${actor.user.id}:${key}`);
-        const prior = await tx.getIdempotency(actor.workspace.id, actor.user.id, key);
-        if (prior && Date.parse(prior.created_at) > Date.now() - IDEMPOTENCY_WINDOW_MS) {
-          if (prior.request_hash !== requestHash) {
-            throw new AppError('unprocessable', 'this Idempotency-Key was already used for a different request; use a new key for a new object');
-          }
-          return { output: new JsonText(prior.response), replayed: true };
-        }
-        if (prior) await tx.pruneIdempotency(new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString());
-      }
-      const row = await objectCreator(commandContext(tx, actor), type, fields);
-      const body = presentObject(row);
-      if (key) {
-        await tx.putIdempotency(actor.workspace.id, actor.user.id, key, {
-          request_hash: requestHash, status: 201, response: JSON.stringify(body), created_at: new Date().toISOString(),
-        });
-      }
-      return { output: body, version: row.version };
-    });
+    return deps.store.transaction((tx) =>
+      createOnce(tx, actor, key, `${type}\n${JSON.stringify(fields ?? null)}`, async () => {
+        const row = await objectCreator(commandContext(tx, actor), type, fields);
+        return { output: presentObject(row), version: row.version };
+      }),
+    );
   },
 });
 

@@ -11,7 +11,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { mountOperationRoutes, route } from '../http/operation-route.js';
-import { ifMatchVersion, param, queryParams } from '../http/request.js';
+import { headerValue, ifMatchVersion, param, queryParams } from '../http/request.js';
 
 const CardParams = z.object({ id: z.string().describe('the card id (UUID)') });
 const CommentParams = z.object({ id: z.string().describe('the comment id (UUID)') });
@@ -24,8 +24,9 @@ export const COMMENT_ROUTES = [
     input: (request) => ({ card_id: param(request, 'id') }),
   }),
   route({
-    method: 'POST', url: '/cards/:id/comments', operation: 'comments.create', status: 201, params: CardParams, body: CommentBody, errors: [400, 403, 404],
-    input: (request) => ({ card_id: param(request, 'id'), fields: request.body as never }),
+    method: 'POST', url: '/cards/:id/comments', operation: 'comments.create', status: 201, params: CardParams, body: CommentBody, errors: [400, 403, 404, 422],
+    headers: z.object({ 'idempotency-key': z.string().optional().describe('a retried comment with the same key returns the first result') }),
+    input: (request) => ({ card_id: param(request, 'id'), fields: request.body as never, idempotency_key: headerValue(request, 'idempotency-key') }),
   }),
   route({
     method: 'PATCH', url: '/comments/:id', operation: 'comments.update', etag: true, params: CommentParams, body: CommentBody, errors: [400, 403, 404, 409, 412],

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { mountOperationRoutes, route } from '../http/operation-route.js';
-import { ifMatchVersion, param, queryParams } from '../http/request.js';
+import { headerValue, ifMatchVersion, param, queryParams } from '../http/request.js';
 
 const TypeParams = z.object({ type: ModelTypeSchema });
 const ObjectParams = z.object({ type: ModelTypeSchema, id: z.string().describe('the object id (UUID)') });
@@ -41,12 +41,6 @@ export const DATA_ROUTES = [
     input: (request) => ({ type: param(request, 'type'), id: param(request, 'id'), version: ifMatchVersion(request) }),
   }),
 ];
-
-/** A request header as one string (undefined when absent). */
-function headerValue(request: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined {
-  const raw = request.headers[name];
-  return raw === undefined ? undefined : String(raw);
-}
 
 /** The data routes. */
 export function dataRoutes(deps: AppDeps): FastifyPluginAsync {

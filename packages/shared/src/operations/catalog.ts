@@ -148,8 +148,8 @@ export const OPERATIONS = {
   ),
   'comments.list': op("A card's comments, oldest first", z.object({ card_id: Id.describe('the card id (UUID)') }), CommentListSchema),
   'comments.create': op(
-    'Comment on a card in Markdown; each @handle that names a member becomes a mention',
-    z.object({ card_id: Id.describe('the card id (UUID)'), fields: CommentFields }),
+    'Comment on a card in Markdown; each @handle that names a member becomes a mention; a retried comment with the same idempotency key returns the first result',
+    z.object({ card_id: Id.describe('the card id (UUID)'), fields: CommentFields, idempotency_key: z.string().min(1).max(200).optional() }),
     CommentSchema,
   ),
   'comments.update': op(
