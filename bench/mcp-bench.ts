@@ -112,7 +112,7 @@ export function formatMcpBench(r: McpBenchResult): string {
     `node ${r.node}, ${r.settings.connections} connections, ${r.settings.duration_s} s × ${r.settings.rounds} rounds, load average ${r.loadAverage.map((x) => x.toFixed(2)).join(' ')}`,
     line('GET /xapi2/data/card/:id', r.api, r.apiRps),
     line('/mcp tools/call card_get', r.mcp, r.mcpRps),
-    `  ratio /mcp ÷ API: ${r.ratio} (target ≥ ${MCP_TARGET_SHARE}: ${r.meetsTarget ? 'met' : 'MISSED'})`,
+    `  ratio /mcp ÷ API: ${r.ratio} (medians ${r.mcpRps} ÷ ${r.apiRps} req/s; target ≥ ${MCP_TARGET_SHARE}: ${r.meetsTarget ? 'met' : 'MISSED'})`,
   ].join('\n');
 }
 

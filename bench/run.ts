@@ -2,7 +2,8 @@
  * `npm run bench`: prodboard under autocannon on SQLite and on PostgreSQL, beside a plain Fastify
  * hello-world measured in the same run, on a database of 1,000,000 cards (BENCH_CARDS); the store
  * calls timed in-process; the query plans of the SQL each store runs; then the prodmcp, remote MCP
- * (/mcp beside the API) and web-app benchmarks when their modules are present.
+ * (/mcp beside the API), assistant task (bench/tasks.ts: ours beside the reference client) and
+ * web-app benchmarks when their modules are present.
  *
  *   get-by-id  GET  /xapi2/data/card/:id                  (random ids out of 5,000)
  *   list       GET  /xapi2/data/card?data__board_id=B&data__status=todo&sort=data__position&limit=50
@@ -36,7 +37,7 @@
  * BENCH_BASELINE_DIR (a checkout of an earlier commit, built: its moves are measured in the same run,
  * alternating with this build's, BENCH_MOVES_RUNS times (3) per store, each seeded by that build's own
  * store code; the store endpoints need that build's own seed, so run its bench/run.ts back to back),
- * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,mcp,web (run only those).
+ * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,mcp,tasks,web (run only those).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -177,6 +178,7 @@ async function main() {
   const extras: OptionalBench[] = [
     { key: 'prodmcp', file: './prodmcp-bench.js', run: 'runProdmcpBench', format: 'formatProdmcpBench' },
     { key: 'mcp', file: './mcp-bench.js', run: 'runMcpBench', format: 'formatMcpBench' },
+    { key: 'tasks', file: './tasks.js', run: 'runTaskBench', format: 'formatTaskBench' },
     { key: 'web', file: './web-bench.js', run: 'runWebBench', format: 'formatWebBench' },
   ];
   const extraResults: Record<string, unknown> = {};
