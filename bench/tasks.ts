@@ -303,15 +303,18 @@ async function referenceBoard(mcp: CountingClient): Promise<{ id: string; column
   return { id: board.id, columns: board.data.columns };
 }
 
-/** Every card of a board through the reference client's card_list, page by page. */
-async function referenceCards(mcp: CountingClient, boardId: string, extra: Record<string, unknown> = {}): Promise<any[]> {
+/**
+ * A board's cards through the reference client's card_list, page by page (200, its most), until the
+ * last page or until `enough` says the rows so far answer the question.
+ */
+async function referenceCards(mcp: CountingClient, boardId: string, extra: Record<string, unknown> = {}, enough?: (rows: any[]) => boolean): Promise<any[]> {
   const rows: any[] = [];
   for (let offset = 0; ; ) {
     const { structured } = await mcp.call('card_list', { filter: { board_id: boardId }, limit: 200, ...extra, ...(offset ? { offset } : {}) });
     const page = structured?.data ?? [];
     rows.push(...page);
     offset += page.length;
-    if (!structured?.meta?.has_more || page.length === 0) return rows;
+    if (!structured?.meta?.has_more || page.length === 0 || enough?.(rows)) return rows;
   }
 }
 
@@ -353,23 +356,27 @@ const TASK_RUNS: Record<TaskName, Record<Side, TaskRun>> = {
   move: {
     ours: async ({ mcp, api: call, seed }) => {
       mcp.need('card_update_many');
-      await mcp.call('card_update_many', { board: 'Web', filter: { status: 'review', tags: 'bug' }, set: { status: 'done' } });
-      return moveCheck(call, seed);
+      const before = await allCards(call, seed.boardId);
+      await mcp.call('card_update_many', { board: 'Web', filter: { column: 'Review', tag: 'bug' }, set: { column: 'Done' } });
+      return moveCheck(call, seed, before);
     },
     reference: async ({ mcp, api: call, seed }) => {
+      const before = await allCards(call, seed.boardId);
       const board = await referenceBoard(mcp);
       const review = board.columns.find((c) => c.name === 'Review')!.key;
       const done = board.columns.find((c) => c.name === 'Done')!.key;
       // Its `status` filter is the record's status (active, ...); the column is data__status.
       const bugs = await referenceCards(mcp, board.id, { filter: { board_id: board.id, data__status: review, tags: 'bug' } });
       for (const card of bugs) await mcp.call('card_update', { id: card.id, status: done });
-      return moveCheck(call, seed);
+      return moveCheck(call, seed, before);
     },
   },
   create: {
     ours: async ({ mcp, api: call, seed, scale }) => {
       mcp.need('card_create_many');
-      await mcp.call('card_create_many', { board: 'Web', cards: newCards(scale, 'ours') });
+      // Issue 12's tools name the column `column` (a key or a name).
+      const cards = newCards(scale, 'ours').map(({ status, ...card }) => ({ ...card, column: status === 'todo' ? 'To do' : status }));
+      await mcp.call('card_create_many', { board: 'Web', cards });
       return createCheck(call, seed, scale, 'ours');
     },
     reference: async ({ mcp, api: call, seed, scale }) => {
@@ -389,8 +396,9 @@ const TASK_RUNS: Record<TaskName, Record<Side, TaskRun>> = {
     reference: async (ctx) => {
       const { since, changed } = await makeChanges(ctx);
       const board = await referenceBoard(ctx.mcp);
-      // The newest first; the assistant keeps what was updated after the time. Deleted cards are not listed.
-      const rows = await referenceCards(ctx.mcp, board.id, { sort: '-updated_at' });
+      // The newest first, reading on only while every row is newer than the time; the assistant keeps
+      // what was updated after it. Deleted cards are not listed.
+      const rows = await referenceCards(ctx.mcp, board.id, { sort: '-updated_at' }, (got) => got[got.length - 1].updated_at <= since);
       const recent = new Set(rows.filter((r) => r.updated_at > since).map((r) => r.id));
       const seen = changed.filter((c) => recent.has(c.id));
       return { check: `${seen.length} of ${changed.length} changes visible`, complete: seen.length === changed.length };
@@ -422,10 +430,12 @@ async function overviewCheck(text: string, cards: any[]) {
   return { check: `${counted.length} of ${COLUMNS.length} column counts shown`, complete: counted.length === COLUMNS.length };
 }
 
-async function moveCheck(call: Api, seed: SeedInfo) {
+/** All the bugs in Done, and no other card moved (compared with the board before the task). */
+async function moveCheck(call: Api, seed: SeedInfo, before: any[]) {
   const cards = await allCards(call, seed.boardId);
   const moved = seed.bugIds.filter((id) => cards.find((c) => c.id === id)?.data.status === 'done').length;
-  const strays = cards.filter((c) => c.data.status === 'done' && !seed.bugIds.includes(c.id) && c.data.tags?.includes('bug') && c.updated_at > c.created_at).length;
+  const was = new Map(before.map((c) => [c.id, c.data.status]));
+  const strays = cards.filter((c) => !seed.bugIds.includes(c.id) && was.get(c.id) !== c.data.status).length;
   return { check: `${moved} of ${seed.bugIds.length} moved${strays ? `, ${strays} other cards moved too` : ''}`, complete: moved === seed.bugIds.length && strays === 0 };
 }
 
