@@ -22,7 +22,7 @@
  *
  * Standalone: `npm run build && node --import tsx bench/tasks.ts`; or call runTaskBench().
  * Environment: BENCH_TASK_SCALE=tiny (a 14-card board, as the smoke test runs it),
- * BENCH_REFERENCE (the reference client's file, default /work/shared/reference/prodmcp-reference.py).
+ * BENCH_REFERENCE (the reference client's file; default ../shared/reference/prodmcp-reference.py).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,8 +35,12 @@ import { PRODBOARD, prodboardCli, spawnServer, type Server } from './load.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const PRODMCP = join(ROOT, 'packages', 'prodmcp', 'dist', 'prodmcp.mjs');
-export const REFERENCE = process.env.BENCH_REFERENCE ?? join(ROOT, '..', '..', 'shared', 'reference', 'prodmcp-reference.py');
-const REFERENCE_FALLBACK = '/work/shared/reference/prodmcp-reference.py';
+/** The reference client: BENCH_REFERENCE, else shared/reference/ beside the checkout (or beside its worktree folder). */
+const REFERENCE_CANDIDATES = [
+  process.env.BENCH_REFERENCE,
+  join(ROOT, '..', 'shared', 'reference', 'prodmcp-reference.py'),
+  join(ROOT, '..', '..', 'shared', 'reference', 'prodmcp-reference.py'),
+].filter((p): p is string => Boolean(p));
 
 /** The size of the seed and of each task. */
 export interface TaskScale {
@@ -272,7 +276,7 @@ async function connect(side: Side, baseUrl: string, token: string, home: string)
 }
 
 function referencePath(): string {
-  return existsSync(REFERENCE) ? REFERENCE : REFERENCE_FALLBACK;
+  return REFERENCE_CANDIDATES.find((p) => existsSync(p)) ?? REFERENCE_CANDIDATES[0];
 }
 
 /** Why the reference client cannot run here, or undefined when it can. */

@@ -12,7 +12,7 @@ import { TASKS, TINY_SCALE, formatTaskBench, referenceUnavailable, runTaskBench,
 
 describe('assistant task benchmark harness (tiny board)', () => {
   test('the reference client takes the expected calls, and our side completes each task or reports the tool missing', async () => {
-    assert.equal(referenceUnavailable(), undefined, 'the reference client needs python3 and /work/shared/reference/prodmcp-reference.py');
+    assert.equal(referenceUnavailable(), undefined, 'the reference client needs python3 and shared/reference/prodmcp-reference.py (or BENCH_REFERENCE)');
     const scale = TINY_SCALE;
     const result = await runTaskBench({ scale });
     const text = formatTaskBench(result);
