@@ -170,6 +170,7 @@ function api(url: string, token: string): Api {
 
 /** Seeds the board through the API of a server on `dbPath`. */
 async function seedBoard(dbPath: string, scale: TaskScale): Promise<SeedInfo> {
+  if (scale.cards - scale.bugs - 1 < scale.changes) throw new Error(`a board of ${scale.cards} cards cannot hold ${scale.bugs} bugs, the login card and ${scale.changes} cards to change`);
   prodboardCli(['user', 'create', '--email', 'tasks@example.com', '--password', 'tasks passphrase 1', '--role', 'owner', '--workspace', 'tasks'], dbPath);
   const token = prodboardCli(['token', 'create', '--email', 'tasks@example.com', '--name', 'tasks'], dbPath).split('\n').pop()!.trim();
   const server = await startProdboard(dbPath);
@@ -182,7 +183,6 @@ async function seedBoard(dbPath: string, scale: TaskScale): Promise<SeedInfo> {
     const today = Date.now();
     const bugIds: string[] = [];
     let login: SeedInfo['login'] | undefined;
-    const others = scale.cards - scale.bugs - 1;
     for (let i = 0; i < scale.cards; i++) {
       const card: Record<string, unknown> = { board_id: board.id, priority: pick(PRIORITIES) };
       if (rand() < 0.7) card.assignee = pick(PEOPLE);
@@ -206,8 +206,7 @@ async function seedBoard(dbPath: string, scale: TaskScale): Promise<SeedInfo> {
       if (i < scale.bugs) bugIds.push(created.id);
       if (i === scale.bugs) login = { id: created.id, key: created.key ?? null };
     }
-    if (others < 0 || !login) throw new Error(`a board of ${scale.cards} cards cannot hold ${scale.bugs} bugs and the login card`);
-    return { token, boardId: board.id, boardKey: board.key ?? null, bugIds, login };
+    return { token, boardId: board.id, boardKey: board.key ?? null, bugIds, login: login! };
   } finally {
     await server.stop();
   }
