@@ -274,7 +274,8 @@ async function connect(side: Side, baseUrl: string, token: string, home: string)
   return { client, command: label };
 }
 
-function referencePath(): string {
+/** Where the reference client is (the first candidate that exists). */
+export function referencePath(): string {
   return REFERENCE_CANDIDATES.find((p) => existsSync(p)) ?? REFERENCE_CANDIDATES[0];
 }
 
