@@ -179,7 +179,7 @@ export async function runProdmcpBench(options: { spawns?: number; calls?: number
   const server = await startProdboard(dbPath);
   log(`prodboard at ${server.url}`);
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1', PRODMCP_TOOLSETS: 'reference' };
     for (const key of ['PRODMCP_NO_CODE_CACHE', 'PRODMCP_TIMEOUT', 'DO_NOT_TRACK', 'PRODMCP_NO_TELEMETRY']) delete env[key];
     const hasPython = spawnSync('python3', ['--version']).status === 0 && existsSync(REFERENCE);
 

@@ -13,7 +13,7 @@ import { COMMAND_NAME, VERSION } from './version.js';
 type Command = { run: (runtime: ReturnType<typeof createRuntime>, args: string[], io: Io) => Promise<number> };
 
 const COMMANDS: Record<string, { help: string; load: () => Promise<Command> }> = {
-  serve: { help: 'run the MCP server over stdio (default)', load: () => import('./commands/serve.js') },
+  serve: { help: 'run the MCP server over stdio (default); --toolsets a,b and --read-only choose the tools listed', load: () => import('./commands/serve.js') },
   login: { help: 'save a token: --token pat_..., or sign in with email and password', load: () => import('./commands/login.js') },
   logout: { help: 'forget the saved token', load: () => import('./commands/logout.js') },
   whoami: { help: 'print the user the token belongs to', load: () => import('./commands/whoami.js') },
@@ -23,7 +23,7 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<Command> }> =
   update: { help: 'replace this file with the newer build the server distributes', load: () => import('./commands/update.js') },
 };
 
-function usage(): string {
+function usage(toolsets?: string): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
     `usage: ${COMMAND_NAME} [command]`,
@@ -33,15 +33,20 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.help}`),
     '',
     'Environment: PRODMCP_TOKEN, PRODMCP_BASE_URL (default http://127.0.0.1:4747), PRODMCP_TIMEOUT (seconds),',
-    'PRODMCP_NO_TELEMETRY=1 / DO_NOT_TRACK=1, PRODMCP_NO_AUTOUPDATE=1. State: ~/.prodmcp',
+    'PRODMCP_NO_TELEMETRY=1 / DO_NOT_TRACK=1, PRODMCP_NO_AUTOUPDATE=1, PRODMCP_TOOLSETS (as --toolsets), PRODMCP_READ_ONLY=1',
+    '(as --read-only). State: ~/.prodmcp',
+    '',
+    toolsets ? `Toolsets (default: default): ${toolsets}.` : 'Toolsets: prodmcp --help lists them.',
   ].join('\n');
 }
 
 /** Runs one command line; resolves with the exit code. */
 async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const [verb = 'serve', ...args] = argv;
+  // Options without a command are serve's (prodmcp --toolsets default,trash).
+  const [verb = 'serve', ...args] = argv[0]?.startsWith('--') && !['--help', '--version'].includes(argv[0]) ? ['serve', ...argv] : argv;
   if (verb === '-h' || verb === '--help' || verb === 'help') {
-    io.out(usage());
+    // The tool layer loads only for the help that lists its toolsets, never on serve's path.
+    io.out(usage((await import('@prodboard/tools')).toolsetHelp()));
     return 0;
   }
   if (verb === '-V' || verb === '--version') {

@@ -11,5 +11,11 @@ export const VERSION: string = typeof PRODMCP_VERSION === 'string' ? PRODMCP_VER
 /** The command name, the name in serverInfo, and the logger name of log notifications. */
 export const COMMAND_NAME = 'prodmcp';
 
+/**
+ * The npm package (packages/prodmcp/package.json), under the project's own scope: the unscoped name
+ * `prodmcp` belongs to no one here, and whoever published it would receive the tokens pasted into it.
+ */
+export const PACKAGE_NAME = '@production-board/prodmcp';
+
 /** The product the tools work on. */
 export const APP_NAME = 'Production Board';

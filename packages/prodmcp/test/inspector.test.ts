@@ -69,7 +69,7 @@ function inspector(env: Record<string, string>, args: string[]): Promise<Run> {
 
 /** Runs `mcp-inspector --cli <server>/mcp --transport http` with a bearer token under Node 22. */
 function inspectorHttp(url: string, token: string, args: string[]): Promise<Run> {
-  return npxOffline(['mcp-inspector', '--cli', `${url}/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args].map(quote).join(' '));
+  return npxOffline(['mcp-inspector', '--cli', `${url}/mcp?toolsets=reference`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args].map(quote).join(' '));
 }
 
 test('without what npm run test:tools installs, the Inspector test says what to run instead of downloading', async () => {
@@ -92,7 +92,7 @@ describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
     const user = await signUp(server);
     const { token } = await makeToken(server, user);
     home = freshHome();
-    env = { HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1' };
+    env = { HOME: home, PRODMCP_BASE_URL: server.url, PRODMCP_TOKEN: token, PRODMCP_NO_AUTOUPDATE: '1', PRODMCP_TOOLSETS: 'reference' };
   });
 
   after(async () => {
@@ -106,6 +106,13 @@ describe('the MCP Inspector CLI', { timeout: 4 * RUN_TIMEOUT_MS }, () => {
     const { tools } = JSON.parse(result.stdout);
     assert.equal(tools.length, 11);
     assert.ok(tools.find((t: any) => t.name === 'card_list').annotations.readOnlyHint);
+    assert.doesNotMatch(result.stderr, /^(Warning|Error): tool/m, 'no portability findings');
+  });
+
+  test('the default and every other toolset pass the strict schema portability check too', async () => {
+    const result = await inspector({ ...env, PRODMCP_TOOLSETS: 'all' }, ['--method', 'tools/list', '--strict']);
+    assert.equal(result.code, 0, result.stderr.slice(-3000));
+    assert.ok(JSON.parse(result.stdout).tools.some((t: any) => t.name === 'card_move'));
     assert.doesNotMatch(result.stderr, /^(Warning|Error): tool/m, 'no portability findings');
   });
 

@@ -23,7 +23,7 @@ before(async () => {
   home = freshHome();
   stdio = await connectSdkClient(prodmcpEnv(home, server.url, { PRODMCP_TOKEN: token }), 'modern');
   remote = new Client({ name: 'parity', version: '0.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await remote.connect(new StreamableHTTPClientTransport(new URL('/mcp', server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await remote.connect(new StreamableHTTPClientTransport(new URL('/mcp?toolsets=reference', server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
 });
 
 after(async () => {

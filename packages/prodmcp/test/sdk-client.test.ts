@@ -136,19 +136,24 @@ for (const era of ['modern', 'legacy'] as const) {
     test('bad arguments are isError results naming the argument and the allowed values', async () => {
       const wrongType: any = await call('card_list', { limit: 'ten' });
       assert.equal(wrongType.isError, true);
-      assert.match(wrongType.content[0].text, /limit must be a whole number from 1 to 200; got "ten"/);
+      assert.match(JSON.parse(wrongType.content[0].text).error, /limit must be a whole number from 1 to 200; got "ten"/);
+      // Bad arguments fail in the shape of every other failure: a code and a field per problem.
+      assert.deepEqual(wrongType.structuredContent, {
+        error: 'invalid arguments: limit must be a whole number from 1 to 200; got "ten"', http_status: 400, code: 'validation_failed',
+        errors: [{ field: 'limit', message: 'limit must be a whole number from 1 to 200; got "ten"' }],
+      });
       const badEnum: any = await call('card_create', { title: 'x', priority: 'urgent' });
-      assert.match(badEnum.content[0].text, /priority must be one of: low, medium, high, critical; got "urgent"/);
+      assert.match(JSON.parse(badEnum.content[0].text).error, /priority must be one of: low, medium, high, critical; got "urgent"/);
       const badFilter: any = await call('card_list', { filter: { colour: 'red' } });
-      assert.match(badFilter.content[0].text, /filter has no key "colour"; allowed keys: status, priority, tags, assignee, board_id, assignees, record_status, is_archived, owned_by/);
+      assert.match(JSON.parse(badFilter.content[0].text).error, /filter has no key "colour"; allowed keys: status, priority, tags, assignee, board_id, assignees, record_status, is_archived, owned_by/);
       const badSort: any = await call('board_list', { sort: 'title' });
-      assert.match(badSort.content[0].text, /sort must be one of: created_at, -created_at, updated_at, -updated_at, data__name, -data__name/);
+      assert.match(JSON.parse(badSort.content[0].text).error, /sort must be one of: created_at, -created_at, updated_at, -updated_at, data__name, -data__name/);
       const missing: any = await call('card_get', {});
-      assert.match(missing.content[0].text, /id is required/);
+      assert.match(JSON.parse(missing.content[0].text).error, /id is required/);
       const extra: any = await call('board_create', { name: 'x', owner: 'me' });
-      assert.match(extra.content[0].text, /unknown argument "owner"; the arguments are: name, description, accent, settings, tags, columns/);
+      assert.match(JSON.parse(extra.content[0].text).error, /unknown argument "owner"; the arguments are: name, description, accent, settings, tags, columns/);
       const badColumns: any = await call('board_create', { name: 'x', columns: [] });
-      assert.match(badColumns.content[0].text, /columns must hold at least 1 item/);
+      assert.match(JSON.parse(badColumns.content[0].text).error, /columns must hold at least 1 item/);
     });
 
     test('server-side failures carry the server\'s message and status', async () => {

@@ -159,7 +159,7 @@ describe('bad input on the wire', () => {
     assert.match(typed.content[0].text, /title must be a string; got an array/);
     assert.match(typed.content[0].text, /due_date must be a string or null; got 20261231/);
     const enumerated = await host.tool('board_create', { name: 'x', accent: 'chartreuse' });
-    assert.match(enumerated.content[0].text, /accent must be one of: slate, gray, blue, indigo, violet, fuchsia, amber, orange, emerald, green, rose, red; got "chartreuse"/);
+    assert.match(JSON.parse(enumerated.content[0].text).error, /accent must be one of: slate, gray, blue, indigo, violet, fuchsia, amber, orange, emerald, green, rose, red; got "chartreuse"/);
     const notObject = await host.send('tools/call', { name: 'card_list', arguments: [1, 2] });
     assert.ok(notObject.error || notObject.result?.isError, 'arguments that are not an object are refused');
     await stillServing();

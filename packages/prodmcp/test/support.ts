@@ -25,13 +25,16 @@ export function freshHome(): string {
   return mkdtempSync(join(tmpdir(), 'prodmcp-home-'));
 }
 
-/** The environment of one prodmcp process: a fresh HOME, the given server, no update check. */
+/**
+ * The environment of one prodmcp process: a fresh HOME, the given server, no update check, and the
+ * reference client's toolset (most tests hold its shapes; pass PRODMCP_TOOLSETS: undefined for the default set).
+ */
 export function prodmcpEnv(home: string, baseUrl: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('PRODMCP_') && key !== 'DO_NOT_TRACK') env[key] = value;
   }
-  Object.assign(env, { HOME: home, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', PRODMCP_BASE_URL: baseUrl, PRODMCP_NO_AUTOUPDATE: '1' });
+  Object.assign(env, { HOME: home, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', PRODMCP_BASE_URL: baseUrl, PRODMCP_NO_AUTOUPDATE: '1', PRODMCP_TOOLSETS: 'reference' });
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

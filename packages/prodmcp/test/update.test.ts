@@ -95,10 +95,10 @@ describe('prodmcp update', () => {
   });
 
   test('installed from npm (under node_modules): prints the npm command and leaves the file alone', async () => {
-    const target = install(join(dir, 'project', 'node_modules', 'prodmcp', 'dist', 'prodmcp.mjs'));
+    const target = install(join(dir, 'project', 'node_modules', '@production-board', 'prodmcp', 'dist', 'prodmcp.mjs'));
     const result = await runCli(['update'], envFor(server.url), { file: target });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.trim(), `npm install -g prodmcp@${NEXT}`);
+    assert.equal(result.stdout.trim(), `npm install -g @production-board/prodmcp@${NEXT}`);
     assert.match(result.stderr, /installed with npm/);
     assert.ok(readFileSync(target).equals(original));
   });

@@ -5,20 +5,7 @@ import { formatScopes } from '@prodboard/shared';
 import type { Actor } from './context.js';
 import type { AccessTokenRow, ActivityRow, CommentRow, InvitationRow, MemberRow, OAuthGrantListRow, ObjectRow } from './store/types.js';
 
-/**
- * The fields `presentObject` returns, in order, with how each is stored: the stores build list pages
- * as JSON in SQL from this list (so a page of 50 objects is never parsed and re-serialised here).
- * list.test.ts holds every listed object equal to its GET (presentObject), on both stores.
- */
-export const PRESENTED_OBJECT_FIELDS = [
-  ['id', 'text'], ['type', 'text'], ['status', 'text'], ['owned_by', 'text'], ['created_by', 'text'], ['updated_by', 'text'],
-  ['is_archived', 'bool'], ['is_deleted', 'bool'], ['created_at', 'text'], ['updated_at', 'text'], ['version', 'int'], ['data', 'json'], ['key', 'text'],
-] as const satisfies ReadonlyArray<readonly [keyof ObjectRow, PresentedKind]>;
-
-/** How a presented column is stored, which decides how SQL turns it into JSON. */
-export type PresentedKind = 'text' | 'bool' | 'int' | 'json';
-
-/** An object as the API returns it. */
+/** An object as the API returns it (the stores write the same fields as JSON from store/presented-object.ts). */
 export function presentObject(row: ObjectRow) {
   return {
     id: row.id,

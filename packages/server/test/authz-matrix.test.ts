@@ -192,6 +192,25 @@ const OPERATIONS: Operation[] = [
     route: 'PATCH /xapi2/members/:userId', label: 'change a role', need: 'manager', ok: 200, absent: 404, lookupFirst: true,
     build: (_c, t) => ({ method: 'PATCH', path: `/xapi2/members/${t === 'own' ? people.member.user.id : t === 'other' ? outsider.user.id : randomUUID()}`, body: { role: 'member' } }),
   },
+  {
+    // A fresh member each time (removal uses them up): allowed callers get 200.
+    route: 'DELETE /xapi2/members/:userId', label: 'remove a member', need: 'manager', ok: 200, absent: 404,
+    build: async (_c, t) => ({ method: 'DELETE', path: `/xapi2/members/${t === 'own' ? (await freshMember()).user.id : t === 'other' ? outsider.user.id : randomUUID()}` }),
+  },
+  {
+    route: 'POST /xapi2/members/:userId/password-reset', label: 'issue a password reset link', need: 'manager', ok: 201, absent: 404,
+    build: (_c, t) => ({ method: 'POST', path: `/xapi2/members/${t === 'own' ? people.member.user.id : t === 'other' ? outsider.user.id : randomUUID()}/password-reset`, body: {} }),
+  },
+  // The caller's own account and workspaces: sessions only. A name change to the name it has changes nothing.
+  { route: 'PATCH /xapi2/auth/me', label: 'change your name', need: 'session', ok: 200, build: (c) => ({ method: 'PATCH', path: '/xapi2/auth/me', body: { name: (c.caller.user ?? people.owner).user.name } }) },
+  { route: 'GET /xapi2/auth/workspaces', label: 'list your workspaces', need: 'session', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/auth/workspaces' }) },
+  // Switching to the workspace you are in opens a session there; another workspace's is one you are not in.
+  {
+    route: 'POST /xapi2/auth/switch', label: 'switch workspace', need: 'session', ok: 200, absent: 404,
+    build: (_c, t) => ({ method: 'POST', path: '/xapi2/auth/switch', body: { workspace: t === 'own' ? people.owner.workspace.slug : t === 'other' ? outsider.workspace.slug : `nowhere-${randomUUID().slice(0, 8)}` } }),
+  },
+  // A made-up link: allowed callers get as far as checking it (404), and nothing changes.
+  { route: 'POST /xapi2/invitations/join', label: 'join with an invite link', need: 'session', ok: 404, build: () => ({ method: 'POST', path: '/xapi2/invitations/join', body: { token: 'inv_not_a_real_one' } }) },
   { route: 'GET /xapi2/invitations', label: 'list invitations', need: 'manager', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/invitations' }) },
   { route: 'POST /xapi2/invitations', label: 'invite', need: 'manager', ok: 201, build: () => ({ method: 'POST', path: '/xapi2/invitations', body: { role: 'member' } }) },
   {
@@ -205,6 +224,8 @@ const OPERATIONS: Operation[] = [
   // The rest takes no bearer credential at all: whatever is sent, the answer is an anonymous caller's.
   { route: 'POST /xapi2/invitations/preview', label: 'preview invitation', need: 'public', ok: 404, build: () => ({ method: 'POST', path: '/xapi2/invitations/preview', body: { token: 'inv_not_a_real_one' } }) },
   { route: 'POST /xapi2/invitations/accept', label: 'accept invitation', need: 'public', ok: 404, build: () => ({ method: 'POST', path: '/xapi2/invitations/accept', body: { token: 'inv_not_a_real_one', email: 'x@example.com', password: 'long enough pw' } }) },
+  { route: 'POST /xapi2/password-reset/preview', label: 'preview password reset', need: 'public', ok: 404, build: () => ({ method: 'POST', path: '/xapi2/password-reset/preview', body: { token: 'pwr_not_a_real_one' } }) },
+  { route: 'POST /xapi2/password-reset', label: 'reset password', need: 'public', ok: 404, build: () => ({ method: 'POST', path: '/xapi2/password-reset', body: { token: 'pwr_not_a_real_one', password: 'long enough pw' } }) },
   { route: 'POST /xapi2/auth/login', label: 'log in', need: 'public', ok: 400, build: () => ({ method: 'POST', path: '/xapi2/auth/login', body: {} }) },
   { route: 'GET /xapi2/setup', label: 'setup needed?', need: 'public', ok: 200, build: () => ({ method: 'GET', path: '/xapi2/setup' }) },
   { route: 'POST /xapi2/setup', label: 'setup', need: 'public', ok: 403, build: () => ({ method: 'POST', path: '/xapi2/setup', body: { token: 'setup_wrong', email: 'z@example.com', password: 'long enough pw' } }) },
@@ -270,6 +291,12 @@ async function send(call: Call, token: string | undefined): Promise<{ status: nu
   }
   const res = await request(server, call.method, call.path, { token, body: call.body, headers: call.headers });
   return { status: res.status, body: res.body };
+}
+
+let freshMembers = 0;
+/** A new member of the caller's workspace (a removal uses one up). */
+async function freshMember(): Promise<Account> {
+  return signUp(server, { workspace: people.owner.workspace.slug, role: 'member', email: `fresh${++freshMembers}-${Date.now()}@example.com` });
 }
 
 /** A new OAuth grant of the account's, to the matrix's client; its id. */

@@ -4,17 +4,10 @@
  * migration 8 turning free-text assignees that name a member into that member.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { CHECKLIST_LIMITS, MAX_ASSIGNEES } from '@prodboard/shared';
-import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
-import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { TEST_DATABASE_URL, TEST_STORE, databaseSnapshot, signUp, startServer, type TestServer } from './helpers.js';
+import { withDatabaseBefore, } from './legacy-db.js';
+import { databaseSnapshot, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let owner: Awaited<ReturnType<typeof signUp>>;
@@ -231,48 +224,11 @@ describe('migration 8: free-text assignees become members', () => {
   }
 
   test('a database written before migration 8 migrates its cards by the rules', async () => {
-    if (TEST_STORE === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'prodboard-legacy-'));
-      const store = openSqliteStore(join(dir, 'legacy.db'));
-      try {
-        const db = store.connection;
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        for (const m of MIGRATIONS.filter((m) => m.version < 8)) {
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, now);
-        }
-        await seed(async (sql, params) => db.prepare(sql).run(...params));
-        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => m.version >= 8).map((m) => m.version));
-        check(db.prepare("SELECT id, version, data FROM objects WHERE type = 'card'").all() as never);
-        assert.deepEqual(await store.migrate(), [], 'a second run does nothing');
-      } finally {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-      return;
-    }
-    const schema = `pb_legacy_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await raw.connect();
-    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
-    try {
-      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      for (const m of PG_MIGRATIONS.filter((m) => m.version < 8)) {
-        await raw.query(m.sql);
-        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now]);
-      }
-      await seed((sql, params) => {
-        let n = 0;
-        return raw.query(sql.replace(/\?/g, () => `$${++n}`), params);
-      });
-      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => m.version >= 8).map((m) => m.version));
-      check((await raw.query("SELECT id, version, data FROM objects WHERE type = 'card'")).rows);
-      assert.deepEqual(await store.migrate(), []);
-    } finally {
-      await store.dropSchema();
-      await store.close();
-      await raw.end();
-    }
+    await withDatabaseBefore(8, async (db) => {
+      await seed(db.run);
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      check(await db.all("SELECT id, version, data FROM objects WHERE type = 'card'"));
+      assert.deepEqual(await db.store.migrate(), [], 'a second run does nothing');
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The prodboard command, run as a real process from the built package: serve (setup link, graceful
- * stop), migrate, user create, token create, and usage errors.
+ * stop), migrate, user create, user password, token create, and usage errors.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { verifyPassword } from '../src/auth/passwords.js';
+import { hashToken } from '../src/auth/tokens.js';
+import { sessionCreator } from '../src/commands/session-creator.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { request } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/prodboard.js', import.meta.url));
@@ -29,8 +33,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('--help works for the program and every command', () => {
   const top = run('--help');
   assert.equal(top.code, 0);
-  for (const command of ['serve', 'migrate', 'user create', 'token create', 'backup', 'restore']) assert.ok(top.stdout.includes(command));
-  for (const command of [['serve'], ['migrate'], ['user', 'create'], ['token', 'create']]) {
+  for (const command of ['serve', 'migrate', 'user create', 'user password', 'token create', 'backup', 'restore']) assert.ok(top.stdout.includes(command));
+  for (const command of [['serve'], ['migrate'], ['user', 'create'], ['user', 'password'], ['token', 'create']]) {
     const res = run(...command, '--help');
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /--db FILE/);
@@ -96,6 +100,45 @@ test('migrate, user create and token create; the token works against the served 
   server.kill('SIGTERM');
   assert.equal(await exited, 0);
   assert.match(out, /stopped/);
+});
+
+test('user password prints a one-time reset link from --public-url, or with --password sets the password; sessions end either way', async () => {
+  const pwDb = join(dir, 'password.db');
+  assert.equal(run('user', 'create', '--email', 'grace@example.com', '--password', 'first password', '--role', 'owner', '--workspace', 'navy', '--db', pwDb).code, 0);
+  const store = openSqliteStore(pwDb);
+  try {
+    const user = (await store.getUserByEmail('grace@example.com'))!;
+    await sessionCreator(store, user.id, (await store.listMemberships(user.id))[0].workspace_id, 3_600_000);
+
+    const link = run('user', 'password', '--email', 'Grace@Example.com', '--public-url', 'https://board.example.com', '--db', pwDb);
+    assert.equal(link.code, 0, link.stderr);
+    const url = link.stdout.trim().split('\n').at(-1)!;
+    assert.match(url, /^https:\/\/board\.example\.com\/reset-password#token=pwr_[A-Za-z0-9_-]{40,}$/, 'the link is alone on the last line');
+    const token = url.split('#token=')[1];
+    const reset = (await store.getPasswordResetByHash(hashToken(token)))!;
+    assert.equal(reset.user_id, user.id);
+    assert.equal(reset.used_at, null);
+    assert.ok(Date.parse(reset.expires_at) > Date.now() + 23 * 3_600_000);
+
+    const set = run('user', 'password', '--email', 'grace@example.com', '--password', 'second password', '--db', pwDb);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /password set for grace@example.com; every session of the account was signed out/);
+    assert.ok(await verifyPassword('second password', (await store.getUserByEmail('grace@example.com'))!.password_hash));
+    assert.equal((await store.getPasswordResetByHash(hashToken(token)))!.used_at !== null, true, 'the link issued before is void');
+    const sessions = await store.connection.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(user.id) as { n: number };
+    assert.equal(sessions.n, 0);
+
+    const unknown = run('user', 'password', '--email', 'nobody@example.com', '--db', pwDb);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no account with email nobody@example.com/);
+    const short = run('user', 'password', '--email', 'grace@example.com', '--password', 'short', '--db', pwDb);
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /password must be 8 to 1024 characters/);
+    assert.ok(await verifyPassword('second password', (await store.getUserByEmail('grace@example.com'))!.password_hash), 'a refused password changed nothing');
+    assert.equal(run('user', 'password', '--db', pwDb).code, 2);
+  } finally {
+    await store.close();
+  }
 });
 
 test('serve on an empty database prints a one-time setup link that creates the owner', async () => {

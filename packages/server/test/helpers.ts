@@ -162,7 +162,7 @@ export async function makeToken(server: TestServer, user: { user: { id: string }
  * A fingerprint of everything stored, for "a refused request changes nothing": every table's row
  * count (tables listed from the database itself, so a new table is covered), the latest activity
  * seq, each object's version and flags, the revocations and expiries of tokens, sessions and
- * invitations, and memberships' roles. Left out on purpose: `login_failures` (a refused login is
+ * invitations, memberships' roles, users' names and emails, and password reset links' use. Left out on purpose: `login_failures` (a refused login is
  * meant to count against the rate limit) and tokens' `last_used_at` (any authenticated use touches it).
  */
 export async function databaseSnapshot(server: Pick<TestServer, 'query'>): Promise<Record<string, unknown>> {
@@ -179,16 +179,17 @@ export async function databaseSnapshot(server: Pick<TestServer, 'query'>): Promi
     snapshotTables.set(server, tables);
   }
   const rows = async (sql: string) => JSON.stringify((await server.query(sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
-  const [counts, objects, tokens, sessions, invitations, memberships, users] = await Promise.all([
+  const [counts, objects, tokens, sessions, invitations, memberships, users, passwordResets] = await Promise.all([
     rows(`${tables.map((name) => `SELECT '${name}' AS t, COUNT(*) AS n FROM ${name}`).join(' UNION ALL ')} UNION ALL SELECT 'activity.seq', MAX(seq) FROM activity`),
     rows('SELECT id, version, is_deleted, is_archived, updated_at FROM objects ORDER BY id'),
     rows('SELECT id, revoked_at, expires_at, scopes FROM access_tokens ORDER BY id'),
     rows('SELECT id, expires_at FROM sessions ORDER BY id'),
     rows('SELECT id, accepted_at, revoked_at FROM invitations ORDER BY id'),
     rows('SELECT workspace_id, user_id, role FROM memberships ORDER BY workspace_id, user_id'),
-    rows('SELECT id, password_hash FROM users ORDER BY id'),
+    rows('SELECT id, password_hash, name, email FROM users ORDER BY id'),
+    rows('SELECT id, used_at, expires_at FROM password_resets ORDER BY id'),
   ]);
-  return { counts, objects, tokens, sessions, invitations, memberships, users };
+  return { counts, objects, tokens, sessions, invitations, memberships, users, passwordResets };
 }
 const snapshotTables = new WeakMap<object, string[]>();
 

@@ -5,17 +5,11 @@
  * keys resolving after a move or a rename; the migration giving existing boards and cards keys.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { searchTerms } from '@prodboard/shared';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
-import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { withDatabaseBefore, type LegacyDatabase } from './legacy-db.js';
 import { TEST_DATABASE_URL, TEST_STORE, client, signUp, startServer, type TestServer } from './helpers.js';
 
 type Api = Awaited<ReturnType<typeof signUp>>['api'];
@@ -190,7 +184,6 @@ describe('migration 9 (human keys) on a database from before keys', () => {
       { id: 'c1', type: 'card', at: '2020-01-01T00:00:03.000Z', data: { title: '用户登录超时', board_id: 'b1' } },
       { id: 'c3', type: 'card', at: '2020-01-01T00:00:05.000Z', data: { title: 'loose' } },
     ];
-    const old = (m: { version: number }) => m.version < 9;
     const check = async (store: { resolveKey: (w: string, t: string, k: string) => Promise<string | undefined>; listObjects: (q: any) => Promise<{ items: string[] }> }, keyOf: (id: string) => Promise<string | null>) => {
       assert.deepEqual(await Promise.all(['b1', 'b2', 'c1', 'c2', 'c3'].map(keyOf)), ['WEB', 'WEB2', 'WEB-1', 'WEB-2', null]);
       assert.equal(await store.resolveKey('w1', 'card', 'web-2'), 'c2');
@@ -200,52 +193,22 @@ describe('migration 9 (human keys) on a database from before keys', () => {
       assert.equal(JSON.parse(page.items[0]).key, 'WEB-1');
     };
     const cols = 'id, workspace_id, type, owned_by, created_by, updated_by, created_at, updated_at, data';
-    if (TEST_STORE === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'prodboard-keys-'));
-      const store = openSqliteStore(join(dir, 'legacy.db'));
-      try {
-        const db = store.connection;
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        for (const m of MIGRATIONS.filter(old)) {
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, ws.created_at);
-        }
-        db.prepare('INSERT INTO workspaces VALUES (?, ?, ?, ?)').run(ws.id, ws.slug, ws.name, ws.created_at);
-        for (const o of objects) {
-          const { lastInsertRowid } = db.prepare(`INSERT INTO objects (${cols}) VALUES (?, ?, ?, 'u', 'u', 'u', ?, ?, ?)`).run(o.id, ws.id, o.type, o.at, o.at, JSON.stringify(o.data));
-          db.prepare('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)').run(lastInsertRowid, String(o.data.title ?? o.data.name), '');
-        }
-        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
-        await check(store, async (id) => (db.prepare('SELECT key FROM objects WHERE id = ?').get(id) as { key: string | null }).key);
-      } finally {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
+    // As the release before keys wrote an object: its row and its search entry, nothing else.
+    const insertObject = async (db: LegacyDatabase, o: (typeof objects)[number]) => {
+      const text = String((o.data as { title?: string; name?: string }).title ?? (o.data as { name?: string }).name);
+      if (TEST_STORE === 'sqlite') {
+        await db.run(`INSERT INTO objects (${cols}) VALUES (?, ?, ?, 'u', 'u', 'u', ?, ?, ?)`, [o.id, ws.id, o.type, o.at, o.at, JSON.stringify(o.data)]);
+        const [{ rowid }] = await db.all<{ rowid: number }>('SELECT rowid FROM objects WHERE id = ?', [o.id]);
+        await db.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', [rowid, text, '']);
+      } else {
+        await db.run(`INSERT INTO objects (${cols}, search) VALUES (?, ?, ?, 'u', 'u', 'u', ?, ?, ?, to_tsvector('simple', ?))`, [o.id, ws.id, o.type, o.at, o.at, JSON.stringify(o.data), text]);
       }
-      return;
-    }
-    const schema = `pb_keys_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await raw.connect();
-    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
-    try {
-      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      for (const m of PG_MIGRATIONS.filter(old)) {
-        await raw.query(m.sql);
-        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, ws.created_at]);
-      }
-      await raw.query('INSERT INTO workspaces VALUES ($1, $2, $3, $4)', [ws.id, ws.slug, ws.name, ws.created_at]);
-      for (const o of objects) {
-        await raw.query(`INSERT INTO objects (${cols}, search) VALUES ($1, $2, $3, 'u', 'u', 'u', $4, $4, $5, to_tsvector('simple', $6))`, [
-          o.id, ws.id, o.type, o.at, JSON.stringify(o.data), String(o.data.title ?? o.data.name),
-        ]);
-      }
-      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => !old(m)).map((m) => m.version));
-      await check(store, async (id) => (await raw.query('SELECT key FROM objects WHERE id = $1', [id])).rows[0].key);
-    } finally {
-      await store.dropSchema();
-      await store.close();
-      await raw.end();
-    }
+    };
+    await withDatabaseBefore(9, async (db) => {
+      await db.run('INSERT INTO workspaces VALUES (?, ?, ?, ?)', [ws.id, ws.slug, ws.name, ws.created_at]);
+      for (const o of objects) await insertObject(db, o);
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      await check(db.store as never, async (id) => (await db.all<{ key: string | null }>('SELECT key FROM objects WHERE id = ?', [id]))[0].key);
+    }, ws.created_at);
   });
 });

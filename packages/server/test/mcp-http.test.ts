@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { McpServer } from '@modelcontextprotocol/server';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { configFromEnv } from '../src/config.js';
@@ -15,9 +16,12 @@ import { TEST_DATABASE_URL, TEST_STORE, databaseSnapshot, makeToken, request, si
 
 type Era = 'modern' | 'legacy';
 
-/** An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two instances). */
-async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL('/mcp', url), {
+/**
+ * An SDK client connected to a server's /mcp with a bearer token (`fetch` reroutes requests, for two
+ * instances); the reference client's toolset unless `path` asks otherwise.
+ */
+async function connect(url: string, token: string, era: Era = 'modern', fetchImpl?: typeof fetch, path = '/mcp?toolsets=reference'): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(path, url), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
     ...(fetchImpl && { fetch: fetchImpl }),
   });
@@ -55,6 +59,7 @@ function rawPost(url: string, headers: Record<string, string>, body: unknown): P
 
 const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
 const ALL_TOOLS = ['board_list', 'board_get', 'board_create', 'board_update', 'board_delete', 'card_list', 'card_get', 'card_create', 'card_update', 'card_delete', 'whoami'];
+const READ_TOOLS = ['board_list', 'board_get', 'card_list', 'card_get', 'whoami'];
 
 describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
   let server: TestServer;
@@ -122,7 +127,7 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     // Arguments that miss the schema are refused by the SDK's check, which quotes our message.
     const badEnum = await mcp.callTool({ name: 'card_create', arguments: { title: 'x', priority: 'urgent' } });
     assert.equal(badEnum.isError, true);
-    assert.match((badEnum.content as any)[0].text, /priority must be one of: low, medium, high, critical; got "urgent"/);
+    assert.match(JSON.parse((badEnum.content as any)[0].text).error, /priority must be one of: low, medium, high, critical; got "urgent"/);
     const board = (await request(server, 'POST', '/xapi2/data/board', { token, body: { name: 'Strict', columns: 'A, B' } })).body;
     const snapshot = await databaseSnapshot(server);
     const badStatus = failed(await mcp.callTool({ name: 'card_create', arguments: { title: 'x', board_id: board.id, status: 'nowhere' } }));
@@ -181,6 +186,41 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     assert.deepEqual((await mcp.listTools()).tools.map((t) => t.name), ['board_list', 'board_get', 'card_list', 'card_get', 'whoami']);
   });
 
+  test('the default toolset: a viewer lists only reads; a bad selection is a 400; stale versions and bad batches change nothing', async () => {
+    const viewer = await signUp(server, { role: 'viewer', workspace: owner.workspace.slug });
+    const viewing = await connect(server.url, viewer.session, 'modern', undefined, '/mcp');
+    try {
+      assert.deepEqual((await viewing.listTools()).tools.map((t) => t.name), ['board_overview', 'card_list', 'card_get', 'activity_list', 'comment_list', 'whoami']);
+    } finally {
+      await viewing.close();
+    }
+    const bad = await request(server, 'POST', '/mcp', {
+      token, query: { toolsets: 'default,everything' }, headers: { accept: 'application/json, text/event-stream' }, body: PING,
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'invalid_query');
+    assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['toolsets']);
+
+    const mcp = await connect(server.url, token, 'modern', undefined, '/mcp');
+    const missingBoard = failed(await mcp.callTool({ name: 'card_create_many', arguments: { board: 'Snapshot', cards: [{ title: 'x' }] } }));
+    assert.equal(missingBoard.http_status, 404);
+    try {
+      const created = (await request(server, 'POST', '/xapi2/data/board', { token, body: { name: 'Snapshot', columns: [{ key: 'todo', name: 'To do' }] } })).body;
+      const card = ok(await mcp.callTool({ name: 'card_create', arguments: { board: created.key, title: 'Versioned' } }));
+      ok(await mcp.callTool({ name: 'card_update', arguments: { card: card.key, title: 'Changed', version: card.v } }));
+      const before = await databaseSnapshot(server);
+      const stale = failed(await mcp.callTool({ name: 'card_move', arguments: { card: card.key, to: 'To do', position: 'top', version: card.v } }));
+      assert.equal(stale.code, 'conflict');
+      const badBatch = failed(await mcp.callTool({ name: 'card_update_many', arguments: { board: created.key, filter: {}, set: { column: 'Nowhere' } } }));
+      assert.equal(badBatch.code, 'validation_failed');
+      const unknown = failed(await mcp.callTool({ name: 'card_create', arguments: { board: 'nothing like it', title: 'x' } }));
+      assert.equal(unknown.http_status, 404);
+      assert.deepEqual(await databaseSnapshot(server), before, 'nothing changed');
+    } finally {
+      await mcp.close();
+    }
+  });
+
   test("another workspace's ids are answered as missing, and nothing of it changes or shows", async () => {
     const secretBoard = (await outsider.api.post('/xapi2/data/board', { body: { name: 'Secret board', columns: 'A, B' } })).body;
     const secretCard = (await outsider.api.post('/xapi2/data/card', { body: { title: 'Secret card', board_id: secretBoard.id } })).body;
@@ -213,6 +253,60 @@ describe(`/mcp over Streamable HTTP (${TEST_STORE})`, () => {
     assert.equal(new Set(created.map((c) => c.id)).size, 12);
     const listed = ok(await mcp.callTool({ name: 'card_list', arguments: { filter: { board_id: board.id }, limit: 50 } }));
     assert.deepEqual(listed.data.map((c: any) => c.data.title).sort(), created.map((c) => c.data.title).sort());
+  });
+
+  test('McpServers reused across callers leak nothing: each caller, interleaved, gets its own tools and its own data', async () => {
+    const ownerCard = ok(await (await open(token)).callTool({ name: 'card_create', arguments: { title: 'Pool: the owner\'s card' } }));
+    const outsiderToken = (await makeToken(server, outsider, 'board:write,card:write')).token;
+    const outsiderCard = (await outsider.api.post('/xapi2/data/card', { body: { title: "Pool: the outsider's card" } })).body;
+    const viewer = await signUp(server, { role: 'viewer', workspace: owner.workspace.slug });
+    // Owner and outsider may use the same tools (so share servers) but see different workspaces;
+    // the read-only token and the viewer share the read tools by scopes and by role respectively.
+    const callers = [
+      { name: 'owner', client: await open(token), email: owner.email, tools: ALL_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+      { name: 'outsider', client: await open(outsiderToken), email: outsider.email, tools: ALL_TOOLS, mine: outsiderCard.id, theirs: ownerCard.id },
+      { name: 'read-only', client: await open((await makeToken(server, owner, 'board:read,card:read')).token), email: owner.email, tools: READ_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+      { name: 'viewer', client: await open(viewer.session), email: viewer.email, tools: READ_TOOLS, mine: ownerCard.id, theirs: outsiderCard.id },
+    ];
+    const exchange = async (caller: (typeof callers)[number]) => {
+      assert.deepEqual((await caller.client.listTools()).tools.map((t) => t.name), caller.tools, caller.name);
+      assert.equal(ok(await caller.client.callTool({ name: 'whoami', arguments: {} })).email, caller.email, caller.name);
+      assert.equal(ok(await caller.client.callTool({ name: 'card_get', arguments: { id: caller.mine } })).id, caller.mine, caller.name);
+      assert.equal(failed(await caller.client.callTool({ name: 'card_get', arguments: { id: caller.theirs } })).http_status, 404, caller.name);
+      const ids = ok(await caller.client.callTool({ name: 'card_list', arguments: { all: true } })).data.map((c: any) => c.id);
+      assert.ok(ids.includes(caller.mine) && !ids.includes(caller.theirs), `${caller.name} lists ${ids.join(', ')}`);
+    };
+
+    // Which McpServer served each request (the SDK connects the instance to each exchange's transport).
+    const servedBy: Array<{ server: McpServer; caller: string }> = [];
+    let current = '';
+    const connect = McpServer.prototype.connect;
+    McpServer.prototype.connect = function (this: McpServer, transport) {
+      servedBy.push({ server: this, caller: current });
+      return connect.call(this, transport);
+    };
+    try {
+      // One exchange at a time, callers alternating: an idle server is there for every request but the first of each tool list.
+      for (let round = 0; round < 2; round++) {
+        for (const caller of callers) {
+          current = caller.name;
+          await exchange(caller);
+        }
+      }
+      // All at once, several rounds: concurrent exchanges on servers of the same lists.
+      current = '';
+      await Promise.all(callers.flatMap((caller) => [exchange(caller), exchange(caller)]));
+    } finally {
+      McpServer.prototype.connect = connect;
+    }
+
+    const callersOf = new Map<McpServer, Set<string>>();
+    for (const { server: instance, caller } of servedBy) if (caller) callersOf.set(instance, (callersOf.get(instance) ?? new Set()).add(caller));
+    const shared = (a: string, b: string) => [...callersOf.values()].some((names) => names.has(a) && names.has(b));
+    assert.ok(shared('owner', 'outsider'), 'one server served both workspaces in turn (otherwise this test proves nothing)');
+    assert.ok(shared('read-only', 'viewer'), 'one server served the read-only token and the viewer in turn');
+    assert.ok(!shared('owner', 'read-only') && !shared('outsider', 'viewer'), 'callers with different tools never share a server');
+    assert.ok(new Set(servedBy.map((s) => s.server)).size < servedBy.length / 4, `${new Set(servedBy.map((s) => s.server)).size} servers for ${servedBy.length} requests`);
   });
 
   test('Host and Origin are checked against DNS rebinding', async () => {

@@ -486,12 +486,15 @@ describe('prodboard copy', () => {
     await request({ url }, 'DELETE', `/xapi2/data/card/${gone.id}`, { token: pat });
     await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')));
 
+    // A pending password reset link comes along too, and still works on PostgreSQL.
+    const resetUrl = cli('user', 'password', '--email', 'mover@example.com', '--db', file).trim().split('\n').pop()!;
     const target = await freshDatabase();
     const result = spawnSync(process.execPath, [BIN, 'copy', '--from', file, '--to', target], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /every table matches/);
     assert.match(result.stdout, /objects\s+5\s+5/);
     assert.match(result.stdout, /comments\s+1\s+1/);
+    assert.match(result.stdout, /password_resets\s+1\s+1/);
     assert.match(result.stderr, /objects .*100%/, 'progress is shown');
     const again = spawnSync(process.execPath, [BIN, 'copy', '--from', file, '--to', target], { encoding: 'utf8' });
     assert.equal(again.status, 1, 'copying into a database that holds data is refused');
@@ -501,6 +504,9 @@ describe('prodboard copy', () => {
     const pgUrl = await serve(target);
     const me = await request({ url: pgUrl }, 'GET', '/xapi2/auth/me', { token: pat });
     assert.equal(me.status, 200);
+    const reset = await request({ url: pgUrl }, 'POST', '/xapi2/password-reset/preview', { body: { token: resetUrl.split('#token=')[1] } });
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+    assert.equal(reset.body.email, 'mover@example.com');
     const cards = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { data__board_id: board.id } });
     assert.deepEqual(cards.body.data.map((c: { data: { title: string } }) => c.data.title), titles);
     const search = await request({ url: pgUrl }, 'GET', '/xapi2/data/card', { token: pat, query: { q: 'cafe' } });

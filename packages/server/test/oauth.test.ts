@@ -198,6 +198,9 @@ describe('refresh rotation and revocation', () => {
     const results = await Promise.all([1, 2, 3].map(() => form('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id })));
     assert.ok(results.filter((r) => r.status === 200).length <= 1, JSON.stringify(results.map((r) => r.body)));
     await assert.rejects(verify(tokens.access_token), /revoked/);
+    const [{ id: grantId }] = await server.query<{ id: string }>('SELECT id FROM oauth_grants WHERE client_id = ?', client_id);
+    const events = (await owner.api.get('/xapi2/activity?limit=500')).body.data.filter((e: { object_type: string; object_id: string; action: string }) => e.object_type === 'oauth_grant' && e.object_id === grantId && e.action === 'delete');
+    assert.equal(events.length, 1, 'the ending is recorded once, whichever replay ended it');
   });
 
   test('a code used twice revokes what the first use bought', async () => {
@@ -235,6 +238,61 @@ describe('refresh rotation and revocation', () => {
     await assert.rejects(verify(tokens.access_token), /revoked/);
     assert.equal((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id })).body.error, 'invalid_grant');
     assert.ok(!(await owner.api.get('/xapi2/oauth/grants')).body.data.some((g: { id: string }) => g.id === grant.id));
+  });
+
+  test('approving a sign-in and revoking it are recorded in the activity, without the code or tokens; a refused revocation records nothing', async () => {
+    const { client_id } = await register();
+    const { code, verifier } = await codeFor(client_id);
+    const exchanged = await form('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id });
+    assert.equal(exchanged.status, 200);
+    const grant = (await owner.api.get('/xapi2/oauth/grants')).body.data.find((g: { client_id: string }) => g.client_id === client_id);
+    const cursor = (await owner.api.get('/xapi2/activity?limit=500')).body.meta.next_cursor;
+    const stranger = await signUp(server);
+    assert.equal((await stranger.api.delete(`/xapi2/oauth/grants/${grant.id}`)).status, 404);
+    assert.deepEqual((await owner.api.get(`/xapi2/activity?since=${cursor}`)).body.data, [], "another workspace's refused revocation records nothing");
+    assert.equal((await owner.api.delete(`/xapi2/oauth/grants/${grant.id}`)).status, 200);
+    const events = (await owner.api.get('/xapi2/activity?limit=500')).body.data as Array<{ object_type: string; object_id: string; action: string; actor_id: string; changes: Record<string, unknown> }>;
+    const mine = events.filter((e) => e.object_type === 'oauth_grant' && e.object_id === grant.id);
+    assert.deepEqual(mine.map((e) => e.action), ['create', 'delete']);
+    assert.ok(mine.every((e) => e.actor_id === owner.user.id));
+    assert.deepEqual(mine[0].changes.client_id, [null, client_id]);
+    assert.deepEqual(mine[1].changes.reason, [null, 'revoked by the member']);
+    const text = JSON.stringify(mine);
+    for (const secret of [code, exchanged.body.access_token, exchanged.body.refresh_token]) assert.ok(!text.includes(secret), 'no secret in the activity');
+    const member = await signUp(server, { role: 'member', workspace: owner.workspace.slug });
+    const seen = (await member.api.get('/xapi2/activity?limit=500')).body.data as Array<{ object_type: string }>;
+    assert.ok(!seen.some((e) => e.object_type === 'oauth_grant'), 'members do not see account events');
+  });
+
+  test('a grant ended by the authorization server (refresh token reused or revoked, code replayed) is recorded once, with why', async () => {
+    const endings = async (grantId: string) =>
+      ((await owner.api.get('/xapi2/activity?limit=500')).body.data as Array<{ object_type: string; object_id: string; action: string; changes: Record<string, unknown> }>)
+        .filter((e) => e.object_type === 'oauth_grant' && e.object_id === grantId && e.action === 'delete')
+        .map((e) => e.changes.reason);
+    const grantOf = async (clientId: string) => (await owner.api.get('/xapi2/oauth/grants')).body.data.find((g: { client_id: string }) => g.client_id === clientId).id as string;
+
+    const reused = await register();
+    const first = await tokensFor(reused.client_id);
+    const reusedGrant = await grantOf(reused.client_id);
+    assert.equal((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: reused.client_id })).status, 200);
+    for (let i = 0; i < 2; i++) assert.equal((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: reused.client_id })).status, 400);
+    assert.deepEqual(await endings(reusedGrant), [[null, 'refresh token reused']], 'recorded once, though reused twice');
+
+    const revoked = await register();
+    const tokens = await tokensFor(revoked.client_id);
+    const revokedGrant = await grantOf(revoked.client_id);
+    assert.equal((await form('/oauth/revoke', { token: tokens.access_token, client_id: revoked.client_id })).status, 200);
+    assert.deepEqual(await endings(revokedGrant), [], 'revoking an access token ends only that token');
+    assert.equal((await form('/oauth/revoke', { token: tokens.refresh_token, client_id: revoked.client_id })).status, 200);
+    assert.deepEqual(await endings(revokedGrant), [[null, 'refresh token revoked by the app']]);
+
+    const replayed = await register();
+    const { code, verifier } = await codeFor(replayed.client_id);
+    const params = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: replayed.client_id };
+    assert.equal((await form('/oauth/token', params)).status, 200);
+    const replayedGrant = await grantOf(replayed.client_id);
+    assert.equal((await form('/oauth/token', params)).status, 400);
+    assert.deepEqual(await endings(replayedGrant), [[null, 'code replayed']]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { RespacedColumnSchema, type RespacedColumn } from '@prodboard/shared';
 import { newId } from '../src/context.js';
 import { POSITION_STEP } from '../src/commands/card-placement.js';
 import { signUp, startServer, type TestServer } from './helpers.js';
@@ -91,8 +92,9 @@ interface ActivityEvent {
 }
 
 /** What a respace event says: the column, and each respaced card's new position (and its version). */
-function respaceOf(event: ActivityEvent) {
-  return event.changes.order[1] as { board_id: string | null; status: string; ids: string[]; positions: number[]; versions: number[] };
+function respaceOf(event: ActivityEvent): RespacedColumn {
+  // The shape the web app reads (RespacedColumnSchema in @prodboard/shared), held here.
+  return RespacedColumnSchema.parse(event.changes.order[1]);
 }
 
 /** Every activity event after `since` (a seq), oldest first. */

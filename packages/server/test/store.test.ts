@@ -5,6 +5,7 @@
  * deletes what would otherwise pile up. Every test runs on whichever store the suite runs on.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +16,9 @@ import { emailKeysFor } from '../src/store/email.js';
 import { PageCache } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
 import type { ObjectListQuery, Store } from '../src/store/types.js';
-import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
-import { PostgresStore, openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { SqliteStore, openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { PostgresStore, } from '../src/store/postgres/postgres-store.js';
+import { SqliteStore, } from '../src/store/sqlite/sqlite-store.js';
+import { withDatabaseBefore, } from './legacy-db.js';
 import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -289,46 +289,12 @@ describe('email keys for existing users', () => {
       { id: 'u2', email: 'Åsa@Example.com', created_at: '2020-01-02T00:00:00.000Z' },
     ];
     const insert = 'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ';
-    if (TEST_STORE === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'prodboard-legacy-'));
-      const store = openSqliteStore(join(dir, 'legacy.db'));
-      try {
-        const db = store.connection;
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-        for (const m of MIGRATIONS.filter((m) => m.version < 3)) {
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2020-01-01T00:00:00.000Z');
-        }
-        for (const u of legacy) db.prepare(`${insert}(?, ?, 'n', 'h', ?, ?)`).run(u.id, u.email, u.created_at, u.created_at);
-        assert.deepEqual(await store.migrate(), MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
-        assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
-        assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
-      } finally {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-      return;
-    }
-    const schema = `pb_legacy_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await raw.connect();
-    const store = openPostgresStore(TEST_DATABASE_URL, { schema, max: 2 });
-    try {
-      await raw.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await raw.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      for (const m of PG_MIGRATIONS.filter((m) => m.version < 3)) {
-        await raw.query(m.sql);
-        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, '2020-01-01T00:00:00.000Z']);
-      }
-      for (const u of legacy) await raw.query(`${insert}($1, $2, 'n', 'h', $3, $3)`, [u.id, u.email, u.created_at]);
-      assert.deepEqual(await store.migrate(), PG_MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
-      assert.equal((await store.getUserByEmail('bob@example.com'))?.id, 'u1');
-      assert.equal((await store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
-    } finally {
-      await store.dropSchema();
-      await store.close();
-      await raw.end();
-    }
+    await withDatabaseBefore(3, async (db) => {
+      for (const u of legacy) await db.run(`${insert}(?, ?, 'n', 'h', ?, ?)`, [u.id, u.email, u.created_at, u.created_at]);
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      assert.equal((await db.store.getUserByEmail('bob@example.com'))?.id, 'u1');
+      assert.equal((await db.store.getUserByEmail('ÅSA@EXAMPLE.COM'))?.id, 'u2');
+    });
   });
 });
 
@@ -361,8 +327,19 @@ describe('the periodic sweep', () => {
     const analyticsBefore = await store.countAnalytics();
     const count = async (sql: string, ...params: unknown[]) => Number((await server.query<{ n: number }>(sql, ...params))[0].n);
 
+    // Password reset links: one expired, one still usable.
+    const reset = (id: string, expiresAt: number) => ({
+      id, token_hash: `sweep-${id}`, user_id: bob.user.id, workspace_id: null, created_by: null, created_at: new Date(t0 - 25 * HOUR).toISOString(),
+      expires_at: new Date(expiresAt).toISOString(), used_at: null,
+    });
+    await store.insertPasswordReset(reset(randomUUID(), t0 - HOUR));
+    const liveReset = randomUUID();
+    await store.insertPasswordReset(reset(liveReset, t0 + HOUR));
+
     const sweeper = new Sweeper(store, { loginWindowMs: HOUR, analyticsKeep: analyticsBefore - 4, batch: 2, now: () => t0 });
     const swept = await sweeper.sweepNow();
+    assert.equal(swept.passwordResets, 1);
+    assert.equal(await count('SELECT count(*) AS n FROM password_resets WHERE user_id = ?', bob.user.id), 1, 'the usable reset link stays');
     assert.ok(swept.idempotency >= 1 && swept.sessions >= 3 && swept.loginFailures >= 1, JSON.stringify(swept));
     assert.equal(swept.analytics, 4);
     assert.equal(await count('SELECT count(*) AS n FROM idempotency_keys WHERE workspace_id = ?', ws), 1, 'the key inside its window stays');
@@ -375,7 +352,7 @@ describe('the periodic sweep', () => {
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.equal(replay.body.id, created.body.id);
     // A second sweep finds nothing more.
-    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0 });
+    assert.deepEqual(await sweeper.sweepNow(), { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0, passwordResets: 0 });
   });
 
   test('PRODBOARD_SWEEP_SECONDS sets the interval, never below a second', () => {

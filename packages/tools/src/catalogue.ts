@@ -6,13 +6,17 @@
 import { AppError, normalizeColumns, type Manifest, type ModelSpec } from '@prodboard/shared';
 import type { ToolAnnotations } from '@modelcontextprotocol/server';
 import type { JsonSchema } from './json-schema.js';
-import { LIST_ALL_CAP, createSchema, filterKeys, idOnlySchema, listSchema, updateSchema, type FilterKey } from './schemas.js';
+import type { ToolContext } from './run.js';
+import { taskTools } from './task-tools.js';
+import type { ToolSelection, ToolsetName } from './toolsets.js';
+import { LIST_ALL_CAP, createSchema, deleteSchema, filterKeys, idOnlySchema, listSchema, updateSchema, type FilterKey } from './schemas.js';
 
 /** What a tool does when called. */
 export type ToolAction =
   | { kind: 'list'; type: string; model: ModelSpec; filters: FilterKey[] }
   | { kind: 'read' | 'create' | 'update' | 'delete'; type: string; model: ModelSpec }
-  | { kind: 'whoami' };
+  | { kind: 'whoami' }
+  | { kind: 'task'; type: string; access: 'read' | 'write'; run: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>> };
 
 /** Arguments after normalisation, or the problems that stop the call. */
 export type Prepared = { value: Record<string, unknown> } | { issues: string[] };
@@ -25,6 +29,8 @@ export interface ToolSpec {
   inputSchema: JsonSchema;
   annotations: ToolAnnotations;
   action: ToolAction;
+  /** The toolsets that list it (toolsets.ts). */
+  toolsets: ToolsetName[];
   /** Turns accepted alternative spellings into the advertised shape before the schema check. */
   prepare?: (args: Record<string, unknown>) => Prepared;
 }
@@ -94,7 +100,7 @@ function friendly(key: string): string {
 }
 
 function modelTools(type: string, model: ModelSpec): ToolSpec[] {
-  const tools: ToolSpec[] = [];
+  const tools: Array<Omit<ToolSpec, 'toolsets'>> = [];
   const has = (op: ModelSpec['ops'][number]) => model.ops.includes(op);
   if (has('list')) {
     const filters = filterKeys(model);
@@ -150,27 +156,35 @@ function modelTools(type: string, model: ModelSpec): ToolSpec[] {
     tools.push({
       name: `${type}_delete`,
       title: `Delete a ${type}`,
-      description: `Delete a ${type} by id: it disappears from lists and reads at once (restorable from the trash in the web app). Confirm with the user first.`,
-      inputSchema: idOnlySchema(type),
+      description:
+        `Delete a ${type} by id: it disappears from lists and reads at once${type === 'board' ? ', and its cards go to the trash with it' : ''}. ` +
+        `Undo: trash_restore {type: "${type}", id}${type === 'board' ? ' brings the cards back too' : ''}, or the web app's trash. Confirm with the user first.`,
+      inputSchema: deleteSchema(type),
       annotations: annotations(`Delete a ${type}`, { destructive: true, idempotent: true }),
       action: { kind: 'delete', type, model },
     });
   }
-  return tools;
+  // The reference client's tools; board tools and card_delete are also their own toolsets.
+  return tools.map((tool) => ({
+    ...tool,
+    toolsets: type === 'board' ? ['boards', 'reference'] : tool.action.kind === 'delete' ? ['cards', 'reference'] : ['reference'],
+  }));
 }
 
 const WHOAMI: ToolSpec = {
   name: 'whoami',
   title: 'Current signed-in user',
-  description: 'Return the user the configured token belongs to (id, email, role, workspace; scopes for a personal access token). Call it once at the start to confirm access.',
+  description: 'The signed-in user, role, workspace and token scopes. Call once to confirm access.',
   inputSchema: { type: 'object', properties: {}, additionalProperties: false },
   annotations: { title: 'Current signed-in user', ...READ_ONLY },
   action: { kind: 'whoami' },
+  toolsets: ['default', 'reference'],
 };
 
-/** Every tool of the manifest, in manifest order, then whoami. */
+/** Every tool of the manifest, in manifest order, then the task tools (when the manifest has boards and cards), then whoami. */
 export function buildCatalogue(manifest: Manifest): ToolSpec[] {
-  return [...Object.entries(manifest).flatMap(([type, model]) => modelTools(type, model)), WHOAMI];
+  const tasks = Object.hasOwn(manifest, 'card') && Object.hasOwn(manifest, 'board') ? taskTools() : [];
+  return [...Object.entries(manifest).flatMap(([type, model]) => modelTools(type, model)), ...tasks, WHOAMI];
 }
 
 /** The tool without its private parts, as tools/list and `prodmcp tools` show it. */
@@ -181,8 +195,9 @@ export function publicTool(spec: ToolSpec): PublicTool {
 /** The server's guidance for the AI model, sent at initialize (and in server/discover). */
 export const INSTRUCTIONS =
   'These tools read and write a Production Board workspace: boards (with ordered columns) and cards. ' +
-  'Call whoami first to confirm access. Read-only tools (*_list, *_get, whoami) are safe to call freely; ' +
-  'write tools (*_create, *_update, *_delete) change shared data: confirm with the user before calling them. ' +
+  'Call whoami first to confirm access. Read-only tools (*_list, *_get, board_overview, activity_list, comment_list, whoami) are safe to call freely; ' +
+  'write tools (*_create, *_update, *_move, *_delete, *_many, comment_add, trash_restore) change shared data: confirm with the user before calling them. ' +
+  'Cards are named by key (WEB-42), boards by key (WEB) or name. ' +
   "A card's status is the key of a column of its board (see the board's data.columns); list cards of a board with " +
   'card_list {filter: {board_id, status}}. Failed calls return isError with the server\'s message and http_status; ' +
   'the message says which argument to fix and which values are allowed. ' +
@@ -192,16 +207,26 @@ export const INSTRUCTIONS =
 export function toolAccess(spec: ToolSpec): { type: string; access: 'read' | 'write' } | undefined {
   const action = spec.action;
   if (action.kind === 'whoami') return undefined;
+  if (action.kind === 'task') return { type: action.type, access: action.access };
   return { type: action.type, access: action.kind === 'list' || action.kind === 'read' ? 'read' : 'write' };
 }
 
 /**
  * The tools a caller may use, by its role and its token's scopes (`may` answers for one model and
- * access): a read-only token sees no write tool, and calling one is refused as an unknown tool.
+ * access), from the selected toolsets (default: `default`): a read-only token or selection sees no
+ * write tool, and calling one is refused as an unknown tool. A name is listed once: the reference
+ * client's shape when `reference` was selected, else the first in catalogue order.
  */
-export function toolsFor(tools: ToolSpec[], may: (type: string, access: 'read' | 'write') => boolean): ToolSpec[] {
-  return tools.filter((spec) => {
+export function toolsFor(tools: ToolSpec[], may: (type: string, access: 'read' | 'write') => boolean, selection: ToolSelection = {}): ToolSpec[] {
+  const sets = new Set(selection.toolsets ?? ['default']);
+  const byName = new Map<string, ToolSpec>();
+  for (const spec of tools) {
+    if (!sets.has('all') && !spec.toolsets.some((t) => sets.has(t))) continue;
     const needs = toolAccess(spec);
-    return !needs || may(needs.type, needs.access);
-  });
+    if (needs && (!may(needs.type, needs.access) || (selection.readOnly && needs.access === 'write'))) continue;
+    const prior = byName.get(spec.name);
+    const wantReference = sets.has('reference');
+    if (!prior || (prior.toolsets.includes('reference') !== wantReference && spec.toolsets.includes('reference') === wantReference)) byName.set(spec.name, spec);
+  }
+  return [...byName.values()];
 }

@@ -8,3 +8,8 @@ export * from './mcp-server.js';
 export * from './results.js';
 export * from './run.js';
 export * from './schemas.js';
+export * from './compact.js';
+export * from './refs.js';
+export * from './task-tools.js';
+export * from './toolsets.js';
+export * from './resources.js';

@@ -3,15 +3,40 @@
  * the server (/mcp is stateless). Both build it here, so the two transports answer alike.
  */
 import { McpServer, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
-import { isCancellation } from './backend.js';
+import { BackendError, isCancellation } from './backend.js';
 import { INSTRUCTIONS, type ToolSpec } from './catalogue.js';
 import { argumentValidator, checkValue } from './json-schema.js';
 import { errorResult, successResult } from './results.js';
+import { registerResourcesAndPrompts } from './resources.js';
 import { runTool, type ToolContext } from './run.js';
 
 /**
- * A tool's arguments as a Standard Schema: the JSON Schema hosts see in tools/list, and a check
- * that first accepts the alternative spellings the tool allows, then the schema itself.
+ * A tool's arguments, accepted spellings turned into the advertised shape, then checked against the
+ * schema: the value to run with, or the problems (each naming its argument).
+ */
+export function checkArguments(spec: ToolSpec, input: unknown): { value: Record<string, unknown> } | { issues: string[] } {
+  const args = input === undefined ? {} : input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+  if (!args) return { issues: ['the arguments must be a JSON object'] };
+  const prepared = spec.prepare ? spec.prepare(args) : { value: args };
+  if ('issues' in prepared) return prepared;
+  const problems = checkValue(spec.inputSchema, prepared.value, 'arguments', true);
+  return problems.length > 0 ? { issues: problems } : prepared;
+}
+
+/** The argument a problem message names (`filter.priority must be …`, `unknown argument "x"`). */
+function fieldOfProblem(problem: string): string {
+  return /^unknown argument "([^"]+)"/.exec(problem)?.[1] ?? /^([\w.[\]]+) /.exec(problem)?.[1] ?? 'arguments';
+}
+
+/** Bad arguments as a failed call in the one error shape: code validation_failed, a field per problem. */
+export function argumentError(issues: string[]): BackendError {
+  return new BackendError(400, `invalid arguments: ${issues.join('; ')}`, 'validation_failed', issues.map((message) => ({ field: fieldOfProblem(message), message })));
+}
+
+/**
+ * A tool's arguments as a Standard Schema: the JSON Schema hosts see in tools/list. It accepts any
+ * object: the handler checks the arguments (checkArguments), so bad arguments fail in the same
+ * shape as every other failure rather than as the SDK's protocol error text.
  */
 export function toolInputSchema(spec: ToolSpec, vendor: string): StandardSchemaWithJSON<Record<string, unknown>> {
   const json = spec.inputSchema as Record<string, unknown>;
@@ -20,14 +45,7 @@ export function toolInputSchema(spec: ToolSpec, vendor: string): StandardSchemaW
       version: 1,
       vendor,
       jsonSchema: { input: () => json, output: () => json },
-      validate: (input: unknown) => {
-        const args = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
-        if (!args) return { issues: [{ message: 'the arguments must be a JSON object' }] };
-        const prepared = spec.prepare ? spec.prepare(args) : { value: args };
-        if ('issues' in prepared) return { issues: prepared.issues.map((message) => ({ message })) };
-        const problems = checkValue(spec.inputSchema, prepared.value, 'arguments', true);
-        return problems.length > 0 ? { issues: problems.map((message) => ({ message })) } : { value: prepared.value };
-      },
+      validate: (input: unknown) => ({ value: (input ?? {}) as Record<string, unknown> }),
     },
   };
 }
@@ -35,8 +53,12 @@ export function toolInputSchema(spec: ToolSpec, vendor: string): StandardSchemaW
 function progressReporter(ctx: ServerContext): ToolContext['progress'] {
   const token = ctx.mcpReq._meta?.progressToken;
   if (token === undefined) return undefined;
+  // Nothing after the call is cancelled or its exchange has closed: on /mcp the server may by then
+  // serve another caller's request, which must not receive this call's progress.
   return (done, message) =>
-    ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, message } }).catch(() => undefined);
+    ctx.mcpReq.signal.aborted
+      ? Promise.resolve()
+      : ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, message } }).catch(() => undefined);
 }
 
 /** What a tool server is built from. */
@@ -57,7 +79,7 @@ export interface ToolServerOptions {
 export function createToolServer(options: ToolServerOptions): McpServer {
   const { info } = options;
   const server = new McpServer(info, {
-    // Resources and prompts: none, but hosts that probe them get empty lists, as from the reference client.
+    // Resources and prompts (resources.ts); with the reference toolset there are none, and hosts that probe get empty lists.
     capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false }, logging: {} },
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: argumentValidator,
@@ -70,7 +92,9 @@ export function createToolServer(options: ToolServerOptions): McpServer {
         options.onCall?.(call);
         const context: ToolContext = { ...options.context(call), signal: call.mcpReq.signal, progress: progressReporter(call) };
         try {
-          return successResult(await runTool(spec, args, context));
+          const checked = checkArguments(spec, args);
+          if ('issues' in checked) throw argumentError(checked.issues);
+          return successResult(await runTool(spec, checked.value, context));
         } catch (err) {
           // A cancelled call gets no answer (the SDK drops it); everything else is an isError result.
           if (isCancellation(err)) throw err;
@@ -80,5 +104,6 @@ export function createToolServer(options: ToolServerOptions): McpServer {
       },
     );
   }
+  registerResourcesAndPrompts(server, options.tools, info.name, (call) => ({ ...options.context(call), signal: call.mcpReq.signal }));
   return server;
 }

@@ -5,6 +5,7 @@
 import type { Backend, JsonObject, ListParams, Page, QueryValue } from './backend.js';
 import type { ToolAction, ToolSpec } from './catalogue.js';
 import { LIST_ALL_CAP } from './schemas.js';
+import { versioned } from './task-tools.js';
 
 /** What a tool needs from the connection it runs on. */
 export interface ToolContext {
@@ -89,6 +90,11 @@ export async function runTool(spec: ToolSpec, args: JsonObject, ctx: ToolContext
     ctx.track?.('mcp.whoami');
     return me;
   }
+  if (action.kind === 'task') {
+    const result = await action.run(args, ctx);
+    ctx.track?.('mcp.task', { tool: spec.name });
+    return result;
+  }
   if (action.kind === 'list' && args.all === true) return listAll(action, args, ctx);
   let result: unknown;
   switch (action.kind) {
@@ -104,12 +110,20 @@ export async function runTool(spec: ToolSpec, args: JsonObject, ctx: ToolContext
       result = await backend.create(action.type, fields, signal);
       break;
     }
-    case 'update':
-      result = await backend.update(action.type, String(args.id), withoutId(args), signal);
+    case 'update': {
+      const { version, ...fields } = withoutId(args);
+      const id = String(args.id);
+      const options = { version: version as number | undefined };
+      result = await versioned(ctx, action.type, id, options.version, () => backend.update(action.type, id, fields, signal, options));
       break;
-    case 'delete':
-      result = (await backend.delete(action.type, String(args.id), signal)) ?? { ok: true };
+    }
+    case 'delete': {
+      const id = String(args.id);
+      const options = { version: args.version as number | undefined };
+      const deleted = (await versioned(ctx, action.type, id, options.version, () => backend.delete(action.type, id, signal, options))) ?? { ok: true };
+      result = { ...deleted, undo: `trash_restore {type: "${action.type}", id: "${id}"} (trash toolset)` };
       break;
+    }
   }
   ctx.track?.('mcp.crud', { model: action.type, op: action.kind });
   return result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as JsonObject) : { value: result };

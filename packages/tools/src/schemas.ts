@@ -171,9 +171,17 @@ export function listSchema(type: string, model: ModelSpec): JsonSchema {
   };
 }
 
-/** The get and delete tools' arguments. */
+/** The get tool's arguments. */
 export function idOnlySchema(type: string): JsonSchema {
   return { type: 'object', properties: { id: idSchema(type) }, required: ['id'], additionalProperties: false };
+}
+
+/** The optional version of an update or delete: a stale one is refused as a conflict. */
+export const VERSION_SCHEMA: JsonSchema = { type: 'integer', minimum: 1, description: 'The version you read; if it is stale, nothing changes and the conflict names the current version.' };
+
+/** The delete tool's arguments. */
+export function deleteSchema(type: string): JsonSchema {
+  return { type: 'object', properties: { id: idSchema(type), version: VERSION_SCHEMA }, required: ['id'], additionalProperties: false };
 }
 
 /** The create tool's arguments: the model's create fields. */
@@ -200,6 +208,7 @@ export function updateSchema(type: string, model: ModelSpec): JsonSchema {
       id: idSchema(type),
       ...Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f, { nullable: true })])),
       ...Object.fromEntries(UPDATE_TOP_LEVEL_KEYS.map((key) => [key, TOP_LEVEL_UPDATES[key]])),
+      version: VERSION_SCHEMA,
     },
     required: ['id'],
     additionalProperties: false,

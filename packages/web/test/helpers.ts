@@ -3,7 +3,8 @@
  * web app, Debian's Chromium driven by playwright-core (never a downloaded browser), sign-in without
  * the login form, and screenshots under test-output/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { signUp, startServer, type TestServer } from '../../server/test/helpers.js';
@@ -15,6 +16,8 @@ export const CHROMIUM = process.env.PRODBOARD_CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WEB_DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Launches headless Chromium, or fails with what to install. */
 export async function launchBrowser(): Promise<Browser> {
@@ -87,3 +90,15 @@ export async function columnTitles(page: Page, key: string): Promise<string[]> {
       .map((s) => s.title),
   );
 }
+
+/** Runs axe-core on the page as it is now; returns its violations, readable. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Injected through the devtools protocol: the app's CSP rightly refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n')}`);
+  });
+}
+

@@ -145,6 +145,8 @@ describe('Integrations', () => {
     await row.waitFor();
     assert.notEqual(await row.getByTestId('last-used').textContent(), 'never');
     await row.getByRole('button', { name: 'Revoke Claude Desktop on my laptop' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByRole('button', { name: /^Show revoked and expired tokens/ }).click();
     await row.getByText('Revoked').waitFor();
     assert.equal((await client(env.server, token).get('/xapi2/auth/me')).status, 401);
   });

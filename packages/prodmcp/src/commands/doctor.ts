@@ -7,7 +7,8 @@ import { ApiError } from '../http/api-error.js';
 import { parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue } from '@prodboard/tools';
+import { buildCatalogue, toolsFor } from '@prodboard/tools';
+import { toolSelection } from './serve.js';
 import { fetchServerBuild, isNewer, recordCheck } from '../update/versions.js';
 import { COMMAND_NAME, VERSION } from '../version.js';
 import { updateAdvice } from '../update/location.js';
@@ -71,7 +72,8 @@ export async function run(runtime: Runtime, args: string[], io: Io): Promise<num
   const manifest = await loadManifest(runtime, { waitMs: 3000 });
   const source = manifest.origin === 'built-in' ? `built-in (${manifest.note})` : `${manifest.origin}, fetched ${ago(manifest.fetchedAt ?? Date.now())}`;
   io.out(`manifest: ${Object.keys(manifest.models).join(', ')} from the ${source}`);
-  const tools = buildCatalogue(manifest.models);
+  // The tools serve would list, with PRODMCP_TOOLSETS / PRODMCP_READ_ONLY.
+  const tools = toolsFor(buildCatalogue(manifest.models), () => true, toolSelection([], process.env));
   io.out(`tools: ${tools.length}`);
   for (const tool of tools) io.out(` - ${tool.name}`);
   io.out(`telemetry: ${settings.telemetry ? `on, to ${settings.baseUrl} only (PRODMCP_NO_TELEMETRY=1 or DO_NOT_TRACK=1 turns it off)` : 'off'}`);

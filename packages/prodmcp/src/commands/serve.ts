@@ -3,23 +3,42 @@
  * needs; the update check and telemetry start after it.
  */
 import { HOW_TO_SIGN_IN, credentialsForOtherServer } from '../credentials.js';
-import { parseOptions, type Io } from '../cli/io.js';
+import { ExitError, parseOptions, type Io } from '../cli/io.js';
 import { loadManifest } from '../manifest-source.js';
 import { Notices } from '../mcp/notices.js';
 import type { Runtime } from '../runtime.js';
-import { buildCatalogue } from '@prodboard/tools';
+import { buildCatalogue, parseToolSelection, toolsFor, toolsetHelp, type ToolSelection } from '@prodboard/tools';
 import { updateAdvice } from '../update/location.js';
 import { dailyCheck } from '../update/versions.js';
 
 /** How long the first connection waits for the server's manifest when there is no fresh copy. */
 const MANIFEST_WAIT_MS = 1500;
 
+/** The usage line of serve's options. */
+export const SERVE_USAGE = 'usage: prodmcp [serve] [--toolsets a,b] [--read-only]';
+
+/**
+ * The tools to list: --toolsets / --read-only, else PRODMCP_TOOLSETS / PRODMCP_READ_ONLY; a bad
+ * value ends prodmcp with exit code 2 and a message naming the valid toolsets.
+ */
+export function toolSelection(args: string[], env: NodeJS.ProcessEnv): ToolSelection {
+  const options = parseOptions(args, { toolsets: 'string', 'read-only': 'flag' }, `${SERVE_USAGE}\ntoolsets: ${toolsetHelp()}`);
+  const fromFlags = options.toolsets !== undefined;
+  const parsed = parseToolSelection({
+    toolsets: typeof options.toolsets === 'string' ? options.toolsets : env.PRODMCP_TOOLSETS?.trim() || null,
+    readOnly: options['read-only'] === true ? 'true' : env.PRODMCP_READ_ONLY?.trim() || null,
+  });
+  if ('error' in parsed) throw new ExitError(2, `prodmcp: ${fromFlags ? '--toolsets' : 'PRODMCP_TOOLSETS / PRODMCP_READ_ONLY'}: ${parsed.error}`);
+  return parsed.selection;
+}
+
 /** Runs the MCP server until the host closes stdin; exit code 0. */
 export async function run(runtime: Runtime, args: string[], io: Io): Promise<number> {
-  parseOptions(args, {}, 'usage: prodmcp serve');
+  const selection = toolSelection(args, process.env);
   // Ask for the manifest first, so the request is in flight while the SDK loads.
   const manifest = loadManifest(runtime, { waitMs: MANIFEST_WAIT_MS });
-  const tools = manifest.then((loaded) => buildCatalogue(loaded.models));
+  // The server refuses what the token may not do; the selection decides what is listed.
+  const tools = manifest.then((loaded) => toolsFor(buildCatalogue(loaded.models), () => true, selection));
   const { runStdioServer } = await import('../mcp/stdio-server.js');
   const notices = new Notices(io.err);
 

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMAND_NAME, VERSION } from '../version.js';
+import { COMMAND_NAME, PACKAGE_NAME, VERSION } from '../version.js';
 
 /** The file this process runs from, symlinks resolved. */
 export function runningScriptPath(): string {
@@ -16,7 +16,7 @@ export function installedFromNpm(path: string): boolean {
 
 /** The npm command that installs `version`. */
 export function npmCommand(version: string): string {
-  return `npm install -g ${COMMAND_NAME}@${version}`;
+  return `npm install -g ${PACKAGE_NAME}@${version}`;
 }
 
 /** What to run to get `latest`, for this installation. */

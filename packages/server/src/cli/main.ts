@@ -13,6 +13,7 @@ Commands:
   serve                 run the server (the default)
   migrate               apply pending database migrations
   user create           create an account (and its workspace)
+  user password         print a password reset link for an account (or set its password)
   token create          create a personal access token for a user
   copy                  copy a SQLite database into an empty PostgreSQL one
   backup                copy a running server's SQLite database to a file
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,
   'user create': async () => (await import('./user-create.js')).userCreateCommand,
+  'user password': async () => (await import('./user-password.js')).userPasswordCommand,
   'token create': async () => (await import('./token-create.js')).tokenCreateCommand,
   copy: async () => (await import('./copy.js')).copyCommand,
   backup: async () => (await import('./backup.js')).backupCommand,

@@ -10,7 +10,7 @@
  * takes its column locks before its row lock (lockCardColumns), in name order, so it never waits for a
  * column while holding a row that the column's respace waits for.
  */
-import { AppError, DEFAULT_COLUMNS, resolveColumnKey, type Column, type ValidatedInput } from '@prodboard/shared';
+import { AppError, DEFAULT_COLUMNS, resolveColumnKey, type Column, type RespacedColumn, type ValidatedInput } from '@prodboard/shared';
 import type { CommandContext } from '../context.js';
 import type { ColumnRef, ObjectRow } from '../store/types.js';
 import { recordAuditEvent } from './activity-recorder.js';
@@ -129,7 +129,7 @@ async function positionAt(ctx: CommandContext, column: ColumnRef, wanted: number
  */
 async function respaceColumn(ctx: CommandContext, column: ColumnRef, cardId: string, before: number): Promise<number> {
   const respace = await ctx.store.respaceColumn(column, cardId, before, POSITION_STEP);
-  const order = { board_id: column.boardId, status: column.status, ids: respace.ids, positions: respace.positions, versions: respace.versions };
+  const order: RespacedColumn = { board_id: column.boardId, status: column.status, ids: respace.ids, positions: respace.positions, versions: respace.versions };
   await recordAuditEvent(ctx, 'respace', 'card', cardId, { order: [null, order] });
   return respace.position;
 }

@@ -49,7 +49,7 @@ export async function invitationAccepter(store: Store, input: InvitationAcceptan
   const passwordHash = await hashPassword(input.password as string);
   return store.transaction(async (tx) => {
     if (await tx.getUserByEmail(email)) {
-      throw new AppError('conflict', `an account with email ${email} already exists; sign in with it, or use another address to join this workspace`, {
+      throw new AppError('conflict', `an account with email ${email} already exists; sign in with it and accept the invitation, or use another address to join this workspace`, {
         errors: [{ field: 'email', message: 'already has an account' }],
       });
     }
@@ -63,5 +63,34 @@ export async function invitationAccepter(store: Store, input: InvitationAcceptan
       action: 'create', changes: { role: [null, invitation.role], invitation: [null, invitation.id] }, created_at: now,
     });
     return { user, workspace, role: invitation.role };
+  });
+}
+
+/**
+ * Adds the signed-in user to the workspace of an invite link (an existing account joining a second
+ * workspace). The link is used up in the same transaction that adds the membership.
+ */
+export async function invitationJoiner(store: Store, user: UserRow, token: unknown): Promise<{ workspace: WorkspaceRow; role: Role }> {
+  const invitation = await loadUsableInvitation(store, token);
+  const workspace = (await store.getWorkspace(invitation.workspace_id))!;
+  if (invitation.email && emailKey(invitation.email) !== emailKey(user.email)) {
+    throw new AppError('forbidden', `this invitation is for ${invitation.email}, and you are signed in as ${user.email}; sign in as ${invitation.email}, or ask for a link for your address`, {
+      errors: [{ field: 'token', message: `this invitation is for ${invitation.email}` }],
+    });
+  }
+  return store.transaction(async (tx) => {
+    if (await tx.getMembership(workspace.id, user.id)) {
+      throw new AppError('conflict', `you are already a member of ${workspace.name}; switch to it with the workspace menu`, {
+        errors: [{ field: 'token', message: 'already a member' }],
+      });
+    }
+    const now = new Date().toISOString();
+    if (!(await tx.acceptInvitation(invitation.id, user.id, now))) throw unusable();
+    await tx.upsertMembership({ workspace_id: workspace.id, user_id: user.id, role: invitation.role, created_at: now });
+    await tx.insertActivity({
+      workspace_id: workspace.id, actor_id: user.id, token_id: null, object_type: 'member', object_id: user.id,
+      action: 'create', changes: { role: [null, invitation.role], invitation: [null, invitation.id] }, created_at: now,
+    });
+    return { workspace, role: invitation.role };
   });
 }

@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.js';
 import { authorizeRoleGrant } from '../policies.js';
 import type { MemberRow } from '../store/types.js';
 import { recordAuditEvent } from './activity-recorder.js';
+import { membersLock } from './member-remover.js';
 
 /** Gives member `userId` the role `role`; returns the member as now stored. */
 export async function memberRoleUpdater(ctx: CommandContext, userId: string, role: unknown): Promise<MemberRow> {
@@ -11,6 +12,7 @@ export async function memberRoleUpdater(ctx: CommandContext, userId: string, rol
     throw new AppError('validation_failed', `role must be ${listWords(ROLES)}`, { errors: [{ field: 'role', message: `one of ${ROLES.join(', ')}` }] });
   }
   const workspaceId = ctx.actor.workspace.id;
+  await ctx.store.lockKey(membersLock(workspaceId));
   const members = await ctx.store.listMembers(workspaceId);
   const member = members.find((m) => m.user_id === userId);
   if (!member) throw new AppError('not_found', `user ${userId.slice(0, 40)} is not a member of this workspace; list members with GET /xapi2/members`);

@@ -7,5 +7,6 @@ export async function passwordChanger(ctx: CommandContext, passwordHash: string)
   const userId = ctx.actor.user.id;
   await ctx.store.updateUserPassword(userId, passwordHash, ctx.now);
   await ctx.store.deleteSessions(userId);
+  await ctx.store.voidPasswordResets(userId, ctx.now);
   await recordAuditEvent(ctx, 'update', 'user', userId, { password: [null, 'changed'], sessions: [null, 'signed out'] });
 }

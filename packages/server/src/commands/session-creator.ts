@@ -23,7 +23,7 @@ export function newSessionRow(token: string, userId: string, workspaceId: string
 }
 
 /** How a session began, as its event records it. */
-export type SessionOrigin = 'login' | 'setup' | 'invitation';
+export type SessionOrigin = 'login' | 'setup' | 'invitation' | 'password reset' | 'workspace switch';
 
 /** Creates a session for the user in the workspace, valid for `ttlMs`, and records the sign-in (never the token). */
 export async function sessionCreator(

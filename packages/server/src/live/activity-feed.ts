@@ -1,7 +1,9 @@
 /**
  * A workspace's activity as a live feed for one connection: replays what the client missed since its
  * Last-Event-ID, then follows new commits (the store calls back after each one), and re-checks the
- * credential at every heartbeat so a revoked token or a signed-out session stops receiving.
+ * credential at every heartbeat so a revoked token or a signed-out session stops receiving. A change
+ * to the connection's own membership (a new role, removal) is re-checked at once: the client gets a
+ * `member` event with its current role, or `unauthorized` and the end of the stream.
  *
  * Each event carries the activity row and the object as it is now, so a client can apply events
  * idempotently (keep whichever copy has the higher version) and never has to fetch per event.
@@ -37,11 +39,17 @@ export interface FeedOptions {
   onLiveDelivery?: (row: ActivityRow) => void;
 }
 
+/** What a feed reads: the activity types the actor may see live, and membership changes (only the actor's own are sent). */
+function feedTypes(actor: Actor): string[] {
+  return [...liveActivityTypes(actor), 'member'];
+}
+
 /** Runs a feed until the stream closes. */
 export async function runActivityFeed(options: FeedOptions): Promise<void> {
   const { store, stream } = options;
   const workspaceId = options.actor.workspace.id;
-  let types = liveActivityTypes(options.actor);
+  let actor = options.actor;
+  let types = feedTypes(actor);
   /** The seq of the last event sent; only meaningful once `started`. */
   let cursor = 0;
   /** The starting point is set and its replay sent: from here on, commits are followed. */
@@ -49,9 +57,30 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
   let pumping: Promise<void> | undefined;
   let again = false;
 
+  /** Re-checks the credential: on success the feed follows the actor's current role and scopes; else it tells the client and ends. */
+  const recheck = async (): Promise<boolean> => {
+    try {
+      actor = await options.reauthenticate();
+      types = feedTypes(actor);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError) options.onRefused?.(err);
+      const body = err instanceof AppError ? err.toBody() : { detail: 'the live stream stopped; reconnect', code: 'internal' };
+      await stream.send({ event: 'unauthorized', data: body }).finally(() => stream.end());
+      return false;
+    }
+  };
+
   const sendRow = async (row: ActivityRow) => {
     // Ids only ever grow on one stream: a client's Last-Event-ID must never move backwards.
     if (row.seq <= cursor) return true;
+    if (row.object_type === 'member') {
+      // A change to the memberships: only the member's own reaches them, at once (a new role, or removal).
+      cursor = row.seq;
+      if (row.object_id !== actor.user.id) return true;
+      if (!(await recheck())) return false;
+      return stream.send({ id: row.seq, event: 'member', data: { ...presentActivity(row), role: actor.role } });
+    }
     const object = await store.getObject(workspaceId, row.object_type, row.object_id);
     cursor = row.seq;
     return stream.send({ id: row.seq, event: 'activity', data: { ...presentActivity(row), object: object ? presentObject(object) : null } });
@@ -94,17 +123,7 @@ export async function runActivityFeed(options: FeedOptions): Promise<void> {
     if (started && ws === workspaceId && seq > cursor) follow();
   });
   const heartbeat = setInterval(() => {
-    options
-      .reauthenticate()
-      .then((actor) => {
-        types = liveActivityTypes(actor);
-        return stream.comment('ping');
-      })
-      .catch((err: unknown) => {
-        if (err instanceof AppError) options.onRefused?.(err);
-        const body = err instanceof AppError ? err.toBody() : { detail: 'the live stream stopped; reconnect', code: 'internal' };
-        void stream.send({ event: 'unauthorized', data: body }).finally(() => stream.end());
-      });
+    void recheck().then((ok) => ok && stream.comment('ping'));
   }, options.heartbeatMs);
   stream.onClose(() => {
     clearInterval(heartbeat);

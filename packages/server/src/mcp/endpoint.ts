@@ -1,16 +1,17 @@
 /**
- * /mcp: the tools over MCP Streamable HTTP, through the SDK's stateless handler (a fresh McpServer
- * per request, so any instance serves any request), for the current protocol and for hosts that
- * still open with `initialize`. Each request: Host and Origin checked against DNS rebinding →
- * the bearer token verified (a 401 names the protected resource metadata) → the tools the
- * caller's role and scopes allow, run in process as the caller.
+ * /mcp: the tools over MCP Streamable HTTP, through the SDK's stateless handler (nothing of a
+ * caller outlives its request, so any instance serves any request), for the current protocol and
+ * for hosts that still open with `initialize`. Each request: Host and Origin checked against DNS
+ * rebinding → the bearer token verified (a 401 names the protected resource metadata) → the tools
+ * the caller's role and scopes allow, run in process as the caller. A modern request is served by
+ * an idle McpServer with the caller's tool list when there is one (server-pool.ts).
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
-import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo } from '@modelcontextprotocol/server';
+import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo, type ServerContext } from '@modelcontextprotocol/server';
 import { AppError, MANIFEST } from '@prodboard/shared';
-import { buildCatalogue, createToolServer, toolsFor } from '@prodboard/tools';
+import { buildCatalogue, createToolServer, parseToolSelection, toolsFor, type ToolSelection, type ToolSpec } from '@prodboard/tools';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -21,6 +22,7 @@ import type { ServerConfig } from '../config.js';
 import { oauthUrls } from '../oauth/metadata.js';
 import { mayAccessModel } from '../policies.js';
 import { inProcessBackend } from './backend.js';
+import { ToolServerPool } from './server-pool.js';
 import { verifyMcpToken } from './verify-token.js';
 
 /** The path of the endpoint. */
@@ -31,10 +33,19 @@ const VERSION = (createRequire(import.meta.url)('../../package.json') as { versi
 const HOW_TO_CONNECT =
   'send a personal access token as Authorization: Bearer pat_... (create one on the Integrations page, or with prodboard token create), or sign in through your MCP host';
 
-/** What the SDK hands the server factory for one request. */
+/** Who is calling, carried on each request's authInfo (the SDK hands it to the factory and to every handler). */
 interface Caller {
   actor: Actor;
   log: FastifyBaseLogger;
+  /** The tools asked for (`?toolsets=a,b&read_only=1`). */
+  selection: ToolSelection;
+}
+
+/** The verified caller of a request; only the route below calls the handler, always with one. */
+function callerOf(authInfo: AuthInfo | undefined): Caller {
+  const caller = authInfo?.extra as unknown as Caller | undefined;
+  if (!caller) throw new Error('an MCP request reached the tools without a verified caller');
+  return caller;
 }
 
 /**
@@ -72,21 +83,45 @@ function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: strin
   return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
 }
 
+/** The tools a request asks for by its query (`?toolsets=default,trash&read_only=1`); a 400 naming the valid toolsets otherwise. */
+function toolSelection(request: FastifyRequest): ToolSelection {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  const one = (name: string) => {
+    const value = query[name];
+    if (Array.isArray(value)) throw new AppError('invalid_query', `${name} may be given once`, { errors: [{ field: name, message: 'given more than once' }] });
+    return value ?? null;
+  };
+  const parsed = parseToolSelection({ toolsets: one('toolsets'), readOnly: one('read_only') });
+  if ('error' in parsed) {
+    const field = parsed.error.startsWith('read-only') ? 'read_only' : 'toolsets';
+    throw new AppError('invalid_query', parsed.error.replace(/^read-only/, 'read_only'), { errors: [{ field, message: parsed.error }] });
+  }
+  return parsed.selection;
+}
+
 /** The /mcp plugin (registered without a prefix; its hooks apply to /mcp only). */
 export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const catalogue = buildCatalogue(MANIFEST);
+    // As the routes run operations (http/operation-route.ts): links point at the public address.
+    const runOptions = { publicUrl: () => publicBaseUrl(deps.config, app.server) };
+    // The tools act as the caller of each call, never as the caller a server was built for: a
+    // pooled server serves many callers with the same tool list, one after another.
+    const buildServer = (tools: ToolSpec[]) =>
+      createToolServer({
+        info: { name: 'prodboard', title: 'Production Board', version: VERSION },
+        tools,
+        context: (call: ServerContext) => {
+          const { actor, log } = callerOf(call.http?.authInfo);
+          return { backend: inProcessBackend(deps, actor, log, runOptions) };
+        },
+      });
+    const pool = new ToolServerPool(buildServer);
     const handler = createMcpHandler(
       (ctx) => {
-        const caller = ctx.authInfo?.extra as unknown as Caller | undefined;
-        // Only the route below calls the handler, always with a verified caller.
-        if (!caller) throw new Error('an MCP request reached the tools without a verified caller');
-        const { actor, log } = caller;
-        return createToolServer({
-          info: { name: 'prodboard', title: 'Production Board', version: VERSION },
-          tools: toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access)),
-          context: () => ({ backend: inProcessBackend(deps, actor, log) }),
-        });
+        const { actor, selection } = callerOf(ctx.authInfo);
+        const tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), selection);
+        return ctx.era === 'modern' ? pool.take(tools) : buildServer(tools);
       },
       {
         // Progress and log notifications upgrade a response to a stream; plain calls stay one JSON body.
@@ -97,10 +132,13 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     );
     app.addHook('onClose', async () => handler.close());
 
-    // The SDK's own checks, built once the listen address is known (at the first request).
+    // The SDK's own checks and this server's addresses, known once it listens (at the first
+    // request); asking the socket its address twice a request showed in the profile.
     let guards: onRequestHookHandler[] | undefined;
+    let addresses: { baseUrl: string; resource: string } | undefined;
     app.addHook('onRequest', async (request, reply) => {
       guards ??= ((names) => [hostHeaderValidation(names), originValidation(names)] as onRequestHookHandler[])(allowedHostnames(deps.config, app.server));
+      addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
       for (const guard of guards) {
         await (guard as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
         if (reply.sent) return reply;
@@ -108,19 +146,19 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     });
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-      const baseUrl = publicBaseUrl(deps.config, app.server);
+      const { baseUrl, resource } = addresses!;
       const header = request.headers.authorization;
       let actor: Actor;
       let token: string;
       try {
         token = bearerToken(header, HOW_TO_CONNECT);
-        actor = await verifyMcpToken(deps, token, oauthUrls(deps.config, app.server).resource);
+        actor = await verifyMcpToken(deps, token, resource);
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 401) throw err;
         reply.header('www-authenticate', mcpChallenge(baseUrl, header !== undefined));
         return sendError(reply, err);
       }
-      const caller: Caller = { actor, log: request.log };
+      const caller: Caller = { actor, log: request.log, selection: toolSelection(request) };
       const authInfo: AuthInfo = {
         token,
         clientId: actor.credential.kind === 'pat' ? actor.credential.tokenId : actor.credential.kind === 'oauth' ? actor.credential.grantId : actor.user.id,

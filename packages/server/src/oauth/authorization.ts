@@ -9,6 +9,7 @@
 import { AppError, capScopesToRole, parseOAuthScope, type Scopes } from '@prodboard/shared';
 import { newId, type Actor } from '../context.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
+import { recordAccountEvent } from '../commands/activity-recorder.js';
 import type { OAuthClientRow, OAuthGrantRow, OAuthRequestRow, Store } from '../store/types.js';
 import { clientResolver } from './clients.js';
 import { OAuthError } from './errors.js';
@@ -158,6 +159,9 @@ export async function consentDecider(store: Store, actor: Actor, id: string, app
       revoked_at: null,
     };
     await tx.insertOAuthGrant(grant);
+    // The member let an app act as them: an account event, in the grant's transaction (never the code).
+    const stamp = { workspaceId: grant.workspace_id, actorId: grant.user_id, tokenId: null, at };
+    await recordAccountEvent(tx, stamp, 'create', 'oauth_grant', grant.id, { client_id: [null, grant.client_id], scopes: [null, grant.scopes] });
     await tx.setOAuthCode(request.id, grant.id, hashToken(code), new Date(now + CODE_TTL_MS).toISOString());
     return true;
   });

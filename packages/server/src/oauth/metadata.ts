@@ -11,7 +11,11 @@ import type { OAuthUrls } from './authorization.js';
 
 /** The issuer and the /mcp resource of this server. */
 export function oauthUrls(config: ServerConfig, server: Server): OAuthUrls {
-  const issuer = publicBaseUrl(config, server);
+  return oauthUrlsOf(publicBaseUrl(config, server));
+}
+
+/** The issuer `issuer` and its /mcp resource. */
+export function oauthUrlsOf(issuer: string): OAuthUrls {
   return { issuer, resource: `${issuer}/mcp` };
 }
 

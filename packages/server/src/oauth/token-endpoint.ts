@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatOAuthScope } from '@prodboard/shared';
 import { newId } from '../context.js';
 import { generateToken, hashToken, tokenKind } from '../auth/tokens.js';
+import { oauthGrantEnder } from '../commands/oauth-grant-revoker.js';
 import type { OAuthGrantRow, OAuthTokenRow, Store, StoreTx } from '../store/types.js';
 import type { OAuthUrls } from './authorization.js';
 import { OAuthError } from './errors.js';
@@ -80,7 +81,7 @@ async function codeExchanger(store: Store, form: Form, clientId: string, now: nu
   const outcome = await store.transaction(async (tx) => {
     // A code works once; its replay means it leaked, so what it already bought is revoked (RFC 6749 §4.1.2).
     if (!(await tx.useOAuthCode(request.id, at))) {
-      await tx.revokeOAuthGrant(grantId, at);
+      await oauthGrantEnder(tx, grantId, at, 'code replayed');
       return 'replayed' as const;
     }
     const grant = await tx.getOAuthGrant(grantId);
@@ -105,7 +106,7 @@ async function tokenRefresher(store: Store, form: Form, clientId: string, now: n
   const at = new Date(now).toISOString();
   const outcome = await store.transaction(async (tx) => {
     if (!(await tx.useOAuthToken(row.id, at))) {
-      await tx.revokeOAuthGrant(grant.id, at);
+      await oauthGrantEnder(tx, grant.id, at, 'refresh token reused');
       return 'reused' as const;
     }
     return tokenIssuer(tx, grant, now);
@@ -127,6 +128,6 @@ export async function tokenRevoker(store: Store, form: Form, now: number): Promi
   if (!record) return;
   if (record.grant.client_id !== clientId) throw new OAuthError('unauthorized_client', 'this token was issued to another client', 400);
   const at = new Date(now).toISOString();
-  if (record.token.kind === 'refresh') await store.revokeOAuthGrant(record.grant.id, at);
+  if (record.token.kind === 'refresh') await store.transaction((tx) => oauthGrantEnder(tx, record.grant.id, at, 'refresh token revoked by the app'));
   else await store.revokeOAuthToken(record.token.id, at);
 }

@@ -4,10 +4,10 @@
  */
 import { AppError, clipEcho } from '@prodboard/shared';
 import { commandContext } from '../context.js';
-import { invitationAccepter, loadUsableInvitation } from '../commands/invitation-accepter.js';
+import { invitationAccepter, invitationJoiner, loadUsableInvitation } from '../commands/invitation-accepter.js';
 import { invitationCreator } from '../commands/invitation-creator.js';
 import { invitationRevoker } from '../commands/invitation-revoker.js';
-import { authorizeMemberManagement } from '../policies.js';
+import { authorizeAccountManagement, authorizeMemberManagement } from '../policies.js';
 import { presentInvitation } from '../presenters.js';
 import { defineOperation, done } from './operation.js';
 import { openSession } from './sessions.js';
@@ -73,6 +73,15 @@ export const acceptInvitation = defineOperation('invitations.accept', {
   access: 'public',
   async run({ deps }, input) {
     const { user, workspace, role } = await invitationAccepter(deps.store, objectInput(input));
+    return done(await openSession(deps, user, workspace, role, 'invitation'));
+  },
+});
+
+export const joinInvitation = defineOperation('invitations.join', {
+  policy: authorizeAccountManagement,
+  async run({ deps, actor }, input) {
+    const user = (await deps.store.getUser(actor.user.id))!;
+    const { workspace, role } = await invitationJoiner(deps.store, user, objectInput(input).token);
     return done(await openSession(deps, user, workspace, role, 'invitation'));
   },
 });

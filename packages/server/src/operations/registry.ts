@@ -6,10 +6,13 @@ import { AppError, type OperationInput, type OperationName, type OperationOutput
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { listActivity } from './activity.js';
-import { changePassword, login, logout, me } from './auth.js';
-import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation } from './invitations.js';
-import { listMembers, updateMember } from './members.js';
+import { changePassword, listWorkspaces, login, logout, me, switchWorkspace, updateAccount } from './auth.js';
+import { cardHistory, createComment, deleteComment, listComments, updateComment } from './comments.js';
+import { acceptInvitation, createInvitation, joinInvitation, listInvitations, previewInvitation, revokeInvitation } from './invitations.js';
+import { issuePasswordReset, listMembers, removeMember, updateMember } from './members.js';
+import { approveConsentRequest, denyConsentRequest, getConsentRequest, listOAuthGrants, revokeOAuthGrant } from './oauth.js';
 import { createObject, deleteObject, getObject, listObjects, updateObject } from './objects.js';
+import { completePasswordReset, previewPasswordReset } from './password-resets.js';
 import { JsonText, type Operation, type OperationEnv, type Outcome } from './operation.js';
 import { setup, setupStatus } from './setup.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
@@ -17,9 +20,11 @@ import { listTrash, restoreFromTrash } from './trash.js';
 
 const ALL = [
   listObjects, getObject, createObject, updateObject, deleteObject, listTrash, restoreFromTrash, listActivity,
-  listTokens, createToken, revokeToken, listMembers, updateMember,
-  listInvitations, createInvitation, revokeInvitation, previewInvitation, acceptInvitation,
-  login, me, logout, changePassword, setupStatus, setup,
+  listTokens, createToken, revokeToken, listMembers, updateMember, removeMember, issuePasswordReset, previewPasswordReset, completePasswordReset,
+  listInvitations, createInvitation, revokeInvitation, previewInvitation, acceptInvitation, joinInvitation,
+  login, me, logout, changePassword, updateAccount, listWorkspaces, switchWorkspace, setupStatus, setup,
+  listComments, createComment, updateComment, deleteComment, cardHistory,
+  getConsentRequest, approveConsentRequest, denyConsentRequest, listOAuthGrants, revokeOAuthGrant,
 ] as const;
 
 /** Every operation by name. */

@@ -32,7 +32,7 @@ export const setup = defineOperation('setup.create', {
     const { store } = deps;
     const body = (input ?? {}) as Record<string, unknown>;
     const invalid = () =>
-      new AppError('forbidden', 'this setup link is not valid or was already used; restart prodboard on an empty database for a new link, or create users with prodboard user create');
+      new AppError('forbidden', 'this setup link is not valid or was already used; sign in instead, or, locked out of an existing account, get a password reset link on the server with prodboard user password --email you@example.com');
     if (typeof body.token !== 'string') throw invalid();
     const presented = hashToken(body.token);
     const claim = async (tx: StoreTx) => {

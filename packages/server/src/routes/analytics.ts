@@ -11,7 +11,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { plainDocs } from '../http/operation-route.js';
 import type { AppDeps } from '../deps.js';
-import { WindowLimiter } from '../http/rate-limit.js';
+import { WindowLimiter } from '../auth/rate-limit.js';
 
 const MAX_EVENTS = 100;
 /**

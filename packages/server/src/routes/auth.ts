@@ -13,6 +13,9 @@ export const AUTH_ROUTES = [
     method: 'POST', url: '/auth/password', operation: 'auth.password', body: OPERATIONS['auth.password'].input, errors: [400, 403, 429],
     input: (request) => request.body as never,
   }),
+  route({ method: 'PATCH', url: '/auth/me', operation: 'auth.update', body: OPERATIONS['auth.update'].input, errors: [400, 403, 409, 429], input: (request) => request.body as never }),
+  route({ method: 'GET', url: '/auth/workspaces', operation: 'auth.workspaces', errors: [403], input: () => ({}) }),
+  route({ method: 'POST', url: '/auth/switch', operation: 'auth.switch', body: OPERATIONS['auth.switch'].input, errors: [400, 403, 404], input: (request) => request.body as never }),
 ];
 
 /** The auth routes. */

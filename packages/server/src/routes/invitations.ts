@@ -22,6 +22,10 @@ export const INVITATION_ROUTES = [
     input: (request) => request.body as never,
   }),
   route({
+    method: 'POST', url: '/invitations/join', operation: 'invitations.join', body: OPERATIONS['invitations.join'].input, errors: [400, 403, 404, 409],
+    input: (request) => request.body as never,
+  }),
+  route({
     method: 'POST', url: '/invitations/accept', operation: 'invitations.accept', status: 201, body: OPERATIONS['invitations.accept'].input, errors: [400, 404, 409],
     input: (request) => request.body as never,
   }),

@@ -1,21 +1,22 @@
 /**
  * The OAuth 2.1 authorization server for /mcp (src/oauth holds its logic):
  * - at the root: discovery documents, /oauth/authorize, /oauth/token, /oauth/register, /oauth/revoke;
- * - under /xapi2/oauth: what the web app's consent page and Integrations page call (signed in only).
+ * - under /xapi2/oauth: what the web app's consent page and Integrations page call (signed in only;
+ *   operations oauth_requests.* and oauth_grants.*, operations/oauth.ts).
  */
-import { AppError } from '@prodboard/shared';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { authenticate } from '../http/authenticate.js';
-import { WindowLimiter } from '../http/rate-limit.js';
+import { mountOperationRoutes, route } from '../http/operation-route.js';
+import { WindowLimiter } from '../auth/rate-limit.js';
 import { param, queryParams } from '../http/request.js';
-import { authorizationStarter, consentDecider, consentReader } from '../oauth/authorization.js';
+import { authorizationStarter } from '../oauth/authorization.js';
 import { clientRegistrar } from '../oauth/clients.js';
 import { OAuthError, sendOAuthError } from '../oauth/errors.js';
 import { authorizationServerMetadata, oauthUrls, protectedResourceMetadata } from '../oauth/metadata.js';
 import { type Form, tokenEndpoint, tokenRevoker } from '../oauth/token-endpoint.js';
-import { authorizeAccountManagement } from '../policies.js';
-import { presentOAuthGrant } from '../presenters.js';
+
+const IdParams = z.object({ id: z.string() });
 
 /** Client registrations accepted per address per minute (each writes a row). */
 const REGISTRATIONS_PER_MINUTE = 30;
@@ -123,43 +124,22 @@ export function oauthRoutes({ store, config }: AppDeps): FastifyPluginAsync {
   };
 }
 
-/** The consent page's and Integrations page's calls (under /xapi2; signed-in sessions only). */
-export function oauthGrantRoutes({ store, config }: AppDeps): FastifyPluginAsync {
-  return async (app) => {
-    const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
-      const actor = await authenticate(store, config, request, reply);
-      authorizeAccountManagement(actor);
-      return actor;
-    };
+/** The consent page's and Integrations page's calls (under /xapi2; signed-in sessions only; operations/oauth.ts). */
+export const OAUTH_GRANT_ROUTES = [
+  route({ method: 'GET', url: '/oauth/requests/:id', operation: 'oauth_requests.get', params: IdParams, errors: [403, 404, 409], input: (request) => ({ id: param(request, 'id') }) }),
+  route({
+    method: 'POST', url: '/oauth/requests/:id/approve', operation: 'oauth_requests.approve', params: IdParams, errors: [403, 404, 409],
+    input: (request) => ({ id: param(request, 'id') }),
+  }),
+  route({
+    method: 'POST', url: '/oauth/requests/:id/deny', operation: 'oauth_requests.deny', params: IdParams, errors: [403, 404, 409],
+    input: (request) => ({ id: param(request, 'id') }),
+  }),
+  route({ method: 'GET', url: '/oauth/grants', operation: 'oauth_grants.list', errors: [403], input: () => ({}) }),
+  route({ method: 'DELETE', url: '/oauth/grants/:id', operation: 'oauth_grants.revoke', params: IdParams, errors: [403, 404], input: (request) => ({ id: param(request, 'id') }) }),
+];
 
-    app.get('/oauth/requests/:id', async (request, reply) => {
-      const actor = await signedIn(request, reply);
-      return consentReader(store, actor, param(request, 'id'), config.now());
-    });
-
-    for (const [decision, approve] of [['approve', true], ['deny', false]] as const) {
-      app.post(`/oauth/requests/:id/${decision}`, async (request, reply) => {
-        const actor = await signedIn(request, reply);
-        const redirectTo = await consentDecider(store, actor, param(request, 'id'), approve, oauthUrls(config, app.server), config.now());
-        return { redirect_to: redirectTo };
-      });
-    }
-
-    app.get('/oauth/grants', async (request, reply) => {
-      const actor = await signedIn(request, reply);
-      const rows = await store.listOAuthGrants(actor.user.id, actor.workspace.id);
-      return { data: rows.map(presentOAuthGrant) };
-    });
-
-    app.delete('/oauth/grants/:id', async (request, reply) => {
-      const actor = await signedIn(request, reply);
-      const id = param(request, 'id');
-      const grant = await store.getOAuthGrant(id);
-      if (!grant || grant.user_id !== actor.user.id || grant.workspace_id !== actor.workspace.id || grant.revoked_at) {
-        throw new AppError('not_found', `sign-in ${id.slice(0, 40)} is not one of your connected apps; list them with GET /xapi2/oauth/grants`);
-      }
-      await store.revokeOAuthGrant(grant.id, new Date(config.now()).toISOString());
-      return { ok: true, id: grant.id };
-    });
-  };
+/** The consent and grant routes. */
+export function oauthGrantRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (app) => mountOperationRoutes(app, deps, OAUTH_GRANT_ROUTES);
 }

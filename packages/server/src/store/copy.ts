@@ -57,6 +57,11 @@ const TABLES: TableCopy[] = [
     orderBy: 'id',
     columns: ['id', 'workspace_id', 'token_hash', 'role', 'email', 'created_by', 'created_at', 'expires_at', 'accepted_at', 'accepted_by', 'revoked_at'],
   },
+  {
+    name: 'password_resets',
+    orderBy: 'id',
+    columns: ['id', 'token_hash', 'user_id', 'workspace_id', 'created_by', 'created_at', 'expires_at', 'used_at'],
+  },
   { name: 'oauth_clients', orderBy: 'id', columns: ['id', 'kind', 'name', 'redirect_uris', 'created_at', 'updated_at'] },
   {
     name: 'oauth_grants',

@@ -59,7 +59,7 @@ export class Sweeper {
       analyticsKeep: options.analyticsKeep,
       batch: options.batch ?? 1000,
     };
-    const total: SweepCounts = { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0 };
+    const total: SweepCounts = { idempotency: 0, sessions: 0, loginFailures: 0, analytics: 0, oauth: 0, passwordResets: 0 };
     for (;;) {
       const counts = await this.store.sweep(limits);
       let full = false;

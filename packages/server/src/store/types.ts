@@ -68,6 +68,20 @@ export interface MemberRow extends MembershipRow {
   name: string;
 }
 
+/** A one-time password reset link (the token itself is never stored). */
+export interface PasswordResetRow {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  /** Where the person lands once the password is set (null: their first workspace). */
+  workspace_id: string | null;
+  /** Who issued it (null: the prodboard CLI on the server). */
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 /** A one-time invite link into a workspace (the token itself is never stored). */
 export interface InvitationRow {
   id: string;
@@ -263,7 +277,7 @@ export interface ObjectListQuery extends ListQuery {
 export interface SweepLimits {
   /** Idempotency keys created before this time (ISO). */
   idempotencyBefore: string;
-  /** Sessions, OAuth tokens and OAuth requests that expired before this time (ISO). */
+  /** Sessions, OAuth tokens, OAuth requests and password reset links that expired before this time (ISO). */
   sessionsExpiredBefore: string;
   /** Login failures recorded before this time (ms since the epoch). */
   loginFailuresBefore: number;
@@ -281,6 +295,8 @@ export interface SweepCounts {
   analytics: number;
   /** OAuth tokens and authorization requests. */
   oauth: number;
+  /** Expired password reset links. */
+  passwordResets: number;
 }
 
 /** The card column a card belongs to, for positions. */
@@ -326,6 +342,20 @@ export interface AccountsRepo {
   listMemberships(userId: string): Promise<MembershipRow[]>;
   /** The workspace's members with name and email, oldest membership first. */
   listMembers(workspaceId: string): Promise<MemberRow[]>;
+  /** Removes a membership; false when there was none. */
+  deleteMembership(workspaceId: string, userId: string): Promise<boolean>;
+  /** Sets a user's name and email (its email key follows). */
+  updateUserProfile(id: string, profile: { name: string; email: string }, at: string): Promise<void>;
+}
+
+/** Password reset links. */
+export interface PasswordResetsRepo {
+  insertPasswordReset(row: PasswordResetRow): Promise<void>;
+  getPasswordResetByHash(tokenHash: string): Promise<PasswordResetRow | undefined>;
+  /** Marks an unused, unexpired link used at `at`; false when it was used already or expired. */
+  consumePasswordReset(id: string, at: string): Promise<boolean>;
+  /** Marks every unused link of the user used (a password was set some other way). */
+  voidPasswordResets(userId: string, at: string): Promise<void>;
 }
 
 /** Invitations (one-time invite links). */
@@ -347,6 +377,11 @@ export interface CredentialsRepo {
   /** Shortens a session's life (after rotation, for requests already in flight). */
   expireSession(id: string, expiresAt: string): Promise<void>;
   deleteSessions(userId: string): Promise<void>;
+  /**
+   * A member left a workspace: their sessions there are deleted, their personal access tokens and
+   * OAuth grants (with the grants' tokens) there revoked, all at once (cached credentials drop).
+   */
+  endMemberCredentials(userId: string, workspaceId: string, at: string): Promise<void>;
   /**
    * Gives `parent` its one successor, serialised with `endSessionChain` and `deleteSessions` of its user:
    * 'renewed' when `successor` was inserted now, 'already' when the parent has its successor, 'ended'
@@ -388,7 +423,8 @@ export interface OAuthRepo {
   getOAuthGrant(id: string): Promise<OAuthGrantRow | undefined>;
   /** The user's unrevoked grants in the workspace, with each client's name, newest first. */
   listOAuthGrants(userId: string, workspaceId: string): Promise<OAuthGrantListRow[]>;
-  revokeOAuthGrant(id: string, at: string): Promise<void>;
+  /** Ends a grant; false when it was already ended (or never existed), so only one caller records the ending. */
+  revokeOAuthGrant(id: string, at: string): Promise<boolean>;
   touchOAuthGrant(id: string, at: string): Promise<void>;
   insertOAuthToken(row: OAuthTokenRow): Promise<void>;
   /** A token by hash with its grant and member, in one read. */
@@ -538,7 +574,7 @@ export interface HousekeepingRepo {
 
 /** What a transaction's handle offers: every repository, and nothing that opens, ends or listens to the store. */
 export interface StoreTx
-  extends SettingsRepo, AccountsRepo, InvitationsRepo, CredentialsRepo, OAuthRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
+  extends SettingsRepo, AccountsRepo, PasswordResetsRepo, InvitationsRepo, CredentialsRepo, OAuthRepo, LocksRepo, ObjectsRepo, PositionsRepo, ActivityRepo,
     CommentsRepo, IdempotencyRepo, LoginFailuresRepo, HousekeepingRepo {
   /** A short human name: "sqlite:/path" or "postgres://host/db" (without credentials). */
   readonly description: string;

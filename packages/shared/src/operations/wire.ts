@@ -137,7 +137,7 @@ export const RestoredSchema = StoredObjectSchema.extend({ restored_with_it: z.nu
 export const ACTIVITY_ACTIONS = ['create', 'update', 'delete', 'restore', 'respace'] as const;
 
 /** Object types of account events in the activity (owners and admins see them; no secrets are recorded). */
-export const ACCOUNT_EVENT_TYPES = ['member', 'invitation', 'access_token', 'session', 'user'] as const;
+export const ACCOUNT_EVENT_TYPES = ['member', 'invitation', 'access_token', 'session', 'user', 'oauth_grant', 'password_reset'] as const;
 
 /** One recorded write. */
 export const ActivitySchema = z.object({
@@ -155,6 +155,19 @@ export const ActivitySchema = z.object({
 export const ActivityPageSchema = z.object({
   data: z.array(ActivitySchema),
   meta: z.object({ count: z.number().int(), has_more: z.boolean(), next_cursor: z.string(), limit: z.number().int() }),
+});
+
+/**
+ * What a `respace` event's `changes.order[1]` holds: the server rewrote a column's positions to even
+ * steps (keeping their order and the cards' versions). Each named card, at that version, is now at
+ * the matching position.
+ */
+export const RespacedColumnSchema = z.object({
+  board_id: z.string().nullable(),
+  status: z.string(),
+  ids: z.array(z.string()),
+  positions: z.array(z.number()),
+  versions: z.array(z.number().int()),
 });
 
 /** The caller (`/auth/me`), and the user of login, setup and accepting an invitation. */
@@ -218,6 +231,29 @@ export const InvitationPreviewSchema = z.object({
   expires_at: Timestamp,
 });
 
+/** A password reset link just issued: shown once, to hand to the member. */
+export const PasswordResetLinkSchema = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  token: z.string(),
+  path: z.string(),
+  url: z.string(),
+  expires_at: Timestamp,
+  detail: z.string(),
+});
+
+/** What a password reset link is for, before it is used. */
+export const PasswordResetPreviewSchema = z.object({ email: z.string(), name: z.string(), expires_at: Timestamp });
+
+/** One of the caller's workspaces (the workspace switcher). */
+export const MembershipSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  current: z.boolean().describe("the caller's session is in this workspace"),
+});
+
 /** A plain acknowledgement. */
 export const OkSchema = z.object({ ok: z.literal(true), id: z.string().optional(), detail: z.string().optional() });
 
@@ -255,3 +291,75 @@ export type Invitation = z.infer<typeof InvitationSchema>;
 export type Trashed = z.infer<typeof TrashedSchema>;
 /** One recorded write. */
 export type Activity = z.infer<typeof ActivitySchema>;
+
+/** A comment on a card (presenters.ts: presentComment). */
+export const CommentSchema = z.object({
+  id: z.string(),
+  card_id: z.string(),
+  author: z.object({ id: z.string(), name: z.string().nullable() }),
+  body: z.string().describe('Markdown'),
+  mentions: z.array(z.object({ user_id: z.string(), handle: z.string(), name: z.string().nullable() })).describe("each @handle of the body that names a member, with the member's current name"),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  edited: z.boolean(),
+  version: z.number().int().describe('grows on every edit; send it back as If-Match'),
+});
+
+/** A card's comments, oldest first. */
+export const CommentListSchema = z.object({ data: z.array(CommentSchema), meta: z.object({ count: z.number().int() }) });
+
+/** What deleting a comment returns. */
+export const DeletedCommentSchema = z.object({ ok: z.literal(true), id: z.string(), card_id: z.string() });
+
+/** One entry of a card's history: an activity event with the actor's current name. */
+export const HistoryEntrySchema = ActivitySchema.extend({ actor_name: z.string().nullable() });
+
+/** A card's history, newest first. */
+export const HistoryPageSchema = z.object({ data: z.array(HistoryEntrySchema), meta: z.object({ count: z.number().int(), limit: z.number().int() }) });
+
+/** A sign-in waiting on the consent page: the client, where it goes back to, and the scopes it would get (capped by the member's role). */
+export const OAuthConsentRequestSchema = z.object({
+  id: z.string(),
+  client: z.object({ id: z.string(), name: z.string(), kind: z.enum(['registered', 'metadata_document']) }),
+  redirect_uri: z.string(),
+  scopes: ScopesSchema.describe('what the app would get: what it asked for, capped by your role'),
+  requested_scopes: ScopesSchema,
+  role: RoleSchema,
+  workspace: z.object({ id: z.string(), name: z.string() }),
+  expires_at: Timestamp,
+});
+
+/** Where the browser goes after the consent page: the client's redirect URI, with a code or an error. */
+export const OAuthRedirectSchema = z.object({ redirect_to: z.string() });
+
+/** An app signed in with OAuth (an MCP host), as the Integrations page lists it. */
+export const OAuthGrantSchema = z.object({
+  id: z.string(),
+  client_id: z.string(),
+  client_name: z.string(),
+  scopes: ScopesSchema,
+  scope_string: z.string(),
+  created_at: Timestamp,
+  last_used_at: Timestamp.nullable(),
+});
+
+/** What a `respace` event's `changes.order[1]` holds. */
+export type RespacedColumn = z.infer<typeof RespacedColumnSchema>;
+/** A comment on a card. */
+export type CardComment = z.infer<typeof CommentSchema>;
+/** One entry of a card's history. */
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+/** A sign-in waiting on the consent page. */
+export type ConsentRequest = z.infer<typeof OAuthConsentRequestSchema>;
+/** An app signed in with OAuth. */
+export type OAuthGrant = z.infer<typeof OAuthGrantSchema>;
+/** A personal access token just created, with its secret (shown once). */
+export type CreatedAccessToken = z.infer<typeof CreatedAccessTokenSchema>;
+/** An invitation just created, with its one-time link. */
+export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
+/** What an invite link offers. */
+export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
+/** A password reset link just issued. */
+export type PasswordResetLink = z.infer<typeof PasswordResetLinkSchema>;
+/** One of the caller's workspaces. */
+export type Membership = z.infer<typeof MembershipSchema>;

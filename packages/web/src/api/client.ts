@@ -32,6 +32,8 @@ export interface CallOptions {
   idempotencyKey?: string;
   /** Calls made without the session (login, setup, invitations). */
   anonymous?: boolean;
+  /** A session token other than the stored one (the invite page joins with the session it just signed in). */
+  token?: string;
   signal?: AbortSignal;
 }
 
@@ -58,7 +60,7 @@ export function apiUrl(path: string, query: CallOptions['query'] = {}): string {
 /** Calls the API; resolves to the parsed body or throws ApiError. */
 export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = options.anonymous ? null : sessionToken();
+  const token = options.anonymous ? null : (options.token ?? sessionToken());
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.ifMatch !== undefined) headers['if-match'] = String(options.ifMatch);

@@ -21,6 +21,7 @@ const InboxPage = lazy(() => import('../pages/InboxPage.js').then((m) => ({ defa
 const IntegrationsPage = lazy(() => import('../pages/IntegrationsPage.js').then((m) => ({ default: m.IntegrationsPage })));
 const InvitePage = lazy(() => import('../pages/InvitePage.js').then((m) => ({ default: m.InvitePage })));
 const MembersPage = lazy(() => import('../pages/MembersPage.js').then((m) => ({ default: m.MembersPage })));
+const ResetPasswordPage = lazy(() => import('../pages/ResetPasswordPage.js').then((m) => ({ default: m.ResetPasswordPage })));
 const SetupPage = lazy(() => import('../pages/SetupPage.js').then((m) => ({ default: m.SetupPage })));
 const TrashPage = lazy(() => import('../pages/TrashPage.js').then((m) => ({ default: m.TrashPage })));
 
@@ -55,7 +56,9 @@ function Pages() {
     [],
   );
 
-  if (path === '/setup' || path === '/invite') return <Suspense fallback={null}>{path === '/setup' ? <SetupPage /> : <InvitePage />}</Suspense>;
+  if (path === '/setup' || path === '/invite' || path === '/reset-password') {
+    return <Suspense fallback={null}>{path === '/setup' ? <SetupPage /> : path === '/invite' ? <InvitePage /> : <ResetPasswordPage />}</Suspense>;
+  }
   // Signed out, any page comes back after sign-in with its query (the consent page's request id).
   const search = query.toString();
   const here = search ? `${path}?${search}` : path;

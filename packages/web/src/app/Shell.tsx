@@ -1,8 +1,11 @@
 /** The signed-in frame: navigation (a sidebar, a top bar on phones), the connection banner and the page. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { api, errorMessage } from '../api/client.js';
+import type { Membership, SignedIn } from '../api/types.js';
 import { Brand } from '../pages/AuthLayout.js';
 import { Avatar } from '../ui/Avatar.js';
 import { Icon, type IconName } from '../ui/icons.js';
+import { useToast } from '../ui/Toasts.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
@@ -31,6 +34,52 @@ export function Link({ to, children, className, ...rest }: { to: string; childre
     >
       {children}
     </a>
+  );
+}
+
+/** The workspace switcher: shown when the person belongs to more than one workspace; switching opens a session there. */
+function WorkspaceSwitcher() {
+  const { me, signIn } = useSession();
+  const toast = useToast();
+  const [workspaces, setWorkspaces] = useState<Membership[]>([]);
+  const [busy, setBusy] = useState(false);
+  const current = me?.workspace.id;
+  useEffect(() => {
+    if (!current) return;
+    let stale = false;
+    api
+      .get<{ data: Membership[] }>('/auth/workspaces')
+      .then((r) => !stale && setWorkspaces(r.data))
+      .catch(() => {});
+    return () => {
+      stale = true;
+    };
+  }, [current]);
+  if (workspaces.length < 2 || !me) return null;
+  const choose = async (id: string) => {
+    setBusy(true);
+    try {
+      const result = await api.post<SignedIn>('/auth/switch', { workspace: id });
+      signIn(result);
+      navigate('/');
+      toast(`You are in ${result.user.workspace.name}.`, { tone: 'success' });
+    } catch (err) {
+      toast(errorMessage(err), { tone: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <label className="workspace-switcher">
+      <span className="me-sub">Workspace</span>
+      <select className="input input-small" value={me.workspace.id} disabled={busy} onChange={(e) => void choose(e.target.value)}>
+        {workspaces.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name} ({w.role})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -86,6 +135,7 @@ export function Shell({ children }: { children: ReactNode }) {
               </div>
             </div>
           )}
+          <WorkspaceSwitcher />
           <button type="button" className="nav-link nav-button" onClick={() => void signOut()}>
             <Icon name="logout" />
             Sign out

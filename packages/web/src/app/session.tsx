@@ -34,6 +34,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const [asked, setAsked] = useState(0);
   const refresh = useCallback(() => setAsked((n) => n + 1), []);
+  // A role change (or a refused credential) arrives on the live stream: the caller is read again, so
+  // the pages follow the new role at once, or the session ends.
+  useEffect(() => live.subscribeAccess(refresh), [refresh]);
 
   useEffect(() => {
     if (!token) {

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COMMENT_LIMITS, handlesOf } from '@prodboard/shared';
 import { api, errorMessage } from '../api/client.js';
-import type { CardComment, Member } from '../api/types.js';
+import type { CardComment, Member, Output } from '../api/types.js';
 import { useSession } from '../app/session.js';
 import { live } from '../live/live.js';
 import { Avatar } from '../ui/Avatar.js';
@@ -138,7 +138,7 @@ export function CardComments({ cardId, canWrite }: { cardId: string; canWrite: b
 
   const load = useCallback(() => {
     api
-      .get<{ data: CardComment[] }>(`/cards/${cardId}/comments`)
+      .get<Output<'comments.list'>>(`/cards/${cardId}/comments`)
       .then((page) => setComments(page.data))
       .catch((err) => setError(errorMessage(err)));
   }, [cardId]);
@@ -147,7 +147,7 @@ export function CardComments({ cardId, canWrite }: { cardId: string; canWrite: b
   useEffect(() => {
     // The members list needs a signed-in session; without it, mentions are typed by hand.
     api
-      .get<{ data: Member[] }>('/members')
+      .get<Output<'members.list'>>('/members')
       .then((page) => setMembers(page.data))
       .catch(() => {});
   }, []);

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { HistoryEntry } from '../api/types.js';
+import type { HistoryEntry, Output } from '../api/types.js';
 import { live } from '../live/live.js';
 import { timeAgo } from '../ui/format.js';
 
@@ -41,7 +41,7 @@ export function CardHistory({ cardId }: { cardId: string }) {
 
   const load = useCallback(() => {
     api
-      .get<{ data: HistoryEntry[] }>(`/cards/${cardId}/history`, { query: { limit: 50 } })
+      .get<Output<'history.list'>>(`/cards/${cardId}/history`, { query: { limit: 50 } })
       .then((page) => setEntries(page.data.filter((e) => e.action !== 'respace')))
       .catch((err) => setError(errorMessage(err)));
   }, [cardId]);

@@ -19,6 +19,7 @@ type Listener = (message: LiveMessage) => void;
 type Relay =
   | { kind: 'activity'; event: ActivityEvent; id: string }
   | { kind: 'reset'; id: string }
+  | { kind: 'member'; id: string }
   | { kind: 'position'; id: string }
   | { kind: 'status'; open: boolean };
 
@@ -34,6 +35,7 @@ class LiveConnection {
   private token: string | null = null;
   private lastEventId: string | undefined;
   private readonly listeners = new Set<Listener>();
+  private readonly memberListeners = new Set<() => void>();
   private retryTimer?: ReturnType<typeof setTimeout>;
   private backoff = 1000;
   private downTimer?: ReturnType<typeof setTimeout>;
@@ -71,6 +73,16 @@ class LiveConnection {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when the server says this person's access changed: their own membership (a new
+   * role), or the stream's credential refused (removed from the workspace, signed out elsewhere).
+   * The session re-reads who it is, which follows the new role or signs out.
+   */
+  subscribeAccess(listener: () => void): () => void {
+    this.memberListeners.add(listener);
+    return () => this.memberListeners.delete(listener);
   }
 
   /** Asks to lead; without Web Locks (or BroadcastChannel) every tab leads for itself. */
@@ -130,15 +142,22 @@ class LiveConnection {
       this.emit({ kind: 'reset' });
       this.relay({ kind: 'reset', id: this.lastEventId });
     });
+    source.addEventListener('member', (e) => {
+      this.lastEventId = idOf(e);
+      this.accessChanged();
+    });
     source.addEventListener('unauthorized', () => {
+      this.accessChanged();
       // The token stopped working (signed out elsewhere, or renewed): start over with the current one.
       this.close();
       this.scheduleReopen();
     });
     source.addEventListener('error', () => {
       this.markDown();
-      // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up; we retry.
+      // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up (the server
+      // refused the stream, perhaps the credential); the session checks who it is, and we retry.
       if (source.readyState === EventSource.CLOSED) {
+        this.accessChanged();
         this.close();
         this.scheduleReopen();
       }
@@ -152,6 +171,7 @@ class LiveConnection {
     if (message.id) this.lastEventId = message.id;
     if (message.kind === 'activity') this.emit({ kind: 'activity', event: message.event });
     else if (message.kind === 'reset') this.emit({ kind: 'reset' });
+    else if (message.kind === 'member') for (const listener of this.memberListeners) listener();
   }
 
   private relay(message: Relay): void {
@@ -187,6 +207,12 @@ class LiveConnection {
     // A blip shorter than a second (a proxy recycling the stream) is not worth a banner.
     if (this.downTimer) return;
     this.downTimer = setTimeout(() => this.setStatus(false), 1000);
+  }
+
+  /** Tells this tab's access listeners, and the other tabs', that access may have changed. */
+  private accessChanged(): void {
+    for (const listener of this.memberListeners) listener();
+    this.relay({ kind: 'member', id: this.lastEventId ?? '' });
   }
 
   private emit(message: LiveMessage): void {

@@ -1,6 +1,7 @@
-/** The signed-in person: who they are, changing the password (which signs every session out), signing out. */
-import { useState } from 'react';
+/** The signed-in person: who they are, changing name and email, changing the password (which signs every session out), signing out. */
+import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
+import type { Me } from '../api/types.js';
 import { setSessionToken } from '../api/session.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
@@ -8,19 +9,28 @@ import { useForm } from '../forms/useForm.js';
 import { Avatar } from '../ui/Avatar.js';
 import { Field, FormError } from '../ui/Field.js';
 import { Icon } from '../ui/icons.js';
+import { useToast } from '../ui/Toasts.js';
 
 export function AccountPage() {
   useTitle('Account');
-  const { me, signOut } = useSession();
+  const { me, signOut, refresh } = useSession();
   const form = useForm({ current_password: '', new_password: '', confirm: '' });
   const [mismatch, setMismatch] = useState(false);
+  const toast = useToast();
+  const profile = useForm({ name: '', email: '', current_password: '' });
+  const { setValues } = profile;
+  // The form starts from the account as the server has it (once it is known, and after each save).
+  useEffect(() => {
+    if (me) setValues({ name: me.name, email: me.email, current_password: '' });
+  }, [me, setValues]);
+  const emailChanges = !!me && profile.values.email.trim().toLowerCase() !== me.email.toLowerCase();
 
   return (
     <div className="page page-narrow">
       <header className="page-head">
         <div>
           <h1>Account</h1>
-          <p className="page-sub">Your profile and password.</p>
+          <p className="page-sub">Your profile, sign-in email and password.</p>
         </div>
       </header>
       {me && (
@@ -33,6 +43,48 @@ export function AccountPage() {
               {me.role} in {me.workspace.name}
             </p>
           </div>
+        </section>
+      )}
+      {me && (
+        <section className="panel" aria-labelledby="profile-title">
+          <h2 id="profile-title">Name and email</h2>
+          <p className="panel-sub">Your email is how you sign in. Changing it asks for your password.</p>
+          <form
+            ref={profile.formRef}
+            className="stack"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void profile.submit(async () => {
+                const body: Record<string, string> = { name: profile.values.name };
+                if (emailChanges || profile.values.email.trim() !== me.email) body.email = profile.values.email;
+                if (emailChanges) body.current_password = profile.values.current_password;
+                await api.patch<Me>('/auth/me', body);
+                refresh();
+                toast('Your account was saved.', { tone: 'success' });
+              });
+            }}
+          >
+            <FormError message={profile.general} />
+            <Field label="Name" error={profile.errors.name}>
+              {(p) => <input {...p} className="input" autoComplete="name" value={profile.values.name} onChange={(e) => profile.onChange('name', e.target.value)} />}
+            </Field>
+            <Field label="Email" error={profile.errors.email}>
+              {(p) => <input {...p} className="input" type="email" autoComplete="email" value={profile.values.email} onChange={(e) => profile.onChange('email', e.target.value)} />}
+            </Field>
+            {emailChanges && (
+              <Field label="Current password" error={profile.errors.current_password} hint="Needed to change the email you sign in with.">
+                {(p) => (
+                  <input {...p} className="input" type="password" autoComplete="current-password" value={profile.values.current_password} onChange={(e) => profile.onChange('current_password', e.target.value)} />
+                )}
+              </Field>
+            )}
+            <div className="row">
+              <button type="submit" className="btn btn-primary" disabled={profile.busy}>
+                {profile.busy ? 'Saving…' : 'Save'}
+              </button>
+            </div>
+          </form>
         </section>
       )}
       <section className="panel" aria-labelledby="password-title">

@@ -25,6 +25,7 @@ import { indexAmongOthers, useCardDrag, type DropTarget } from '../board/useCard
 import { accentColor } from '../ui/accents.js';
 import { count } from '../ui/format.js';
 import { Icon } from '../ui/icons.js';
+import { preloadMarkdown } from '../ui/Markdown.js';
 import { useToast } from '../ui/Toasts.js';
 
 /** Server search results of the board for `q`, as a set of card ids (undefined without a search). */
@@ -385,36 +386,39 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
 
   return (
     <div className="board-page" style={{ ['--accent' as string]: accentColor(board?.data.accent) }} data-state={data.complete ? 'complete' : data.painted ? 'painted' : 'loading'}>
+      {/* While the board is on its way only the title row shows: what depends on the board (its
+          description, the buttons, the toolbar and the columns) appears with it, all at once, so
+          nothing already painted is pushed down or aside when it arrives (no layout shift). */}
       <header className="board-head">
         <div className="board-title-row">
           <span className="board-accent" aria-hidden="true" />
           <h1 className="board-title">{board?.data.name ?? 'Loading…'}</h1>
           {board && (
-            <span className="board-count">
-              {count(total)} {total === 1 ? 'card' : 'cards'}
-              {!data.complete && ' so far'}
-            </span>
-          )}
-          <span className="spacer" />
-          <details className="kbd-help">
-            <summary>Keyboard</summary>
-            <p id="board-keyboard-help">
-              Arrow keys move between cards. Enter opens a card. Shift with an arrow key moves the card up, down or to the next column.
-            </p>
-          </details>
-          {board && (
-            <button type="button" className="btn btn-secondary btn-small" aria-pressed={showArchived} onClick={() => setQuery({ archived: showArchived ? undefined : '1' })}>
-              <Icon name="archive" size={16} /> <span className="btn-label">Show archived</span>
-            </button>
-          )}
-          {board && canWrite && (
-            <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(true)}>
-              <Icon name="edit" size={16} /> <span className="btn-label">Edit board</span>
-            </button>
+            <>
+              <span className="board-count">
+                {count(total)} {total === 1 ? 'card' : 'cards'}
+                {!data.complete && ' so far'}
+              </span>
+              <span className="spacer" />
+              <details className="kbd-help">
+                <summary>Keyboard</summary>
+                <p id="board-keyboard-help">
+                  Arrow keys move between cards. Enter opens a card. Shift with an arrow key moves the card up, down or to the next column.
+                </p>
+              </details>
+              <button type="button" className="btn btn-secondary btn-small" aria-pressed={showArchived} onClick={() => setQuery({ archived: showArchived ? undefined : '1' })}>
+                <Icon name="archive" size={16} /> <span className="btn-label">Show archived</span>
+              </button>
+              {canWrite && (
+                <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(true)}>
+                  <Icon name="edit" size={16} /> <span className="btn-label">Edit board</span>
+                </button>
+              )}
+            </>
           )}
         </div>
         {board?.data.description && <p className="board-desc">{board.data.description}</p>}
-        <BoardToolbar q={q} filters={filters} assignees={choices.assignees} tags={choices.tags} shown={shownCount} total={total} searching={searching} />
+        {board && <BoardToolbar q={q} filters={filters} assignees={choices.assignees} tags={choices.tags} shown={shownCount} total={total} searching={searching} />}
       </header>
 
       {data.error && (
@@ -426,9 +430,10 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
         </div>
       )}
 
-      <div className="board" ref={boardRef} aria-busy={!data.painted}>
-        {board &&
-          columns.map((column, i) => (
+      {board && (
+        // A pointer or the keyboard among the cards: one may be opened, so its Markdown renderer is fetched now.
+        <div className="board" ref={boardRef} aria-busy={!data.painted} onPointerOver={preloadMarkdown} onFocus={preloadMarkdown}>
+          {columns.map((column, i) => (
             <ColumnView
               key={column.key}
               column={column}
@@ -446,9 +451,10 @@ export function BoardPage({ boardId, cardKey }: { boardId: string; cardKey?: str
               actions={actions}
             />
           ))}
-        {board && canWrite && <AddColumn onAdd={(name) => patchColumns([...columns, { name }])} />}
-        {board && <MoreColumns board={boardRef} columns={columns.length} />}
-      </div>
+          {canWrite && <AddColumn onAdd={(name) => patchColumns([...columns, { name }])} />}
+          <MoreColumns board={boardRef} columns={columns.length} />
+        </div>
+      )}
 
       <div className="visually-hidden" role="status" aria-live="polite">
         {announcement}

@@ -6,7 +6,7 @@
 import type { ScopeLevel } from '@prodboard/shared';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { ConsentRequest } from '../api/types.js';
+import type { ConsentRequest, Output } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { AuthLayout } from './AuthLayout.js';
@@ -40,7 +40,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
   const answer = async (decision: 'approve' | 'deny') => {
     setBusy(true);
     try {
-      const { redirect_to } = await api.post<{ redirect_to: string }>(`/oauth/requests/${encodeURIComponent(requestId)}/${decision}`);
+      const { redirect_to } = await api.post<Output<'oauth_requests.approve'>>(`/oauth/requests/${encodeURIComponent(requestId)}/${decision}`);
       window.location.assign(redirect_to);
     } catch (err) {
       setError(errorMessage(err));

@@ -5,9 +5,10 @@
 import { MODEL_NAMES, SCOPE_LEVELS, type ScopeLevel } from '@prodboard/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { AccessToken, OAuthGrant } from '../api/types.js';
+import type { AccessToken, CreatedAccessToken, OAuthGrant, Output } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useForm } from '../forms/useForm.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { CopyButton } from '../ui/CopyButton.js';
 import { Field, FormError } from '../ui/Field.js';
 import { timeAgo } from '../ui/format.js';
@@ -43,7 +44,7 @@ export function IntegrationsPage() {
 
   const load = useCallback(async () => {
     try {
-      setTokens((await api.get<{ data: AccessToken[] }>('/tokens')).data);
+      setTokens((await api.get<Output<'tokens.list'>>('/tokens')).data);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -56,14 +57,17 @@ export function IntegrationsPage() {
       .catch(() => {});
   }, [load]);
 
+  const [revoking, setRevoking] = useState<AccessToken>();
+  const [showInactive, setShowInactive] = useState(false);
+  // Revoked and expired tokens work no more: they wait behind a toggle, out of the way.
+  const active = tokens?.filter((t) => tokenState(t).tone !== 'muted') ?? [];
+  const inactive = tokens?.filter((t) => tokenState(t).tone === 'muted') ?? [];
+
+  /** Revokes after the dialog's confirmation; a failure stays in the dialog. */
   const revoke = async (token: AccessToken) => {
-    try {
-      await api.delete(`/tokens/${token.id}`);
-      setTokens((list) => list?.map((t) => (t.id === token.id ? { ...t, revoked_at: new Date().toISOString() } : t)));
-      toast(`“${token.name}” revoked. Assistants using it lose access at once.`);
-    } catch (err) {
-      toast(errorMessage(err), { tone: 'error' });
-    }
+    await api.delete(`/tokens/${token.id}`);
+    setTokens((list) => list?.map((t) => (t.id === token.id ? { ...t, revoked_at: new Date().toISOString() } : t)));
+    toast(`“${token.name}” revoked. Assistants using it lose access at once.`);
   };
 
   // The scopes' field errors arrive as `scopes` or `scopes.card`; show them at the model they name.
@@ -93,7 +97,7 @@ export function IntegrationsPage() {
               const v = form.values;
               const scopes = Object.fromEntries(MODEL_NAMES.map((m) => [m, v[`scope_${m}`]]));
               const expires = v.expires === 'custom' ? v.expires_on : v.expires;
-              const result = await api.post<AccessToken & { token: string }>('/tokens', { name: v.name, scopes, expires });
+              const result = await api.post<CreatedAccessToken>('/tokens', { name: v.name, scopes, expires });
               setCreated({ token: result.token, name: result.name });
               setTokens((list) => [result, ...(list ?? [])]);
               form.setValues({ ...v, name: '' });
@@ -172,37 +176,62 @@ export function IntegrationsPage() {
           </div>
         )}
         {tokens && tokens.length === 0 && <p className="panel-sub">No tokens yet. Create one above to connect an assistant.</p>}
-        <ul className="list list-flush">
-          {tokens?.map((t) => {
-            const state = tokenState(t);
-            return (
-              <li key={t.id} className={`list-row${state.tone === 'muted' ? ' row-muted' : ''}`} data-token-id={t.id}>
-                <div className="list-main">
-                  <span className="list-title">
-                    {t.name} <code className="prefix">{t.prefix}…</code>
-                  </span>
-                  <span className="list-sub">
-                    {Object.entries(t.scopes)
-                      .map(([m, l]) => `${m}: ${l}`)
-                      .join(' · ')}
-                  </span>
-                  <span className="list-sub">
-                    Created {timeAgo(t.created_at)} · last used <span data-testid="last-used">{timeAgo(t.last_used_at)}</span> ·{' '}
-                    {t.expires_at ? `expires ${timeAgo(t.expires_at)}` : 'never expires'}
-                  </span>
-                </div>
-                <span className={`status-badge status-${state.tone}`}>{state.label}</span>
-                {!t.revoked_at && (
-                  <button type="button" className="btn btn-ghost btn-small danger" onClick={() => void revoke(t)} aria-label={`Revoke ${t.name}`}>
-                    Revoke
-                  </button>
-                )}
-              </li>
-            );
-          })}
-        </ul>
+        {tokens && tokens.length > 0 && active.length === 0 && <p className="panel-sub">No active tokens. Create one above to connect an assistant.</p>}
+        <TokenList tokens={active} onRevoke={setRevoking} />
+        {inactive.length > 0 && (
+          <>
+            <button type="button" className="btn btn-ghost btn-small" aria-expanded={showInactive} aria-controls="inactive-tokens" onClick={() => setShowInactive((v) => !v)}>
+              {showInactive ? 'Hide' : 'Show'} revoked and expired tokens ({inactive.length})
+            </button>
+            {showInactive && (
+              <div id="inactive-tokens">
+                <TokenList tokens={inactive} onRevoke={setRevoking} />
+              </div>
+            )}
+          </>
+        )}
+        {revoking && (
+          <ConfirmDialog title={`Revoke “${revoking.name}”?`} confirmLabel="Revoke token" onConfirm={() => revoke(revoking)} onClose={() => setRevoking(undefined)}>
+            <p>Every assistant or script using this token loses access at once. This cannot be undone; you can create a new token instead.</p>
+          </ConfirmDialog>
+        )}
       </section>
     </div>
+  );
+}
+
+/** Tokens as rows: name, scopes, use, expiry, state, and Revoke for those still working. */
+function TokenList({ tokens, onRevoke }: { tokens: AccessToken[]; onRevoke: (token: AccessToken) => void }) {
+  return (
+    <ul className="list list-flush">
+      {tokens.map((t) => {
+        const state = tokenState(t);
+        return (
+          <li key={t.id} className={`list-row${state.tone === 'muted' ? ' row-muted' : ''}`} data-token-id={t.id}>
+            <div className="list-main">
+              <span className="list-title">
+                {t.name} <code className="prefix">{t.prefix}…</code>
+              </span>
+              <span className="list-sub">
+                {Object.entries(t.scopes)
+                  .map(([m, l]) => `${m}: ${l}`)
+                  .join(' · ')}
+              </span>
+              <span className="list-sub">
+                Created {timeAgo(t.created_at)} · last used <span data-testid="last-used">{timeAgo(t.last_used_at)}</span> ·{' '}
+                {t.expires_at ? `expires ${timeAgo(t.expires_at)}` : 'never expires'}
+              </span>
+            </div>
+            <span className={`status-badge status-${state.tone}`}>{state.label}</span>
+            {state.tone !== 'muted' && (
+              <button type="button" className="btn btn-ghost btn-small danger" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`}>
+                Revoke
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -214,7 +243,7 @@ function ConnectedApps() {
 
   useEffect(() => {
     api
-      .get<{ data: OAuthGrant[] }>('/oauth/grants')
+      .get<Output<'oauth_grants.list'>>('/oauth/grants')
       .then((r) => setGrants(r.data))
       .catch((err) => setError(errorMessage(err)));
   }, []);

@@ -1,7 +1,7 @@
 /** Sign in with email and password; a fresh server points to its one-time setup link instead. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
-import type { SignedIn } from '../api/types.js';
+import type { Output, SignedIn } from '../api/types.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
@@ -16,7 +16,7 @@ export function LoginPage({ next, notice }: { next?: string; notice?: string }) 
 
   useEffect(() => {
     api
-      .get<{ needs_setup: boolean }>('/setup', { anonymous: true })
+      .get<Output<'setup.status'>>('/setup', { anonymous: true })
       .then((r) => setNeedsSetup(r.needs_setup))
       .catch(() => {});
   }, []);
@@ -62,6 +62,7 @@ export function LoginPage({ next, notice }: { next?: string; notice?: string }) 
         <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
           {form.busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="auth-hint">Forgot your password? Ask an owner or admin of your workspace for a reset link.</p>
       </form>
     </AuthLayout>
   );

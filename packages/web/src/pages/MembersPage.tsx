@@ -1,12 +1,16 @@
-/** Who is in the workspace and their roles; owners and admins invite people by one-time link and change roles. */
+/**
+ * Who is in the workspace and their roles; owners and admins invite people by one-time link, change
+ * roles, issue password reset links and remove members (after asking).
+ */
 import { ROLES, type Role } from '@prodboard/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { Invitation, Member } from '../api/types.js';
+import type { CreatedInvitation, Invitation, Member, Output, PasswordResetLink } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
 import { Avatar } from '../ui/Avatar.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { CopyButton } from '../ui/CopyButton.js';
 import { Field, FormError } from '../ui/Field.js';
 import { timeAgo } from '../ui/format.js';
@@ -39,12 +43,14 @@ export function MembersPage() {
   const [error, setError] = useState<string>();
   const [rowError, setRowError] = useState<Record<string, string>>({});
   const [link, setLink] = useState<string>();
+  const [removing, setRemoving] = useState<Member>();
+  const [resetLink, setResetLink] = useState<{ member: Member; url: string }>();
   const form = useForm({ role: 'member', email: '', expires: '7d' });
 
   const load = useCallback(async () => {
     try {
-      setMembers((await api.get<{ data: Member[] }>('/members')).data);
-      if (manager) setInvitations((await api.get<{ data: Invitation[] }>('/invitations')).data);
+      setMembers((await api.get<Output<'members.list'>>('/members')).data);
+      if (manager) setInvitations((await api.get<Output<'invitations.list'>>('/invitations')).data);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -61,6 +67,25 @@ export function MembersPage() {
       setRowError((e) => ({ ...e, [member.user_id]: errorMessage(err) }));
     }
   };
+
+  const remove = async (member: Member) => {
+    await api.delete(`/members/${member.user_id}`);
+    setMembers((list) => list?.filter((m) => m.user_id !== member.user_id));
+    toast(`${member.name} was removed from the workspace.`, { tone: 'success' });
+  };
+
+  const issueReset = async (member: Member) => {
+    try {
+      const issued = await api.post<PasswordResetLink>(`/members/${member.user_id}/password-reset`, {});
+      setResetLink({ member, url: window.location.origin + issued.path });
+      setRowError((e) => ({ ...e, [member.user_id]: '' }));
+    } catch (err) {
+      setRowError((e) => ({ ...e, [member.user_id]: errorMessage(err) }));
+    }
+  };
+
+  /** Whether the caller may manage this member: owners anyone, admins anyone but owners. */
+  const manages = (m: Member) => manager && (me?.role === 'owner' || m.role !== 'owner');
 
   const revoke = async (invitation: Invitation) => {
     try {
@@ -106,7 +131,7 @@ export function MembersPage() {
                   </p>
                 )}
               </div>
-              {manager && (me?.role === 'owner' || m.role !== 'owner') ? (
+              {manages(m) ? (
                 <label>
                   <span className="visually-hidden">Role of {m.name}</span>
                   <select className="input input-small" value={m.role} onChange={(e) => void changeRole(m, e.target.value)}>
@@ -120,10 +145,39 @@ export function MembersPage() {
               ) : (
                 <span className="role-badge">{cap(m.role)}</span>
               )}
+              {manages(m) && m.user_id !== me?.id && (
+                <>
+                  <button type="button" className="btn btn-ghost btn-small" aria-label={`Reset password of ${m.name}`} onClick={() => void issueReset(m)}>
+                    Reset password
+                  </button>
+                  <button type="button" className="btn btn-ghost btn-small danger" aria-label={`Remove ${m.name}`} onClick={() => setRemoving(m)}>
+                    Remove
+                  </button>
+                </>
+              )}
             </li>
           ))}
         </ul>
+        {resetLink && (
+          <div className="secret" role="status">
+            <p className="secret-title">Password reset link for {resetLink.member.name}: send it now, it is shown only once and works for a day</p>
+            <div className="secret-row">
+              <code className="secret-value" data-testid="reset-link" tabIndex={0}>
+                {resetLink.url}
+              </code>
+              <CopyButton text={resetLink.url} />
+            </div>
+          </div>
+        )}
       </section>
+      {removing && (
+        <ConfirmDialog title={`Remove ${removing.name}?`} confirmLabel={`Remove ${removing.name}`} onConfirm={() => remove(removing)} onClose={() => setRemoving(undefined)}>
+          <p>
+            {removing.name} ({removing.email}) leaves {me?.workspace.name ?? 'this workspace'} now: they are signed out here, and their personal access tokens and
+            connected assistants for this workspace stop working. Their boards, cards and comments stay.
+          </p>
+        </ConfirmDialog>
+      )}
 
       {manager && (
         <section className="panel" aria-labelledby="invite-title">
@@ -136,7 +190,7 @@ export function MembersPage() {
             onSubmit={(e) => {
               e.preventDefault();
               void form.submit(async () => {
-                const created = await api.post<Invitation & { path: string }>('/invitations', {
+                const created = await api.post<CreatedInvitation>('/invitations', {
                   role: form.values.role,
                   email: form.values.email.trim() || undefined,
                   expires: form.values.expires,
@@ -182,7 +236,7 @@ export function MembersPage() {
             <div className="secret" role="status">
               <p className="secret-title">Invite link: send it now, it is shown only once</p>
               <div className="secret-row">
-                <code className="secret-value" data-testid="invite-link">
+                <code className="secret-value" data-testid="invite-link" tabIndex={0}>
                   {link}
                 </code>
                 <CopyButton text={link} />

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { onReconnect } from '../api/connectivity.js';
-import type { Trashed } from '../api/types.js';
+import type { Output, Trashed } from '../api/types.js';
 import { useTitle } from '../app/router.js';
 import { Link } from '../app/Shell.js';
 import { timeAgo } from '../ui/format.js';
@@ -43,7 +43,7 @@ export function TrashPage() {
 
   const load = useCallback(async (offset: number) => {
     try {
-      const page = await api.get<{ data: Trashed[]; meta: { has_more: boolean } }>('/trash', { query: { limit: PAGE, offset } });
+      const page = await api.get<Output<'trash.list'>>('/trash', { query: { limit: PAGE, offset } });
       setItems((list) => (offset === 0 ? page.data : [...(list ?? []), ...page.data]));
       setHasMore(page.meta.has_more);
       setError(undefined);
@@ -58,7 +58,7 @@ export function TrashPage() {
   const restore = async (item: Trashed) => {
     setBusy(item.id);
     try {
-      const result = await api.post<{ restored_with_it: number }>(`/trash/${item.type}/${item.id}/restore`);
+      const result = await api.post<Output<'trash.restore'>>(`/trash/${item.type}/${item.id}/restore`);
       setItems((list) => list?.filter((i) => i.id !== item.id && i.deleted_with !== item.id));
       const extra = result.restored_with_it > 0 ? ` with ${result.restored_with_it} card${result.restored_with_it === 1 ? '' : 's'}` : '';
       toast(`Restored “${titleOf(item)}”${extra}.`, { tone: 'success' });

@@ -3,8 +3,9 @@
  * server's /mcp and signs in with OAuth (a browser window asks the member to allow it), so nothing is
  * installed and no token is pasted. The alternative runs prodmcp over stdio from the single file this
  * server distributes, with PRODMCP_BASE_URL (this server) and PRODMCP_TOKEN (a personal access token).
- * No snippet names an npm package: `prodmcp` is not published, and whoever published that name would
- * receive the tokens pasted into it.
+ * No snippet names an npm package: the unscoped `prodmcp` is not ours (whoever published that name
+ * would receive the tokens pasted into it), and the project's `@production-board/prodmcp` is ready to
+ * publish but not published (README: "From npm, once published"); add an npx snippet only once it is.
  */
 
 /** How the host connects: to /mcp by URL (OAuth), or by running the downloaded prodmcp file. */

@@ -74,3 +74,11 @@ export function listMembers(x: Executor, workspaceId: string): Promise<MemberRow
     [workspaceId],
   );
 }
+
+export async function deleteMembership(x: Executor, workspaceId: string, userId: string): Promise<boolean> {
+  return (await x.changeCredentials('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?', [workspaceId, userId])) === 1;
+}
+
+export async function updateUserProfile(x: Executor, id: string, profile: { name: string; email: string }, at: string): Promise<void> {
+  await x.changeCredentials('UPDATE users SET name = ?, email = ?, email_key = ?, updated_at = ? WHERE id = ?', [profile.name, profile.email, emailKey(profile.email), at, id]);
+}

@@ -10,7 +10,7 @@ export async function sweep(x: Executor, limits: SweepLimits): Promise<SweepCoun
   const { batch } = limits;
   // Started together and awaited together: outside a transaction SQLite runs each statement at its
   // call (no await between them, see executor.ts) and PostgreSQL each on a connection of its own.
-  const [idempotency, sessions, loginFailures, analytics, oauthTokens, oauthRequests] = await Promise.all([
+  const [idempotency, sessions, loginFailures, analytics, oauthTokens, oauthRequests, passwordResets] = await Promise.all([
     x.run(`DELETE FROM idempotency_keys WHERE ${x.inBatch(x.rowId, `SELECT ${x.rowId} FROM idempotency_keys WHERE created_at < ? LIMIT ?`)}`, [limits.idempotencyBefore, batch]),
     // Sessions are credentials: cached ones go when this commits (on PostgreSQL, every instance's).
     x.changeCredentials(`DELETE FROM sessions WHERE ${x.inBatch('id', 'SELECT id FROM sessions WHERE expires_at < ? LIMIT ?')}`, [limits.sessionsExpiredBefore, batch]),
@@ -25,6 +25,8 @@ export async function sweep(x: Executor, limits: SweepLimits): Promise<SweepCoun
       `DELETE FROM oauth_requests WHERE ${x.inBatch('id', 'SELECT id FROM oauth_requests WHERE expires_at < ? AND (code_expires_at IS NULL OR code_expires_at < ?) LIMIT ?')}`,
       [limits.sessionsExpiredBefore, limits.sessionsExpiredBefore, batch],
     ),
+    // Password reset links past their expiry (used or not: a used one is spent either way).
+    x.run(`DELETE FROM password_resets WHERE ${x.inBatch('id', 'SELECT id FROM password_resets WHERE expires_at < ? LIMIT ?')}`, [limits.sessionsExpiredBefore, batch]),
   ]);
-  return { idempotency, sessions, loginFailures, analytics, oauth: oauthTokens + oauthRequests };
+  return { idempotency, sessions, loginFailures, analytics, oauth: oauthTokens + oauthRequests, passwordResets };
 }

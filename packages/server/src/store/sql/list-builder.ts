@@ -4,7 +4,7 @@
  * between SQLite and PostgreSQL is behind `Dialect`; the logic (and so the results) is shared.
  */
 import { AppError, foldForSearch, type FieldSpec } from '@prodboard/shared';
-import { PRESENTED_OBJECT_FIELDS, type PresentedKind } from '../../presenters.js';
+import { PRESENTED_OBJECT_FIELDS, type PresentedKind } from '../presented-object.js';
 import type { ObjectListQuery } from '../types.js';
 
 /** A value bound to a placeholder. */

@@ -81,8 +81,8 @@ export async function listOAuthGrants(x: Executor, userId: string, workspaceId: 
   return rows.map((row) => ({ ...toGrant(row), client_name: row.client_name as string }));
 }
 
-export async function revokeOAuthGrant(x: Executor, id: string, at: string): Promise<void> {
-  await x.run('UPDATE oauth_grants SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', [at, id]);
+export async function revokeOAuthGrant(x: Executor, id: string, at: string): Promise<boolean> {
+  return (await x.run('UPDATE oauth_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id])) === 1;
 }
 
 export async function touchOAuthGrant(x: Executor, id: string, at: string): Promise<void> {

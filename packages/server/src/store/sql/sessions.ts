@@ -49,3 +49,14 @@ export async function deleteSessions({ tx, x }: SessionTx, userId: string): Prom
   await tx.lockKey(sessionLock(userId));
   await x.changeCredentials('DELETE FROM sessions WHERE user_id = ?', [userId]);
 }
+
+export async function endMemberCredentials({ tx, x }: SessionTx, userId: string, workspaceId: string, at: string): Promise<void> {
+  await tx.lockKey(sessionLock(userId));
+  await x.changeCredentials('DELETE FROM sessions WHERE user_id = ? AND workspace_id = ?', [userId, workspaceId]);
+  await x.changeCredentials('UPDATE access_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE user_id = ? AND workspace_id = ?', [at, userId, workspaceId]);
+  await x.run(
+    'UPDATE oauth_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE grant_id IN (SELECT id FROM oauth_grants WHERE user_id = ? AND workspace_id = ?)',
+    [at, userId, workspaceId],
+  );
+  await x.run('UPDATE oauth_grants SET revoked_at = coalesce(revoked_at, ?) WHERE user_id = ? AND workspace_id = ?', [at, userId, workspaceId]);
+}

@@ -5,7 +5,7 @@
  * and the tuned hot paths (getObjectJson, listObjects, batched getObject, credential lookups).
  */
 import type {
-  AccessTokenRow, CommentRow, IdempotencyRow, InvitationRow, MembershipRow, OAuthClientRow, OAuthGrantRow, OAuthRequestRow, OAuthTokenRow, SessionRow, StoreTx,
+  AccessTokenRow, CommentRow, IdempotencyRow, InvitationRow, MembershipRow, OAuthClientRow, OAuthGrantRow, OAuthRequestRow, OAuthTokenRow, PasswordResetRow, SessionRow, StoreTx,
   SweepLimits, UserRow, WorkspaceRow,
 } from '../types.js';
 import * as accounts from './accounts.js';
@@ -18,6 +18,7 @@ import * as invitations from './invitations.js';
 import * as keys from './keys.js';
 import * as loginFailures from './login-failures.js';
 import * as oauth from './oauth.js';
+import * as passwordResets from './password-resets.js';
 import * as sessions from './sessions.js';
 import * as tokens from './tokens.js';
 
@@ -66,6 +67,14 @@ export abstract class SqlStoreBase {
   getMembership(workspaceId: string, userId: string) { return accounts.getMembership(this.sql, workspaceId, userId); }
   listMemberships(userId: string) { return accounts.listMemberships(this.sql, userId); }
   listMembers(workspaceId: string) { return accounts.listMembers(this.sql, workspaceId); }
+  deleteMembership(workspaceId: string, userId: string) { return accounts.deleteMembership(this.sql, workspaceId, userId); }
+  updateUserProfile(id: string, profile: { name: string; email: string }, at: string) { return accounts.updateUserProfile(this.sql, id, profile, at); }
+
+  // Password reset links
+  insertPasswordReset(row: PasswordResetRow) { return passwordResets.insertPasswordReset(this.sql, row); }
+  getPasswordResetByHash(tokenHash: string) { return passwordResets.getPasswordResetByHash(this.sql, tokenHash); }
+  consumePasswordReset(id: string, at: string) { return passwordResets.consumePasswordReset(this.sql, id, at); }
+  voidPasswordResets(userId: string, at: string) { return passwordResets.voidPasswordResets(this.sql, userId, at); }
 
   // Invitations
   insertInvitation(row: InvitationRow) { return invitations.insertInvitation(this.sql, row); }
@@ -82,6 +91,7 @@ export abstract class SqlStoreBase {
   retireParentSession(id: string, graceUntil: string) { return this.withTx((s) => sessions.retireParentSession(s, id, graceUntil)); }
   endSessionChain(id: string, at: string) { return this.withTx((s) => sessions.endSessionChain(s, id, at)); }
   deleteSessions(userId: string) { return this.withTx((s) => sessions.deleteSessions(s, userId)); }
+  endMemberCredentials(userId: string, workspaceId: string, at: string) { return this.withTx((s) => sessions.endMemberCredentials(s, userId, workspaceId, at)); }
   insertAccessToken(row: AccessTokenRow) { return tokens.insertAccessToken(this.sql, row); }
   getAccessToken(id: string) { return tokens.getAccessToken(this.sql, id); }
   listAccessTokens(userId: string, workspaceId: string) { return tokens.listAccessTokens(this.sql, userId, workspaceId); }

@@ -320,4 +320,24 @@ CREATE TABLE card_numbers (
 CREATE INDEX card_numbers_card ON card_numbers (card_id, board_id);
 `,
   },
+  {
+    version: 10,
+    name: 'password resets',
+    sql: `
+-- One-time password reset links (issue 13): an owner or admin issues one for a member, or the
+-- prodboard CLI for any account. Only the token's hash is kept; a link expires and works once.
+-- workspace_id is where the person lands after setting the password (null: their first workspace).
+CREATE TABLE password_resets (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  workspace_id TEXT REFERENCES workspaces(id),
+  created_by TEXT REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX password_resets_user ON password_resets (user_id, created_at);
+`,
+  },
 ];

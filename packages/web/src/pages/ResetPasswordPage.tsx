@@ -1,0 +1,89 @@
+/** A password reset link (from an owner or admin, or `prodboard user password`): set a new password and sign in. */
+import { useEffect, useState } from 'react';
+import { ApiError, api, errorMessage } from '../api/client.js';
+import type { SignedIn } from '../api/types.js';
+import { navigate, useTitle } from '../app/router.js';
+import { useSession } from '../app/session.js';
+import { useForm } from '../forms/useForm.js';
+import { Field, FormError } from '../ui/Field.js';
+import { AuthLayout, fragmentToken } from './AuthLayout.js';
+
+interface Preview {
+  email: string;
+  name: string;
+}
+
+export function ResetPasswordPage() {
+  useTitle('Set a new password');
+  const { signIn } = useSession();
+  const [token] = useState(fragmentToken);
+  const [preview, setPreview] = useState<Preview>();
+  const [problem, setProblem] = useState<string>();
+  const [mismatch, setMismatch] = useState(false);
+  const form = useForm({ password: '', confirm: '' });
+
+  useEffect(() => {
+    api
+      .post<Preview>('/password-reset/preview', { token }, { anonymous: true })
+      .then(setPreview)
+      .catch((err) => setProblem(err instanceof ApiError && err.status === 404 ? err.message : errorMessage(err)));
+  }, [token]);
+
+  if (problem) {
+    return (
+      <AuthLayout title="This reset link does not work" subtitle={problem}>
+        <a className="btn btn-secondary btn-block" href="/login" onClick={(e) => (e.preventDefault(), navigate('/login'))}>
+          Go to sign in
+        </a>
+      </AuthLayout>
+    );
+  }
+  if (!preview) return <AuthLayout title="Checking your link…">{null}</AuthLayout>;
+
+  return (
+    <AuthLayout title="Set a new password" subtitle={`For ${preview.name} (${preview.email}). You will be signed out everywhere else.`}>
+      <form
+        ref={form.formRef}
+        className="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (form.values.password !== form.values.confirm) {
+            setMismatch(true);
+            return;
+          }
+          setMismatch(false);
+          void form.submit(async () => {
+            const result = await api.post<SignedIn>('/password-reset', { token, password: form.values.password }, { anonymous: true });
+            signIn(result);
+            navigate('/', { replace: true });
+          });
+        }}
+      >
+        <FormError message={form.general} />
+        <input type="email" autoComplete="username" value={preview.email} readOnly hidden />
+        <Field label="New password" error={form.errors.password} hint="At least 8 characters." required>
+          {(p) => <input {...p} className="input" type="password" autoComplete="new-password" autoFocus value={form.values.password} onChange={(e) => form.onChange('password', e.target.value)} />}
+        </Field>
+        <Field label="Repeat the new password" error={mismatch ? 'The two passwords differ; type the same one twice.' : undefined} required>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              value={form.values.confirm}
+              onChange={(e) => {
+                setMismatch(false);
+                form.onChange('confirm', e.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
+          {form.busy ? 'Saving…' : 'Set password and sign in'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}
