@@ -7,18 +7,45 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { DEFAULT_COLUMNS, parseScopes, type Json } from '@prodboard/shared';
-import { openSqliteStore } from '../packages/server/dist/store/sqlite/sqlite-store.js';
-import { openPostgresStore } from '../packages/server/dist/store/postgres/postgres-store.js';
-import { userCreator } from '../packages/server/dist/commands/user-creator.js';
-import { accessTokenCreator } from '../packages/server/dist/commands/access-token-creator.js';
-import { POSITION_STEP } from '../packages/server/dist/commands/card-placement.js';
+import type { Json } from '@prodboard/shared';
 import type { ObjectRow, Store } from '../packages/server/dist/store/types.js';
 import { spawnServer, type Server } from './load.js';
 import { databaseUrl, PG_URL } from './pg-seed.js';
+
+/** This checkout (whose build the bench measures unless told another's). */
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * The modules the seed needs, from the build under `root` (this checkout, or a baseline's such as
+ * BENCH_BASELINE_DIR): each build seeds with its own store and migrations, so its server finds the
+ * schema it knows. The shapes used here (rows, userCreator, accessTokenCreator) are the same in both.
+ */
+async function buildModules(root: string) {
+  const load = (path: string) => import(pathToFileURL(join(root, path)).href);
+  const [shared, sqlite, postgres, users, tokens, placement] = await Promise.all([
+    load('packages/shared/dist/index.js'),
+    load('packages/server/dist/store/sqlite/sqlite-store.js'),
+    load('packages/server/dist/store/postgres/postgres-store.js'),
+    load('packages/server/dist/commands/user-creator.js'),
+    load('packages/server/dist/commands/access-token-creator.js'),
+    load('packages/server/dist/commands/card-placement.js'),
+  ]);
+  return {
+    DEFAULT_COLUMNS: shared.DEFAULT_COLUMNS as Array<Record<string, Json>>,
+    parseScopes: shared.parseScopes as (raw: undefined) => unknown,
+    openSqliteStore: sqlite.openSqliteStore as (file: string) => SeedStore,
+    openPostgresStore: postgres.openPostgresStore as (url: string) => SeedStore,
+    userCreator: users.userCreator as (store: SeedStore, input: Record<string, unknown>) => Promise<{ user: { id: string }; workspace: { id: string } }>,
+    accessTokenCreator: tokens.accessTokenCreator as (store: SeedStore, input: Record<string, unknown>) => Promise<{ token: string }>,
+    POSITION_STEP: placement.POSITION_STEP as number,
+  };
+}
+type SeedStore = Pick<Store, 'migrate'> & { transaction<T>(fn: (tx: { insertObject(row: ObjectRow): Promise<void> }) => Promise<T>): Promise<T>; close(): Promise<void> };
+type Modules = Awaited<ReturnType<typeof buildModules>>;
 
 /** Cards in the column moved into. */
 export const MOVES_COLUMN = 3_000;
@@ -35,7 +62,8 @@ export interface MovesResult {
 }
 
 /** Seeds a board: MOVES_COLUMN cards in `todo`, `moves` cards in `done`; returns the token and ids. */
-async function seed(store: Store & { close(): Promise<void> }, moves: number) {
+async function seed(m: Modules, store: SeedStore, moves: number) {
+  const { DEFAULT_COLUMNS, POSITION_STEP, accessTokenCreator, parseScopes, userCreator } = m;
   await store.migrate();
   const { user, workspace } = await userCreator(store, { email: 'moves@example.com', password: 'bench password 123', role: 'owner', workspace: 'moves' });
   const { token } = await accessTokenCreator(store, { userId: user.id, workspaceId: workspace.id, name: 'moves', scopes: parseScopes(undefined), expiresAt: null });
@@ -65,8 +93,13 @@ async function call(url: string, token: string, method: string, path: string, bo
   return json;
 }
 
-/** Moves `moves` cards into the column on a fresh database of the store, timing each PATCH. */
-export async function measureMoves(store: 'sqlite' | 'postgres', moves: number, prodboard: string): Promise<MovesResult> {
+/**
+ * Moves `moves` cards into the column on a fresh database of the store, timing each PATCH, against
+ * the build under `root` (default: this checkout): its server, seeded by its own store code.
+ */
+export async function measureMoves(store: 'sqlite' | 'postgres', moves: number, root = ROOT): Promise<MovesResult> {
+  const m = await buildModules(root);
+  const prodboard = join(root, 'packages', 'server', 'bin', 'prodboard.js');
   const dir = mkdtempSync(join(tmpdir(), 'prodboard-moves-'));
   const database = `prodboard_bench_moves_${process.pid}`;
   const admin = store === 'postgres' ? new pg.Client({ connectionString: PG_URL }) : undefined;
@@ -78,10 +111,10 @@ export async function measureMoves(store: 'sqlite' | 'postgres', moves: number, 
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database}`);
-      seeded = await seed(openPostgresStore(databaseUrl(database)), moves);
+      seeded = await seed(m, m.openPostgresStore(databaseUrl(database)), moves);
       where = ['--database-url', databaseUrl(database)];
     } else {
-      seeded = await seed(openSqliteStore(join(dir, 'moves.db')), moves);
+      seeded = await seed(m, m.openSqliteStore(join(dir, 'moves.db')), moves);
       where = ['--db', join(dir, 'moves.db')];
     }
     server = await spawnServer(`prodboard (${store}, moves)`, [prodboard, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /Production Board is running at (\S+)/, {});

@@ -19,10 +19,12 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PRODBOARD, prodboardCli } from './load.js';
+import { referencePath } from './tasks.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PRODMCP = join(ROOT, 'packages', 'prodmcp', 'dist', 'prodmcp.mjs');
-const REFERENCE = join(ROOT, '..', 'shared', 'reference', 'prodmcp-reference.py');
+// Beside the checkout, or beside its worktree folder (BENCH_REFERENCE overrides): see tasks.ts.
+const REFERENCE = referencePath();
 
 /** The targets of issue 3. */
 export const PRODMCP_TARGETS = { coldStartMs: 180, overheadP50Ms: 3 } as const;

@@ -2,7 +2,8 @@
  * `npm run bench`: prodboard under autocannon on SQLite and on PostgreSQL, beside a plain Fastify
  * hello-world measured in the same run, on a database of 1,000,000 cards (BENCH_CARDS); the store
  * calls timed in-process; the query plans of the SQL each store runs; then the prodmcp, remote MCP
- * (/mcp beside the API) and web-app benchmarks when their modules are present.
+ * (/mcp beside the API), assistant task (bench/tasks.ts: ours beside the reference client) and
+ * web-app benchmarks when their modules are present.
  *
  *   get-by-id  GET  /xapi2/data/card/:id                  (random ids out of 5,000)
  *   list       GET  /xapi2/data/card?data__board_id=B&data__status=todo&sort=data__position&limit=50
@@ -33,7 +34,10 @@
  * the same database through the socket, as a deployment with PostgreSQL on the same machine would,
  * BENCH_PROFILE=1 (CPU-profile the prodboard children: bench/results/profiles/),
  * BENCH_MOVES (200: moves timed per store),
- * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,mcp,web (run only those).
+ * BENCH_BASELINE_DIR (a checkout of an earlier commit, built: its moves are measured in the same run,
+ * alternating with this build's, BENCH_MOVES_RUNS times (3) per store, each seeded by that build's own
+ * store code; the store endpoints need that build's own seed, so run its bench/run.ts back to back),
+ * BENCH_ONLY=get,getsock,list,list1,listnc,create,moves,prodmcp,mcp,tasks,web (run only those).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -60,6 +64,9 @@ const ROUNDS = env('BENCH_ROUNDS', 3);
 const INPROCESS_N = env('BENCH_INPROCESS_N', 500);
 const MOVES = env('BENCH_MOVES', 200);
 const QUIET_WAIT = env('BENCH_QUIET_WAIT', 60);
+/** Another build (a checkout of an earlier commit, built) whose moves are measured beside this one's. */
+const BASELINE_DIR = process.env.BENCH_BASELINE_DIR || undefined;
+const MOVES_RUNS = env('BENCH_MOVES_RUNS', 3);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
 const wanted = (key: string) => !ONLY || ONLY.has(key);
@@ -140,19 +147,38 @@ async function main() {
 
   if (wanted('moves')) {
     await waitForQuiet(QUIET_WAIT);
+    // Beside the baseline build when one is given: per store, alternately baseline then this build,
+    // BENCH_MOVES_RUNS times, each on a fresh database; medians over the runs.
     const moves: Partial<Record<StoreKey, MovesResult>> = {};
+    const baselineMoves: Partial<Record<StoreKey, MovesResult>> = {};
+    const movesLine = (r: MovesResult) => `p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  (${r.moves} moves, ${r.respaces} respaces, ${r.events} events)`;
     for (const key of STORE_KEYS) {
-      const r = (moves[key] = await measureMoves(key, MOVES, PRODBOARD));
-      const line = `moves into a ${MOVES_COLUMN.toLocaleString('en')}-card column ${STORES[key].label}: p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  (${r.moves} moves, ${r.respaces} respaces, ${r.events} events)`;
+      const ours: MovesResult[] = [];
+      const theirs: MovesResult[] = [];
+      for (let run = 0; run < (BASELINE_DIR ? MOVES_RUNS : 1); run++) {
+        if (BASELINE_DIR) theirs.push(await measureMoves(key, MOVES, BASELINE_DIR));
+        ours.push(await measureMoves(key, MOVES));
+      }
+      const r = (moves[key] = medianMoves(ours));
+      const line = `moves into a ${MOVES_COLUMN.toLocaleString('en')}-card column ${STORES[key].label}: ${movesLine(r)}`;
       log(line);
       verdicts.push(line);
+      if (BASELINE_DIR) {
+        const b = (baselineMoves[key] = medianMoves(theirs));
+        const base = `  ${STORES[key].label} baseline ${BASELINE_DIR} (same run, ${theirs.length} runs alternating, medians): ${movesLine(b)}; ratio this ÷ baseline p50 ${(r.p50_ms / b.p50_ms).toFixed(2)}, p99 ${(r.p99_ms / b.p99_ms).toFixed(2)}` +
+          ` (${r.p50_ms <= b.p50_ms && r.p99_ms <= b.p99_ms ? 'not slower' : 'SLOWER'})`;
+        log(base);
+        verdicts.push(base.trim());
+      }
     }
     json.moves = moves;
+    if (BASELINE_DIR) json.moves_baseline = { dir: BASELINE_DIR, runs: MOVES_RUNS, results: baselineMoves };
   }
 
   const extras: OptionalBench[] = [
     { key: 'prodmcp', file: './prodmcp-bench.js', run: 'runProdmcpBench', format: 'formatProdmcpBench' },
     { key: 'mcp', file: './mcp-bench.js', run: 'runMcpBench', format: 'formatMcpBench' },
+    { key: 'tasks', file: './tasks.js', run: 'runTaskBench', format: 'formatTaskBench' },
     { key: 'web', file: './web-bench.js', run: 'runWebBench', format: 'formatWebBench' },
   ];
   const extraResults: Record<string, unknown> = {};
@@ -174,6 +200,12 @@ async function main() {
   (json.machine as Record<string, unknown>).loadavg_end = loadavg();
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${join(RESULTS, 'latest.json')}; total ${json.total_seconds} s`);
+}
+
+/** Per-figure medians of several moves runs. */
+function medianMoves(rs: MovesResult[]): MovesResult {
+  const m = (pick: (r: MovesResult) => number) => Number(median(rs.map(pick)).toFixed(2));
+  return { moves: rs[0].moves, p50_ms: m((r) => r.p50_ms), p99_ms: m((r) => r.p99_ms), max_ms: m((r) => r.max_ms), respaces: m((r) => r.respaces), events: m((r) => r.events) };
 }
 
 /** BENCH_ONLY's name for an endpoint. */
