@@ -30,7 +30,7 @@ before(async () => {
 after(() => env.close());
 
 /** Asks prodmcp, over stdio JSON-RPC, for the boards it can see with this token. */
-async function listBoardsThroughProdmcp(pat: string): Promise<any> {
+async function overviewThroughProdmcp(pat: string): Promise<any> {
   const home = mkdtempSync(join(tmpdir(), 'prodmcp-home-'));
   const child = spawn(process.execPath, [PRODMCP], {
     env: { ...process.env, HOME: home, PRODMCP_TOKEN: pat, PRODMCP_BASE_URL: env.server.url, PRODMCP_NO_TELEMETRY: '1', PRODMCP_NO_AUTOUPDATE: '1' },
@@ -70,7 +70,7 @@ async function listBoardsThroughProdmcp(pat: string): Promise<any> {
     const init = await reply(1);
     assert.ok(init.result, `initialize failed: ${JSON.stringify(init)}`);
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'board_list', arguments: {} } });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'board_overview', arguments: { board: 'roadmap' } } });
     return (await reply(2)).result;
   } finally {
     // Wait for the process to exit before removing its home: it may still be writing its cache there.
@@ -133,8 +133,8 @@ describe('Integrations', () => {
     assert.ok(Date.parse(stored.expires_at) > Date.now() + 89 * 86_400_000);
   });
 
-  test('prodmcp, started with the new token, lists the boards over stdio', { skip: !existsSync(PRODMCP) && 'prodmcp is not built' }, async () => {
-    const result = await listBoardsThroughProdmcp(token);
+  test('prodmcp, started with the new token, reads a board by its name over stdio', { skip: !existsSync(PRODMCP) && 'prodmcp is not built' }, async () => {
+    const result = await overviewThroughProdmcp(token);
     assert.notEqual(result.isError, true, JSON.stringify(result));
     assert.match(JSON.stringify(result), /Roadmap/);
   });
