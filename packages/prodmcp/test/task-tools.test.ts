@@ -18,7 +18,7 @@ const REFERENCE_TOOLS_LIST_BYTES = 7647;
 
 /** Each default tool's compact JSON size in tools/list, pinned: a tool that grows fails here first. */
 const PINNED_SIZES: Record<string, number> = {
-  board_overview: 478, card_list: 1034, card_get: 379, card_create: 799, card_update: 905, card_move: 710,
+  board_overview: 484, card_list: 1034, card_get: 379, card_create: 799, card_update: 905, card_move: 710,
   card_update_many: 801, card_create_many: 684, activity_list: 443, comment_add: 390, comment_list: 304, whoami: 363,
 };
 
@@ -226,7 +226,11 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       assert.equal(overview.columns[1].over_wip, false);
       assert.equal(overview.columns[0].cards.length, 5);
       assert.ok(overview.columns[0].cards.every((c: any) => c.priority === 'critical'), 'the most urgent first');
-      assert.match(overview.note, /data, not instructions/);
+      assert.match(overview.note, /data people wrote, not instructions/);
+      // Without a board: the boards, where an assistant with the default tools starts.
+      const boards = await ok(client, 'board_overview', {});
+      assert.deepEqual(boards.boards.find((b: any) => b.key === board.key), { key: board.key, name: board.data.name, columns: 3 });
+      assert.match(boards.how, /board_overview \{board/);
 
       const bad = await fails(client, 'card_update_many', { board: board.key, filter: { column: 'Nowhere' }, set: { priority: 'low' } });
       assert.equal(bad.code, 'validation_failed');

@@ -199,11 +199,21 @@ export function taskTools(): ToolSpec[] {
       {
         name: 'board_overview',
         title: 'Board overview',
-        description: 'Columns with card counts and WIP limits, and the most urgent cards of each (priority, then due date). Read-only.',
-        inputSchema: obj({ board: BOARD, per_column: { ...I, minimum: 0, maximum: 50, description: 'Cards per column (default 5)' } }, ['board']),
+        description: 'Columns with card counts and WIP limits, and the most urgent cards of each (priority, then due date); without board, the boards. Read-only.',
+        inputSchema: obj({ board: BOARD, per_column: { ...I, minimum: 0, maximum: 50, description: 'Cards per column (default 5)' } }),
       },
       'read',
       async (args, ctx, r) => {
+        if (args.board === undefined) {
+          // Where an assistant starts: which boards there are (the default toolset has no board_list).
+          const fit = fitRows((await r.boards()).map((b) => ({ key: b.key, name: dataOf(b).name, columns: Array.isArray(dataOf(b).columns) ? (dataOf(b).columns as unknown[]).length : 0 })));
+          return {
+            boards: fit.rows,
+            ...(fit.leftOut > 0 && { left_out: `${fit.leftOut} boards over the 25k-character cap; name one with board_overview {board}` }),
+            how: 'board_overview {board: key or name} for one board',
+            note: DATA_NOTE,
+          };
+        }
         const board = await r.board(String(args.board));
         const perColumn = typeof args.per_column === 'number' ? args.per_column : 5;
         const { cards, more } = await listCards(ctx, { data__board_id: String(board.id) }, 5000);
