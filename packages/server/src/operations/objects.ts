@@ -2,7 +2,7 @@
  * Objects of the manifest's models: list, get, create, update, delete. The reads hand back JSON the
  * database wrote (JsonText): a page of 50 is never parsed and re-serialised on its way to HTTP.
  */
-import { AppError, ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
+import { ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
 import { commandContext } from '../context.js';
 import { objectCreator } from '../commands/object-creator.js';
 import { objectDeleter } from '../commands/object-deleter.js';
