@@ -35,11 +35,16 @@ import { PRODBOARD, prodboardCli, spawnServer, type Server } from './load.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const PRODMCP = join(ROOT, 'packages', 'prodmcp', 'dist', 'prodmcp.mjs');
-/** The reference client: BENCH_REFERENCE, else shared/reference/ beside the checkout (or beside its worktree folder). */
+/**
+ * The reference client: BENCH_REFERENCE, else shared/reference/ beside the checkout (or beside its
+ * worktree folder), else the workplace's copy the server's reference-client test uses (a clean
+ * clone elsewhere, as CI makes, has no shared folder beside it).
+ */
 const REFERENCE_CANDIDATES = [
   process.env.BENCH_REFERENCE,
   join(ROOT, '..', 'shared', 'reference', 'prodmcp-reference.py'),
   join(ROOT, '..', '..', 'shared', 'reference', 'prodmcp-reference.py'),
+  '/work/shared/reference/prodmcp-reference.py',
 ].filter((p): p is string => Boolean(p));
 
 /** The size of the seed and of each task. */
