@@ -2,7 +2,7 @@
  * Objects of the manifest's models: list, get, create, update, delete. The reads hand back JSON the
  * database wrote (JsonText): a page of 50 is never parsed and re-serialised on its way to HTTP.
  */
-import { AppError, ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
+import { ME, notFound, parseCardKey, parseListQuery, type ListQuery, type OperationInput } from '@prodboard/shared';
 import { commandContext } from '../context.js';
 import { objectCreator } from '../commands/object-creator.js';
 import { objectDeleter } from '../commands/object-deleter.js';
@@ -50,7 +50,8 @@ export const getObject = defineOperation('objects.get', {
   policy: (actor, { type }) => authorizeModel(actor, type, 'read'),
   async run({ deps, actor }, { type, id: raw }) {
     // An id, or a board's or card's key.
-    const id = await resolveObjectId(deps.store, actor.workspace.id, type, raw);
+    const resolved = resolveObjectId(deps.store, actor.workspace.id, type, raw);
+    const id = typeof resolved === 'string' ? resolved : await resolved;
     const found = await deps.store.getObjectJson(actor.workspace.id, type, id);
     if (!found || found.is_deleted) throw notFound(type, id);
     // Written by the database as presentObject would (a list test holds the two equal).
