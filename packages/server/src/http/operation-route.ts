@@ -1,8 +1,8 @@
 /**
  * HTTP over the operation layer: a route is a declaration (method, path, operation, how the request
  * maps onto the operation's input, and its HTTP parts as zod schemas for the OpenAPI document).
- * The pipeline is fixed: authenticate (sets `request.actor`, first thing in the handler) → the operation's
- * parse → policy → run → send. Errors travel to the one error handler (http/errors.ts).
+ * The pipeline is fixed, all in the handler: checkRequest (nosniff, unstorable text) → authenticate
+ * (sets `request.actor`) → the operation's parse → policy → run → send. Errors travel to the one error handler (http/errors.ts).
  *
  * Fastify compiles no schema here: the operation validates its input once, for HTTP and MCP alike,
  * with messages that name each field; and the hot reads send JSON the database wrote, unserialised.
@@ -17,6 +17,7 @@ import { OPERATION_REGISTRY, executeOperation } from '../operations/registry.js'
 import { JsonText } from '../operations/operation.js';
 import { authenticate } from './authenticate.js';
 import { publicBaseUrl } from './public-url.js';
+import { checkRequest } from './request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +27,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the OpenAPI document says about this route (http/openapi.ts). */
     openapi?: RouteDocs;
+    /** The handler calls checkRequest itself, so app.ts adds no preValidation hook for it. */
+    checksRequest?: boolean;
   }
 }
 
@@ -92,11 +95,12 @@ export function mountOperationRoutes(app: FastifyInstance, deps: AppDeps, routes
     app.route({
       method: declared.method,
       url: declared.url,
-      config: { openapi: docs },
+      config: { openapi: docs, checksRequest: true },
       handler: async (request, reply) => {
         // Authentication opens the handler rather than running as a preHandler hook: the same step at
         // the same point (no schema is validated between them), without a hook runner and its promise
         // on every request (issue 10: nothing slower).
+        checkRequest(request, reply);
         if (actorRoute) request.actor = await authenticate(deps.store, deps.config, request, reply);
         const env = { deps, actor: request.actor ?? undefined, ip: request.ip, publicUrl };
         const outcome = await executeOperation(declared.operation, env, declared.input(request));

@@ -3,7 +3,7 @@
  * and the one check that refuses text no store can hold.
  */
 import { AppError, UNSTORABLE_TEXT, type RawParams } from '@prodboard/shared';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 
 /** The version an `If-Match` header asks for (`3`, `"3"` or `W/"3"`), or undefined without one. */
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
@@ -86,6 +86,26 @@ function hasUnstorable(value: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * What every routed request goes through before its handler: its response is taken for the type it
+ * declares (X-Content-Type-Options: nosniff), and text no store can hold is refused (below).
+ * A hook on most routes (app.ts); operation routes call it first thing in their handler instead.
+ */
+export function checkRequest(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  refuseUnstorableInput(request);
+}
+
+/** checkRequest as a preValidation hook. */
+export const checkRequestHook: preValidationHookHandler = (request, reply, done) => {
+  try {
+    checkRequest(request, reply);
+  } catch (err) {
+    return done(err as Error);
+  }
+  done();
+};
 
 /**
  * Refuses a request whose path parameters, query parameters or JSON body (values and keys) carry a
