@@ -25,8 +25,23 @@ export function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
+/**
+ * Query parameters that checkRequest parsed for a request, handed to the route's own call (once, so
+ * each caller still gets a record of its own): a list request parsed its query twice (issue 10).
+ */
+const parsedQueries = new WeakMap<FastifyRequest, RawParams>();
+
 /** Query parameters as a plain record: repeated parameters become arrays. */
 export function queryParams(request: FastifyRequest): RawParams {
+  const parsed = parsedQueries.get(request);
+  if (parsed !== undefined) {
+    parsedQueries.delete(request);
+    return parsed;
+  }
+  return parseQuery(request);
+}
+
+function parseQuery(request: FastifyRequest): RawParams {
   const out: RawParams = Object.create(null) as RawParams;
   const search = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
   for (const [key, value] of search) {
@@ -112,8 +127,11 @@ export const checkRequestHook: preValidationHookHandler = (request, reply, done)
  * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
  */
 export function refuseUnstorableInput(request: FastifyRequest): void {
-  const query = request.url.includes('?') ? queryParams(request) : undefined;
-  if (!hasUnstorable(request.params) && !hasUnstorable(query) && !hasUnstorable(request.body)) return;
+  const query = request.url.includes('?') ? parseQuery(request) : undefined;
+  if (!hasUnstorable(request.params) && !hasUnstorable(query) && !hasUnstorable(request.body)) {
+    if (query !== undefined) parsedQueries.set(request, query);
+    return;
+  }
   const found = findUnstorable(request.params) ?? findUnstorable(query) ?? findUnstorable(request.body);
   if (!found) return;
   const { field, char } = found;
