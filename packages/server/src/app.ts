@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { AppError } from '@prodboard/shared';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './http/errors.js';
-import { refuseUnstorableInput } from './http/request.js';
+import { checkRequestHook } from './http/request.js';
 import { installMetrics } from './http/metrics.js';
 import { lazyChildLogger } from './http/request-logger.js';
 import { DOCS_PAGE, collectOpenApi } from './http/openapi.js';
@@ -125,18 +125,18 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   // Request bodies are never compressed by our clients: no decompression hook on every route.
   await app.register(compress, { global: true, globalDecompression: false, threshold: 1024, encodings: ['br', 'gzip'] });
 
-  // Every response is taken for the type it declares (X-Content-Type-Options: nosniff): set here for
-  // routed requests, by sendError for errors raised before this hook, by the event stream for its
-  // own head. (On the raw response instead, it would send every reply down Node's slower writeHead.)
-  // Text no store can hold (NUL, unpaired surrogates) never reaches a route, wherever it is sent.
-  app.addHook('preValidation', (request, reply, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    try {
-      refuseUnstorableInput(request);
-    } catch (err) {
-      return done(err as Error);
-    }
-    done();
+  // Every response is taken for the type it declares (X-Content-Type-Options: nosniff): set by
+  // checkRequest for routed requests, by sendError for errors raised before it, by the event stream
+  // for its own head. (On the raw response instead, it would send every reply down Node's slower
+  // writeHead.) Text no store can hold (NUL, unpaired surrogates) never reaches a route, wherever it
+  // is sent. Operation routes run checkRequest first in their handler (http/operation-route.ts);
+  // every other route gets it as its first preValidation hook. (A global hook would run on the hot
+  // reads too: Fastify's hook runner is a measurable part of a get by id, issue 10.)
+  // (The not-found handler has it too: http/errors.ts.)
+  app.addHook('onRoute', (route) => {
+    if (route.config?.checksRequest) return;
+    const own = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+    route.preValidation = [checkRequestHook, ...own];
   });
 
   // Routes say what they are as they are added (config.openapi); the document is built from that.

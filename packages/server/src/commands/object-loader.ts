@@ -18,8 +18,12 @@ export function requireModel(type: string): ModelSpec {
  * current or old (issue 12); a 404 naming `id` when no board or card has that key, the UUID error
  * (which mentions keys) when it is neither.
  */
-export async function resolveObjectId(store: Pick<Store, 'resolveKey'>, workspaceId: string, type: string, raw: string): Promise<string> {
-  if (isUuid(raw)) return raw;
+export function resolveObjectId(store: Pick<Store, 'resolveKey'>, workspaceId: string, type: string, raw: string): string | Promise<string> {
+  // A UUID, nearly every call, resolves at once: no promise on the hot read's path.
+  return isUuid(raw) ? raw : resolveKeyedId(store, workspaceId, type, raw);
+}
+
+async function resolveKeyedId(store: Pick<Store, 'resolveKey'>, workspaceId: string, type: string, raw: string): Promise<string> {
   const keyed = (type === 'card' && parseCardKey(raw)) || (type === 'board' && normalizeBoardKey(raw));
   if (!keyed) {
     if (type === 'card' || type === 'board') {

@@ -4,6 +4,7 @@
  */
 import { AppError, MAX_ECHO_LENGTH, clipEcho, type ErrorBody, type ErrorCode } from '@prodboard/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkRequestHook } from './request.js';
 
 function fromFastify(err: FastifyError, request: FastifyRequest, defaultLimit: number): AppError | undefined {
   switch (err.code) {
@@ -125,7 +126,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     request.log.error({ err: loggable(err) }, 'request failed');
     return sendError(reply, new AppError('internal', `internal error (request ${request.id}); nothing was changed if the request was a write; try again, and report the request id if it keeps happening`));
   });
-  app.setNotFoundHandler((request, reply) =>
+  app.setNotFoundHandler({ preValidation: checkRequestHook }, (request, reply) =>
     sendError(reply, new AppError('not_found', `no endpoint ${request.method} ${request.url.split('?')[0].slice(0, 200)}; the API lives under /xapi2 (see GET /xapi2/mcp/manifest for the models)`)),
   );
 }

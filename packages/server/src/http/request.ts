@@ -3,7 +3,7 @@
  * and the one check that refuses text no store can hold.
  */
 import { AppError, UNSTORABLE_TEXT, type RawParams } from '@prodboard/shared';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 
 /** The version an `If-Match` header asks for (`3`, `"3"` or `W/"3"`), or undefined without one. */
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
@@ -25,8 +25,23 @@ export function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
+/**
+ * Query parameters that checkRequest parsed for a request, handed to the route's own call (once, so
+ * each caller still gets a record of its own): a list request parsed its query twice (issue 10).
+ */
+const parsedQueries = new WeakMap<FastifyRequest, RawParams>();
+
 /** Query parameters as a plain record: repeated parameters become arrays. */
 export function queryParams(request: FastifyRequest): RawParams {
+  const parsed = parsedQueries.get(request);
+  if (parsed !== undefined) {
+    parsedQueries.delete(request);
+    return parsed;
+  }
+  return parseQuery(request);
+}
+
+function parseQuery(request: FastifyRequest): RawParams {
   const out: RawParams = Object.create(null) as RawParams;
   const search = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
   for (const [key, value] of search) {
@@ -88,12 +103,35 @@ function hasUnstorable(value: unknown): boolean {
 }
 
 /**
+ * What every routed request goes through before its handler: its response is taken for the type it
+ * declares (X-Content-Type-Options: nosniff), and text no store can hold is refused (below).
+ * A hook on most routes (app.ts); operation routes call it first thing in their handler instead.
+ */
+export function checkRequest(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  refuseUnstorableInput(request);
+}
+
+/** checkRequest as a preValidation hook. */
+export const checkRequestHook: preValidationHookHandler = (request, reply, done) => {
+  try {
+    checkRequest(request, reply);
+  } catch (err) {
+    return done(err as Error);
+  }
+  done();
+};
+
+/**
  * Refuses a request whose path parameters, query parameters or JSON body (values and keys) carry a
  * NUL or an unpaired surrogate: a 400 naming where, the same on both stores, before anything is read or written.
  */
 export function refuseUnstorableInput(request: FastifyRequest): void {
-  const query = request.url.includes('?') ? queryParams(request) : undefined;
-  if (!hasUnstorable(request.params) && !hasUnstorable(query) && !hasUnstorable(request.body)) return;
+  const query = request.url.includes('?') ? parseQuery(request) : undefined;
+  if (!hasUnstorable(request.params) && !hasUnstorable(query) && !hasUnstorable(request.body)) {
+    if (query !== undefined) parsedQueries.set(request, query);
+    return;
+  }
   const found = findUnstorable(request.params) ?? findUnstorable(query) ?? findUnstorable(request.body);
   if (!found) return;
   const { field, char } = found;

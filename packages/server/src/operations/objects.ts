@@ -50,7 +50,8 @@ export const getObject = defineOperation('objects.get', {
   policy: (actor, { type }) => authorizeModel(actor, type, 'read'),
   async run({ deps, actor }, { type, id: raw }) {
     // An id, or a board's or card's key.
-    const id = await resolveObjectId(deps.store, actor.workspace.id, type, raw);
+    const resolved = resolveObjectId(deps.store, actor.workspace.id, type, raw);
+    const id = typeof resolved === 'string' ? resolved : await resolved;
     const found = await deps.store.getObjectJson(actor.workspace.id, type, id);
     if (!found || found.is_deleted) throw notFound(type, id);
     // Written by the database as presentObject would (a list test holds the two equal).

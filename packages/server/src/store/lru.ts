@@ -9,8 +9,21 @@
  */
 export const STATEMENT_CACHE_SIZE = 256;
 
+/** An entry and when it was last used (a tick of its LRU). */
+interface Slot<V> {
+  value: V;
+  used: number;
+}
+
+/**
+ * A use is a stamp on the entry, not a move within the Map: a hit (every statement of every request)
+ * then costs one lookup instead of a delete and a re-insert, which also left the Map's table full of
+ * holes to rehash. Only `set` beyond `max` looks for the least recently used entry, and it follows a
+ * cache miss (a statement to prepare, a text to rewrite), which costs far more than the scan.
+ */
 export class Lru<K, V> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, Slot<V>>();
+  private tick = 0;
 
   /** `onEvict` hears of each entry pushed out by `set` (not of `delete`). */
   constructor(readonly max: number, private readonly onEvict?: (key: K, value: V) => void) {
@@ -19,12 +32,10 @@ export class Lru<K, V> {
 
   /** The value, now the most recently used. */
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const slot = this.map.get(key);
+    if (slot === undefined) return undefined;
+    slot.used = ++this.tick;
+    return slot.value;
   }
 
   has(key: K): boolean {
@@ -33,12 +44,25 @@ export class Lru<K, V> {
 
   /** Adds or refreshes an entry as the most recently used, evicting the oldest beyond `max`. */
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
+    const slot = this.map.get(key);
+    if (slot !== undefined) {
+      slot.value = value;
+      slot.used = ++this.tick;
+      return;
+    }
+    this.map.set(key, { value, used: ++this.tick });
     while (this.map.size > this.max) {
-      const [oldKey, oldValue] = this.map.entries().next().value as [K, V];
-      this.map.delete(oldKey);
-      this.onEvict?.(oldKey, oldValue);
+      let oldKey: K | undefined;
+      let oldest: Slot<V> | undefined;
+      for (const [k, s] of this.map) {
+        if (oldest === undefined || s.used < oldest.used) {
+          oldKey = k;
+          oldest = s;
+        }
+      }
+      if (oldest === undefined) return;
+      this.map.delete(oldKey as K);
+      this.onEvict?.(oldKey as K, oldest.value);
     }
   }
 
@@ -48,7 +72,7 @@ export class Lru<K, V> {
 
   /** Keys, least recently used first. */
   keys(): IterableIterator<K> {
-    return this.map.keys();
+    return [...this.map].sort((a, b) => a[1].used - b[1].used).map(([k]) => k)[Symbol.iterator]();
   }
 
   get size(): number {
