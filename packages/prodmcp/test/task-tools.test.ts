@@ -18,7 +18,7 @@ const REFERENCE_TOOLS_LIST_BYTES = 7647;
 
 /** Each default tool's compact JSON size in tools/list, pinned: a tool that grows fails here first. */
 const PINNED_SIZES: Record<string, number> = {
-  board_overview: 484, card_list: 1034, card_get: 379, card_create: 799, card_update: 905, card_move: 710,
+  board_overview: 484, card_list: 1034, card_get: 379, card_create: 799, card_update: 1027, card_move: 710,
   card_update_many: 801, card_create_many: 684, activity_list: 443, comment_add: 390, comment_list: 304, whoami: 363,
 };
 
@@ -429,6 +429,23 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       results.push(nobody);
     }
     assert.deepEqual(results[0], results[1]);
+  });
+
+  test('a checklist is read with card_get and ticked with card_update at its version; a stale version is a conflict', async () => {
+    const board = await makeBoard('Lists', [{ key: 'todo', name: 'To do' }]);
+    for (const via of TRANSPORTS) {
+      const created = await owner.api.post('/xapi2/data/card', { body: { title: `List ${via.name}`, board_id: board.id, checklist: [{ text: 'Write tests' }, { text: 'Ship' }] } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const read = await ok(via.client(), 'card_get', { card: created.body.key });
+      assert.deepEqual(read.checklist.map((i: any) => [i.text, i.done]), [['Write tests', false], ['Ship', false]]);
+      const ticked = read.checklist.map((i: any) => (i.text === 'Ship' ? { ...i, done: true } : i));
+      await ok(via.client(), 'card_update', { card: created.body.key, checklist: ticked, version: read.v });
+      const after = await owner.api.get(`/xapi2/data/card/${created.body.id}`);
+      assert.deepEqual(after.body.data.checklist.map((i: any) => [i.id, i.done]), read.checklist.map((i: any) => [i.id, i.text === 'Ship']), `${via.name}: the same items, Ship ticked`);
+      const stale = await fails(via.client(), 'card_update', { card: created.body.key, checklist: read.checklist, version: read.v });
+      assert.equal(stale.code, 'conflict');
+      assert.equal((await owner.api.get(`/xapi2/data/card/${created.body.id}`)).body.version, after.body.version, 'a stale tick changes nothing');
+    }
   });
 
   test("the reference client's spellings work on the default tools without being advertised (id, board_id, status, its filter keys)", async () => {

@@ -341,7 +341,7 @@ export function taskTools(): ToolSpec[] {
         name: 'card_update',
         title: 'Update a card',
         description: 'Change the given fields of a card (null clears; archived: true archives).',
-        inputSchema: obj({ card: CARD, ...CARD_FIELDS, board: BOARD, archived: B, version: VERSION }, ['card']),
+        inputSchema: obj({ card: CARD, ...CARD_FIELDS, checklist: { type: 'array', items: { type: 'object' }, description: 'Whole list, as card_get gives it; done: true ticks' }, board: BOARD, archived: B, version: VERSION }, ['card']),
       },
       'write',
       async (args, ctx, r) => {
