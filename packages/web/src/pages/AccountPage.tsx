@@ -7,7 +7,7 @@ import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
 import { Avatar } from '../ui/Avatar.js';
-import { Field, FormError } from '../ui/Field.js';
+import { Field, FormError, RepeatPasswordField } from '../ui/Field.js';
 import { Icon } from '../ui/icons.js';
 import { useToast } from '../ui/Toasts.js';
 
@@ -115,21 +115,14 @@ export function AccountPage() {
           <Field label="New password" error={form.errors.new_password}>
             {(p) => <input {...p} className="input" type="password" autoComplete="new-password" value={form.values.new_password} onChange={(e) => form.onChange('new_password', e.target.value)} />}
           </Field>
-          <Field label="Repeat the new password" error={mismatch ? 'The two new passwords differ; type the same one twice.' : undefined}>
-            {(p) => (
-              <input
-                {...p}
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={form.values.confirm}
-                onChange={(e) => {
-                  setMismatch(false);
-                  form.onChange('confirm', e.target.value);
-                }}
-              />
-            )}
-          </Field>
+          <RepeatPasswordField
+            value={form.values.confirm}
+            error={mismatch ? 'The two new passwords differ; type the same one twice.' : undefined}
+            onChange={(value) => {
+              setMismatch(false);
+              form.onChange('confirm', value);
+            }}
+          />
           <div className="row">
             <button type="submit" className="btn btn-primary" disabled={form.busy}>
               {form.busy ? 'Changing…' : 'Change password'}

@@ -5,7 +5,7 @@ import type { SignedIn } from '../api/types.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
-import { Field, FormError } from '../ui/Field.js';
+import { Field, FormError, RepeatPasswordField } from '../ui/Field.js';
 import { AuthLayout, fragmentToken } from './AuthLayout.js';
 
 interface Preview {
@@ -65,21 +65,15 @@ export function ResetPasswordPage() {
         <Field label="New password" error={form.errors.password} hint="At least 8 characters." required>
           {(p) => <input {...p} className="input" type="password" autoComplete="new-password" autoFocus value={form.values.password} onChange={(e) => form.onChange('password', e.target.value)} />}
         </Field>
-        <Field label="Repeat the new password" error={mismatch ? 'The two passwords differ; type the same one twice.' : undefined} required>
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={form.values.confirm}
-              onChange={(e) => {
-                setMismatch(false);
-                form.onChange('confirm', e.target.value);
-              }}
-            />
-          )}
-        </Field>
+        <RepeatPasswordField
+          value={form.values.confirm}
+          error={mismatch ? 'The two passwords differ; type the same one twice.' : undefined}
+          required
+          onChange={(value) => {
+            setMismatch(false);
+            form.onChange('confirm', value);
+          }}
+        />
         <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
           {form.busy ? 'Saving…' : 'Set password and sign in'}
         </button>

@@ -67,3 +67,15 @@ export function focusFirstError(form: HTMLElement | null): void {
     }
   });
 }
+
+/**
+ * "Repeat the new password": the second entry of a new password (account page, reset link). The
+ * form compares the two on submit and passes `error` while they differ; typing clears it.
+ */
+export function RepeatPasswordField({ value, error, required, onChange }: { value: string; error?: string; required?: boolean; onChange: (value: string) => void }) {
+  return (
+    <Field label="Repeat the new password" error={error} required={required}>
+      {(p) => <input {...p} className="input" type="password" autoComplete="new-password" value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}
