@@ -110,6 +110,9 @@ async function signIn(session = env.owner.session) {
   await page.getByTestId('consent').waitFor();
   assert.equal(await page.getByTestId('consent-client').innerText(), 'SDK Test Host');
   await page.getByRole('button', { name: 'Allow' }).click();
+  // The browser lands on the host's callback (a missing redirect fails here, at Playwright's timeout,
+  // instead of leaving the file waiting on the callback server for ever), and the host has the code.
+  await page.waitForURL((u) => u.href.startsWith(callbackUrl));
   const back = await lastCallback;
   await page.close();
   await transport.finishAuth(back.searchParams);
