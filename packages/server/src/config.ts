@@ -43,6 +43,12 @@ export interface ServerConfig {
   analyticsKeep: number;
   /** Path of the single-file prodmcp build this server distributes (absent until it is built). */
   mcpScriptPath: string;
+  /**
+   * Whether /mcp answers plain tools/call requests itself (mcp/direct-call.ts) rather than through
+   * the SDK's per-request pipeline; the answers are the same. PRODBOARD_MCP_DIRECT_CALLS=0 turns
+   * it off, to rule it out when diagnosing.
+   */
+  mcpDirectCalls: boolean;
   /** The built web app served at `/` (absent until it is built). */
   webRoot: string;
   /** Live event streams send a heartbeat, and re-check their token, this often. */
@@ -83,6 +89,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number; got "${raw}"`);
     return value;
   };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === '1' || raw === 'true') return true;
+    if (raw === '0' || raw === 'false') return false;
+    throw new Error(`${name} must be 1 or 0 (true or false); got "${raw}"`);
+  };
   return {
     host: env.PRODBOARD_HOST || '127.0.0.1',
     port: num('PRODBOARD_PORT', 4747),
@@ -101,6 +114,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     analyticsPerMinute: num('PRODBOARD_ANALYTICS_PER_MINUTE', 600),
     analyticsKeep: num('PRODBOARD_ANALYTICS_KEEP', 100_000),
     mcpScriptPath: env.PRODBOARD_MCP_SCRIPT || fileURLToPath(new URL('../../prodmcp/dist/prodmcp.mjs', import.meta.url)),
+    mcpDirectCalls: flag('PRODBOARD_MCP_DIRECT_CALLS', true),
     webRoot: env.PRODBOARD_WEB_ROOT || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     eventsHeartbeatMs: num('PRODBOARD_EVENTS_HEARTBEAT_SECONDS', 15) * 1000,
     pageCacheBytes: num('PRODBOARD_PAGE_CACHE_MB', 32) * 2 ** 20,

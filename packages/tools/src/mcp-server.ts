@@ -6,7 +6,7 @@ import { McpServer, type ServerContext, type StandardSchemaWithJSON, type ToolAn
 import { BackendError, isCancellation } from './backend.js';
 import { INSTRUCTIONS, type ToolSpec } from './catalogue.js';
 import { argumentValidator, checkValue } from './json-schema.js';
-import { errorResult, successResult } from './results.js';
+import { errorResult, successResult, type ToolResult } from './results.js';
 import { registerResourcesAndPrompts } from './resources.js';
 import { runTool, type ToolContext } from './run.js';
 
@@ -61,6 +61,29 @@ function progressReporter(ctx: ServerContext): ToolContext['progress'] {
       : ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, message } }).catch(() => undefined);
 }
 
+/**
+ * One tool call as every transport runs it (the McpServer's handler below, and /mcp's direct path
+ * for plain calls): the arguments checked, the tool run, its result or an isError result in the
+ * one error shape. A cancellation is rethrown: a cancelled call gets no answer.
+ */
+export async function callTool(
+  spec: ToolSpec,
+  args: unknown,
+  context: ToolContext,
+  serverName: string,
+  onError?: (spec: ToolSpec, err: unknown) => void,
+): Promise<ToolResult> {
+  try {
+    const checked = checkArguments(spec, args);
+    if ('issues' in checked) throw argumentError(checked.issues);
+    return successResult(await runTool(spec, checked.value, context));
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    onError?.(spec, err);
+    return errorResult(err, serverName);
+  }
+}
+
 /** What a tool server is built from. */
 export interface ToolServerOptions {
   /** The server's name, title and version, as initialize reports them. */
@@ -91,16 +114,7 @@ export function createToolServer(options: ToolServerOptions): McpServer {
       async (args: Record<string, unknown>, call: ServerContext) => {
         options.onCall?.(call);
         const context: ToolContext = { ...options.context(call), signal: call.mcpReq.signal, progress: progressReporter(call) };
-        try {
-          const checked = checkArguments(spec, args);
-          if ('issues' in checked) throw argumentError(checked.issues);
-          return successResult(await runTool(spec, checked.value, context));
-        } catch (err) {
-          // A cancelled call gets no answer (the SDK drops it); everything else is an isError result.
-          if (isCancellation(err)) throw err;
-          options.onError?.(spec, err);
-          return errorResult(err, info.name);
-        }
+        return callTool(spec, args, context, info.name, options.onError);
       },
     );
   }

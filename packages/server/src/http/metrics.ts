@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@prodboard/shared';
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppDeps } from '../deps.js';
 import { sendError } from './errors.js';
 
@@ -21,6 +21,7 @@ export class Metrics {
   private liveStreams = 0;
   private readonly latency: Histogram<'method' | 'route' | 'status_code'>;
   private readonly lag: Histogram;
+  private readonly toolCalls: Counter<'path'>;
 
   constructor(deps: AppDeps) {
     const registers = [this.registry];
@@ -36,6 +37,12 @@ export class Metrics {
       name: 'prodboard_event_lag_seconds',
       help: "Time from an activity's commit (its timestamp, written in its transaction) to its delivery on a live stream; replayed events are not counted.",
       buckets: LAG_BUCKETS,
+      registers,
+    });
+    this.toolCalls = new Counter({
+      name: 'prodboard_mcp_tool_calls_total',
+      help: "Tool calls on /mcp, by the path that served them: direct (a plain call, answered without the SDK's per-request pipeline) or sdk.",
+      labelNames: ['path'],
       registers,
     });
     const self = this;
@@ -66,6 +73,11 @@ export class Metrics {
   /** Records one answered request; `route` is the pattern Fastify matched, or undefined (no route). */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
     this.latency.observe({ method, route: route ?? 'unmatched', status_code: String(status) }, seconds);
+  }
+
+  /** A tool call on /mcp began, on the direct path or the SDK's. */
+  mcpToolCall(path: 'direct' | 'sdk'): void {
+    this.toolCalls.inc({ path });
   }
 
   streamOpened(): void {

@@ -8,10 +8,11 @@
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo, type ServerContext } from '@modelcontextprotocol/server';
 import { AppError, MANIFEST } from '@prodboard/shared';
-import { buildCatalogue, createToolServer, parseToolSelection, toolsFor, type ToolSelection, type ToolSpec } from '@prodboard/tools';
+import { buildCatalogue, callTool, createToolServer, isCancellation, parseToolSelection, toolAccess, toolsFor, type ToolSelection, type ToolSpec } from '@prodboard/tools';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -22,6 +23,7 @@ import type { ServerConfig } from '../config.js';
 import { oauthUrls } from '../oauth/metadata.js';
 import { mayAccessModel } from '../policies.js';
 import { inProcessBackend } from './backend.js';
+import { type DirectCall, directAnswer, directCall } from './direct-call.js';
 import { ToolServerPool } from './server-pool.js';
 import { verifyMcpToken } from './verify-token.js';
 
@@ -30,6 +32,10 @@ export const MCP_PATH = '/mcp';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
+/** The server's identity, as initialize and every result's `_meta` report it. */
+const SERVER_INFO = { name: 'prodboard', title: 'Production Board', version: VERSION };
+const SERVER_INFO_JSON = JSON.stringify(SERVER_INFO);
+
 const HOW_TO_CONNECT =
   'send a personal access token as Authorization: Bearer pat_... (create one on the Integrations page, or with prodboard token create), or sign in through your MCP host';
 
@@ -37,8 +43,8 @@ const HOW_TO_CONNECT =
 interface Caller {
   actor: Actor;
   log: FastifyBaseLogger;
-  /** The tools asked for (`?toolsets=a,b&read_only=1`). */
-  selection: ToolSelection;
+  /** The tools asked for (`?toolsets=a,b&read_only=1`), as the caller's role and scopes allow them. */
+  tools: ToolSpec[];
 }
 
 /** The verified caller of a request; only the route below calls the handler, always with one. */
@@ -67,20 +73,36 @@ export function mcpChallenge(baseUrl: string, tokenPresented: boolean): string {
   return `Bearer resource_metadata="${metadata}"${tokenPresented ? ', error="invalid_token"' : ''}`;
 }
 
+/** The abort signal of each client connection (see connectionSignal). */
+const connectionSignals = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * A signal that aborts when the request's connection closes: the client is gone, so its calls are
+ * cancelled (a long call stops, nothing more is sent). One per connection rather than per request:
+ * an AbortController and a close listener for every request cost more than a quarter of a plain
+ * tool call; a keep-alive connection serves its calls one after another and closes once.
+ */
+function connectionSignal(request: FastifyRequest): AbortSignal {
+  const socket = request.raw.socket;
+  let signal = connectionSignals.get(socket);
+  if (!signal) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    if (socket.destroyed) controller.abort();
+    else socket.once('close', () => controller.abort());
+    connectionSignals.set(socket, signal);
+  }
+  return signal;
+}
+
 /** A Fetch API request carrying the Fastify request's method, URL and headers (the body goes as parsedBody). */
-function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: string): Request {
+function webRequest(request: FastifyRequest, baseUrl: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const controller = new AbortController();
-  // The exchange ends when the client goes away before its answer (a long call is then cancelled);
-  // the response's close, not the request's, which fires as soon as the body has been read.
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
+  return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: connectionSignal(request) });
 }
 
 /** The tools a request asks for by its query (`?toolsets=default,trash&read_only=1`); a 400 naming the valid toolsets otherwise. */
@@ -109,18 +131,36 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     // pooled server serves many callers with the same tool list, one after another.
     const buildServer = (tools: ToolSpec[]) =>
       createToolServer({
-        info: { name: 'prodboard', title: 'Production Board', version: VERSION },
+        info: SERVER_INFO,
         tools,
+        onCall: () => deps.metrics?.mcpToolCall('sdk'),
         context: (call: ServerContext) => {
           const { actor, log } = callerOf(call.http?.authInfo);
           return { backend: inProcessBackend(deps, actor, log, runOptions) };
         },
       });
     const pool = new ToolServerPool(buildServer);
+
+    // The tools of a caller depend only on what its role and scopes allow of each model and on the
+    // selection it asks for: computed once per combination (bounded, oldest first out), as the
+    // pool above relies on (same tools, same array).
+    const toolLists = new Map<string, ToolSpec[]>();
+    const accessTypes = [...new Set(catalogue.flatMap((spec) => toolAccess(spec)?.type ?? []))];
+    const toolList = (actor: Actor, request: FastifyRequest): ToolSpec[] => {
+      const query = request.query as Record<string, unknown>;
+      let key = JSON.stringify([query.toolsets, query.read_only]);
+      for (const type of accessTypes) key += `${+mayAccessModel(actor, type, 'read')}${+mayAccessModel(actor, type, 'write')}`;
+      let tools = toolLists.get(key);
+      if (!tools) {
+        tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), toolSelection(request));
+        if (toolLists.size >= 64) toolLists.delete(toolLists.keys().next().value!);
+        toolLists.set(key, tools);
+      }
+      return tools;
+    };
     const handler = createMcpHandler(
       (ctx) => {
-        const { actor, selection } = callerOf(ctx.authInfo);
-        const tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), selection);
+        const { tools } = callerOf(ctx.authInfo);
         return ctx.era === 'modern' ? pool.take(tools) : buildServer(tools);
       },
       {
@@ -136,14 +176,36 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     // request); asking the socket its address twice a request showed in the profile.
     let guards: onRequestHookHandler[] | undefined;
     let addresses: { baseUrl: string; resource: string } | undefined;
+    // The guards' answer depends on the Host and Origin headers alone: pairs they let through are
+    // remembered (a client sends the same ones every time; bounded, oldest first out).
+    const passed = new Set<string>();
     app.addHook('onRequest', async (request, reply) => {
       guards ??= ((names) => [hostHeaderValidation(names), originValidation(names)] as onRequestHookHandler[])(allowedHostnames(deps.config, app.server));
       addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
+      const key = JSON.stringify([request.headers.host, request.headers.origin]);
+      if (passed.has(key)) return;
       for (const guard of guards) {
         await (guard as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
         if (reply.sent) return reply;
       }
+      if (passed.size >= 64) passed.delete(passed.values().next().value!);
+      passed.add(key);
     });
+
+    /** A plain tools/call (direct-call.ts): the tool run as the caller, its answer written as the SDK would. */
+    const serveDirect = async (call: DirectCall, caller: Caller, request: FastifyRequest, reply: FastifyReply) => {
+      deps.metrics?.mcpToolCall('direct');
+      // As on the SDK's path: the call is cancelled when the client goes away.
+      const context = { backend: inProcessBackend(deps, caller.actor, caller.log, runOptions), signal: connectionSignal(request) };
+      try {
+        const result = await callTool(call.spec, call.arguments, context, SERVER_INFO.name);
+        return reply.code(200).header('content-type', 'application/json').send(directAnswer(call.id, result, SERVER_INFO_JSON));
+      } catch (err) {
+        // A cancelled call gets no answer; its client is gone (the SDK's path answers 499 too).
+        if (isCancellation(err)) return reply.code(499).send();
+        throw err;
+      }
+    };
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
       const { baseUrl, resource } = addresses!;
@@ -158,14 +220,17 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         reply.header('www-authenticate', mcpChallenge(baseUrl, header !== undefined));
         return sendError(reply, err);
       }
-      const caller: Caller = { actor, log: request.log, selection: toolSelection(request) };
+      const tools = toolList(actor, request);
+      const caller: Caller = { actor, log: request.log, tools };
+      const direct = deps.config.mcpDirectCalls ? directCall(request, tools) : undefined;
+      if (direct) return serveDirect(direct, caller, request, reply);
       const authInfo: AuthInfo = {
         token,
         clientId: actor.credential.kind === 'pat' ? actor.credential.tokenId : actor.credential.kind === 'oauth' ? actor.credential.grantId : actor.user.id,
         scopes: [],
         extra: caller as unknown as Record<string, unknown>,
       };
-      const response = await handler.fetch(webRequest(request, reply, baseUrl), { authInfo, parsedBody: request.body });
+      const response = await handler.fetch(webRequest(request, baseUrl), { authInfo, parsedBody: request.body });
       // A single JSON answer is sent as text (cheaper than piping a web stream); streams are piped.
       if ((response.headers.get('content-type') ?? '').startsWith('application/json')) {
         reply.code(response.status);
