@@ -8,7 +8,6 @@
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 import { createMcpHandler, getOAuthProtectedResourceMetadataUrl, localhostAllowedHostnames, type AuthInfo, type ServerContext } from '@modelcontextprotocol/server';
 import { AppError, MANIFEST } from '@prodboard/shared';
@@ -23,6 +22,7 @@ import type { ServerConfig } from '../config.js';
 import { oauthUrls } from '../oauth/metadata.js';
 import { mayAccessModel } from '../policies.js';
 import { inProcessBackend } from './backend.js';
+import { connectionSignal } from './connection-signal.js';
 import { type DirectCall, directAnswer, directCall } from './direct-call.js';
 import { ToolServerPool } from './server-pool.js';
 import { verifyMcpToken } from './verify-token.js';
@@ -71,28 +71,6 @@ export function allowedHostnames(config: ServerConfig, server: Server): string[]
 export function mcpChallenge(baseUrl: string, tokenPresented: boolean): string {
   const metadata = getOAuthProtectedResourceMetadataUrl(new URL(MCP_PATH, baseUrl));
   return `Bearer resource_metadata="${metadata}"${tokenPresented ? ', error="invalid_token"' : ''}`;
-}
-
-/** The abort signal of each client connection (see connectionSignal). */
-const connectionSignals = new WeakMap<Socket, AbortSignal>();
-
-/**
- * A signal that aborts when the request's connection closes: the client is gone, so its calls are
- * cancelled (a long call stops, nothing more is sent). One per connection rather than per request:
- * an AbortController and a close listener for every request cost more than a quarter of a plain
- * tool call; a keep-alive connection serves its calls one after another and closes once.
- */
-function connectionSignal(request: FastifyRequest): AbortSignal {
-  const socket = request.raw.socket;
-  let signal = connectionSignals.get(socket);
-  if (!signal) {
-    const controller = new AbortController();
-    signal = controller.signal;
-    if (socket.destroyed) controller.abort();
-    else socket.once('close', () => controller.abort());
-    connectionSignals.set(socket, signal);
-  }
-  return signal;
 }
 
 /** A Fetch API request carrying the Fastify request's method, URL and headers (the body goes as parsedBody). */
