@@ -9,6 +9,7 @@
  *
  * Standalone: `npm run build && node --import tsx bench/mcp-bench.ts`; or call runMcpBench().
  * Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10), BENCH_ROUNDS (3),
+ * BENCH_MCP_SDK_PATH (1; 0 skips measuring this build a second time with PRODBOARD_MCP_DIRECT_CALLS=0, every call through the SDK),
  * BENCH_MCP_BASELINE (another build's packages/server/bin/prodboard.js, e.g. a copy of the tree
  * before a change: measured in the same rounds, beside this build, so a before/after comparison
  * does not span two runs on a noisy machine).
@@ -56,6 +57,11 @@ export interface McpBenchResult extends McpBenchFigures {
   node: string;
   loadAverage: number[];
   settings: { duration_s: number; connections: number; rounds: number };
+  /**
+   * The same build with PRODBOARD_MCP_DIRECT_CALLS=0 (every call through the SDK's per-request
+   * pipeline), measured in the same rounds: what the direct path gains. BENCH_MCP_SDK_PATH=0 skips it.
+   */
+  sdkPath?: McpBenchFigures;
   /** The same figures from another build (BENCH_MCP_BASELINE), measured in the same rounds. */
   baseline?: McpBenchFigures & { prodboard: string };
 }
@@ -83,7 +89,7 @@ async function recordToolCall(url: string, token: string, id: string): Promise<{
 }
 
 /** A `prodboard serve` (the given build) on a fresh SQLite database with one card, and the two requests for it. */
-async function startTarget(prodboard: string): Promise<{ url: string; pid: number | undefined; specs: Record<'api' | 'mcp', RequestSpec>; stop(): Promise<void> }> {
+async function startTarget(prodboard: string, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; pid: number | undefined; specs: Record<'api' | 'mcp', RequestSpec>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'prodboard-mcp-bench-'));
   const dbPath = join(dir, 'bench.db');
   const cli = (args: string[]) => {
@@ -93,7 +99,7 @@ async function startTarget(prodboard: string): Promise<{ url: string; pid: numbe
   };
   cli(['user', 'create', '--email', 'bench@example.com', '--password', 'bench passphrase 1', '--role', 'owner', '--workspace', 'bench']);
   const token = cli(['token', 'create', '--email', 'bench@example.com', '--name', 'bench', '--scopes', 'board:write,card:write']).split('\n').pop()!.trim();
-  const server = await spawnServer('prodboard', [prodboard, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath], /running at (http:\/\/\S+)/, {});
+  const server = await spawnServer('prodboard', [prodboard, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath], /running at (http:\/\/\S+)/, env);
   try {
     const auth = { authorization: `Bearer ${token}` };
     const post = (path: string, body: unknown) => fetch(new URL(path, server.url), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
@@ -141,6 +147,7 @@ export async function runMcpBench(options: { log?: (line: string) => void } = {}
   const targets: Array<{ label: string; target: Awaited<ReturnType<typeof startTarget>>; runs: Record<'api' | 'mcp', Run[]> }> = [];
   try {
     targets.push({ label: '', target: await startTarget(PRODBOARD), runs: { api: [], mcp: [] } });
+    if (process.env.BENCH_MCP_SDK_PATH !== '0') targets.push({ label: 'sdk path ', target: await startTarget(PRODBOARD, { PRODBOARD_MCP_DIRECT_CALLS: '0' }), runs: { api: [], mcp: [] } });
     if (baselineBin) targets.push({ label: 'baseline ', target: await startTarget(baselineBin), runs: { api: [], mcp: [] } });
     for (let round = 1; round <= rounds; round++) {
       // Interleaved: every round measures every server's both endpoints, so load on the machine hits all alike.
@@ -160,10 +167,13 @@ export async function runMcpBench(options: { log?: (line: string) => void } = {}
   } finally {
     for (const { target } of targets) await target.stop();
   }
-  const [current, baseline] = targets;
+  const [current] = targets;
+  const sdkPath = targets.find((t) => t.label === 'sdk path ');
+  const baseline = targets.find((t) => t.label === 'baseline ');
   return {
     node: process.version, loadAverage: loadavg(), settings: { duration_s: duration, connections, rounds },
     ...figures(current.runs.api, current.runs.mcp),
+    ...(sdkPath && { sdkPath: figures(sdkPath.runs.api, sdkPath.runs.mcp) }),
     ...(baseline && { baseline: { prodboard: baselineBin!, ...figures(baseline.runs.api, baseline.runs.mcp) } }),
   };
 }
@@ -182,6 +192,7 @@ export function formatMcpBench(r: McpBenchResult): string {
   return [
     `node ${r.node}, ${r.settings.connections} connections, ${r.settings.duration_s} s × ${r.settings.rounds} rounds, load average ${r.loadAverage.map((x) => x.toFixed(2)).join(' ')}`,
     ...block(r, ''),
+    ...(r.sdkPath ? ['  in the same rounds, this build with PRODBOARD_MCP_DIRECT_CALLS=0 (every call through the SDK):', ...block(r.sdkPath, 'sdk path ')] : []),
     ...(r.baseline ? [`  in the same rounds, the baseline build ${r.baseline.prodboard}:`, ...block(r.baseline, 'baseline ')] : []),
   ].join('\n');
 }

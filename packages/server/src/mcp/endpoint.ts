@@ -157,17 +157,23 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     // The guards' answer depends on the Host and Origin headers alone: pairs they let through are
     // remembered (a client sends the same ones every time; bounded, oldest first out).
     const passed = new Set<string>();
-    app.addHook('onRequest', async (request, reply) => {
+    const guard = async (request: FastifyRequest, reply: FastifyReply, key: string) => {
       guards ??= ((names) => [hostHeaderValidation(names), originValidation(names)] as onRequestHookHandler[])(allowedHostnames(deps.config, app.server));
-      addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
-      const key = JSON.stringify([request.headers.host, request.headers.origin]);
-      if (passed.has(key)) return;
-      for (const guard of guards) {
-        await (guard as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
-        if (reply.sent) return reply;
+      for (const check of guards) {
+        await (check as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
+        if (reply.sent) return;
       }
       if (passed.size >= 64) passed.delete(passed.values().next().value!);
       passed.add(key);
+    };
+    // A callback hook: a request whose headers passed before goes on without a promise.
+    app.addHook('onRequest', (request, reply, done) => {
+      addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
+      const key = JSON.stringify([request.headers.host, request.headers.origin]);
+      if (passed.has(key)) return done();
+      guard(request, reply, key).then(() => {
+        if (!reply.sent) done();
+      }, done);
     });
 
     /** A plain tools/call (direct-call.ts): the tool run as the caller, its answer written as the SDK would. */
