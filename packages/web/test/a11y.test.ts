@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { issueSetupToken } from '../../server/src/operations/setup.js';
 import { PERSON_COLORS } from '../src/ui/accents.js';
-import { axeViolations, launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
+import { animationsSettled, axeViolations, launchBrowser, newContext, openSignedIn, screenshot, signUp, startServer, waitForBoard, type TestServer } from './helpers.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -302,14 +302,7 @@ describe('focus where one works', () => {
 /** Elements (by selector) whose box leaves the window sideways, and how far the page scrolls sideways. */
 async function overflow(page: Page, selectors: string[]): Promise<{ scrollWidth: number; outside: string[] }> {
   // Boxes are measured at rest: a panel sliding in (its entry animation) is briefly offset sideways.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY))
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
+  await animationsSettled(page);
   return page.evaluate((list) => {
     const width = document.documentElement.clientWidth;
     const outside: string[] = [];

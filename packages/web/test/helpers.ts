@@ -91,8 +91,24 @@ export async function columnTitles(page: Page, key: string): Promise<string[]> {
   );
 }
 
-/** Runs axe-core on the page as it is now; returns its violations, readable. */
+/** Resolves when every animation with an end (a panel sliding in, a toast fading in) has finished. */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+}
+
+/**
+ * Runs axe-core on the page at rest (animations finished: a toast halfway through fading in has
+ * the contrast of neither its start nor its end); returns its violations, readable.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
+  await animationsSettled(page);
   // Injected through the devtools protocol: the app's CSP rightly refuses inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
