@@ -113,6 +113,7 @@ describe(`/mcp's direct tools/call path answers as the SDK does (${TEST_STORE})`
       ['an unknown argument', toolCall('card_get', { id: card.id, idx: 1 })],
       ['a stale version', { query: 'toolsets=default', ...toolCall('card_update', { card: card.key, version: card.version + 5, title: 'never written' }) }],
       ['a list', toolCall('card_list', { filter: { board_id: card.data.board_id } })],
+      ['a long client name in the envelope', toolCall('card_get', { id: card.id }, { meta: { ...ENVELOPE, 'io.modelcontextprotocol/clientInfo': { name: 'n'.repeat(20_000), version: '1' } } })],
     ];
     for (const [label, call] of cases) {
       const answer = await both(call);

@@ -87,10 +87,13 @@ const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
  * envelope is its answer for every call carrying it, and a client sends the same envelope each
  * call; asking it each time cost a fifth of a direct call (zod parses, failing ones included).
  * An envelope not seen yet is classified with the whole request. Bounded: the first envelopes
- * seen are dropped first.
+ * seen are dropped first, and a long one is classified every time rather than kept.
  */
 const classified = new Map<string, boolean>();
 const CLASSIFIED_MAX = 256;
+
+/** Longest envelope remembered (as JSON): a caller could otherwise park a megabyte per entry. */
+const CLASSIFIED_KEY_MAX = 2048;
 
 function classifiedModern(body: Plain, meta: Plain, name: string): boolean {
   const key = JSON.stringify(meta);
@@ -98,8 +101,10 @@ function classifiedModern(body: Plain, meta: Plain, name: string): boolean {
   if (modern === undefined) {
     const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: DIRECT_REVISION, mcpMethodHeader: 'tools/call', mcpNameHeader: name, body });
     modern = route.kind === 'modern' && route.messageKind === 'request' && route.classification.revision === DIRECT_REVISION;
-    if (classified.size >= CLASSIFIED_MAX) classified.delete(classified.keys().next().value!);
-    classified.set(key, modern);
+    if (key.length <= CLASSIFIED_KEY_MAX) {
+      if (classified.size >= CLASSIFIED_MAX) classified.delete(classified.keys().next().value!);
+      classified.set(key, modern);
+    }
   }
   return modern;
 }

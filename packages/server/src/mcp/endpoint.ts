@@ -157,12 +157,14 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     // The guards' answer depends on the Host and Origin headers alone: pairs they let through are
     // remembered (a client sends the same ones every time; bounded, oldest first out).
     const passed = new Set<string>();
-    const guard = async (request: FastifyRequest, reply: FastifyReply, key: string) => {
+    /** Runs the guards; headers they let through are remembered under `key` (unless too long to keep). */
+    const guard = async (request: FastifyRequest, reply: FastifyReply, key: string | undefined) => {
       guards ??= ((names) => [hostHeaderValidation(names), originValidation(names)] as onRequestHookHandler[])(allowedHostnames(deps.config, app.server));
       for (const check of guards) {
         await (check as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<void>)(request, reply);
         if (reply.sent) return;
       }
+      if (key === undefined) return;
       if (passed.size >= 64) passed.delete(passed.values().next().value!);
       passed.add(key);
     };
@@ -171,7 +173,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
       addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
       const key = JSON.stringify([request.headers.host, request.headers.origin]);
       if (passed.has(key)) return done();
-      guard(request, reply, key).then(() => {
+      guard(request, reply, key.length > 512 ? undefined : key).then(() => {
         if (!reply.sent) done();
       }, done);
     });
