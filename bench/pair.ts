@@ -22,6 +22,8 @@
  *   node --import tsx bench/pair.ts --baseline /work/wt/base90
  *   options: --stores sqlite,postgres  --only get,list,create  --rounds 5  --duration 5  --warmup 1
  *            --connections 10  --json FILE (the raw runs)
+ *            --cpu-prof DIR (each server runs under node --cpu-prof, its profile written to DIR/<build>-<store>
+ *            when it stops; summarise one with `node --import tsx bench/profile.ts FILE.cpuprofile`)
  *   PostgreSQL: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), the server the
  *   databases go on; they are named prodboard_pair_<pid>_<build>, and dropped at the end.
  */
@@ -45,6 +47,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '10' },
     cards: { type: 'string', default: process.env.BENCH_PAIR_CARDS ?? '300' },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 if (!opts.baseline) {
@@ -128,7 +131,8 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
   try {
     cli(['user', 'create', '--email', 'pair@example.com', '--password', 'pair passphrase 1', '--role', 'owner', '--workspace', 'pair']);
     const token = cli(['token', 'create', '--email', 'pair@example.com', '--name', 'pair', '--scopes', 'board:write,card:write']).split('\n').pop()!.trim();
-    server = await spawnServer(`${build} ${store}`, [bin, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /running at (http:\/\/\S+)/, {});
+    const profile = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(resolve(opts['cpu-prof']), `${build}-${store}`)}`] : [];
+    server = await spawnServer(`${build} ${store}`, [bin, 'serve', '--host', '127.0.0.1', '--port', '0', ...where], /running at (http:\/\/\S+)/, {}, profile);
     const auth = { authorization: `Bearer ${token}` };
     const post = async (path: string, body: unknown) => {
       const res = await fetch(new URL(path, server!.url), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
