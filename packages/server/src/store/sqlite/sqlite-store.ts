@@ -390,9 +390,10 @@ export class SqliteStore extends SqlStoreBase implements Store {
 
   async insertObject(row: ObjectRow) {
     const result = this.run(
-      `INSERT INTO objects (${OBJECT_COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO objects (${OBJECT_COLUMNS}, key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ...(objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]),
+      row.key ?? null,
     );
     this.indexText(Number(result.lastInsertRowid), row, false);
   }
