@@ -4,8 +4,9 @@
  *
  * Each build's `prodboard serve` (its packages/server/bin/prodboard.js) runs on a fresh database per
  * store (a SQLite file; a PostgreSQL database of its own), seeded alike through that build's own CLI
- * (`user create`, `token create`) and HTTP API (a board with a `todo` column of BENCH_PAIR_CARDS cards,
- * and a second board that the creates go to, so they never touch the listed column). Then, round after
+ * (`user create`, `token create`) and HTTP API (a board with a `todo` column of BENCH_PAIR_CARDS cards;
+ * the creates go to a new board each round, so they never touch the listed column and each round's
+ * creates start from an empty column, whichever build wrote more cards before). Then, round after
  * round, every endpoint is measured on both builds back to back, the order of the builds alternating
  * per round (A B, B A, ...), so drift in the machine's load falls on both alike:
  *
@@ -101,6 +102,8 @@ interface Target {
   server: Server;
   database?: string;
   specs: Record<'get' | 'list' | 'create', RequestSpec>;
+  /** Points the creates at a new, empty board (each round's creates start from an empty column). */
+  freshCreateBoard(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -141,7 +144,10 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
       return json;
     };
     const board = await post('/xapi2/data/board', { name: 'Pair list', columns: 'To do, Doing, Done' });
-    const target = await post('/xapi2/data/board', { name: 'Pair create', columns: 'To do, Done' });
+    let createBoard = '';
+    const freshCreateBoard = async () => {
+      createBoard = (await post('/xapi2/data/board', { name: 'Pair create', columns: 'To do, Done' })).id;
+    };
     const ids: string[] = [];
     let status = '';
     for (let i = 0; i < CARDS; i++) {
@@ -156,12 +162,13 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
       status = card.status ?? card.data?.status;
     }
     if (!status) throw new Error(`${build} ${store}: the seeded cards show no status`);
+    await freshCreateBoard();
     let next = 0;
     const createBody = (n: number) =>
       JSON.stringify({
         title: `pair created ${n}`,
         description: 'Created by bench/pair.ts: a short description of a few words, like most cards have.',
-        board_id: target.id,
+        board_id: createBoard,
         priority: 'medium',
         tags: ['pair', 'perf'],
       });
@@ -178,7 +185,7 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
     };
     const s = server;
     return {
-      build, store, server: s, database, specs,
+      build, store, server: s, database, specs, freshCreateBoard,
       stop: async () => {
         await s.stop();
         await cleanup();
@@ -218,6 +225,7 @@ try {
     for (const endpoint of ENDPOINTS) for (const store of STORES) for (const build of order) {
       const t = targets.find((x) => x.build === build && x.store === store)!;
       const spec = t.specs[endpoint];
+      if (endpoint === 'create') await t.freshCreateBoard();
       if (WARMUP > 0) await load(t.server.url, spec, WARMUP, CONNECTIONS);
       const meter = cpuMeter(t.server.child.pid, await backendPids(t.database));
       const r: Run = { ...(await load(t.server.url, spec, DURATION, CONNECTIONS)), build, store, endpoint, round };
