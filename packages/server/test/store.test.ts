@@ -401,4 +401,31 @@ describe('list pages stay bounded', () => {
     assert.ok(cache.size > 0);
     assert.ok(cache.size * keyBytes <= maxBytes, `${cache.size} keys of ${keyBytes} bytes within ${maxBytes}`);
   });
+
+  test('the page cache evicts the least recently used page: a hit, repeated or not, keeps its page', async () => {
+    const query = (name: string) => ({ workspaceId: alice.workspace.id, type: 'card', filters: [], sort: null, limit: 50, offset: 0, terms: [], name }) as unknown as ObjectListQuery;
+    const page = { items: ['x'.repeat(1000)], lastId: null, hasMore: false };
+    const entryBytes = 2 * (1000 + 64 + JSON.stringify(query('A')).length);
+    // Room for four pages, not five.
+    const cache = new PageCache(4 * entryBytes + entryBytes / 2);
+    const loads: string[] = [];
+    const read = (name: string) => cache.read(query(name), async () => 1, async () => (loads.push(name), page));
+    for (const name of ['A', 'B', 'C', 'D']) await read(name);
+    await read('A');
+    await read('A');
+    await read('C');
+    await read('E');
+    assert.deepEqual(loads, ['A', 'B', 'C', 'D', 'E'], 'A and C were hits');
+    assert.equal(cache.size, 4);
+    // E pushed out B, the least recently used (A and C had been used since); A, C and E are hits.
+    await read('A');
+    await read('C');
+    await read('E');
+    assert.deepEqual(loads, ['A', 'B', 'C', 'D', 'E']);
+    await read('B');
+    assert.deepEqual(loads, ['A', 'B', 'C', 'D', 'E', 'B'], 'B had been evicted');
+    // B's return pushed out D, the least recently used of A, C, D, E.
+    await read('D');
+    assert.deepEqual(loads, ['A', 'B', 'C', 'D', 'E', 'B', 'D'], 'D had been evicted');
+  });
 });

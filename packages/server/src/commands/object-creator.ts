@@ -28,9 +28,10 @@ export async function objectCreator(ctx: CommandContext, type: string, body: unk
     data: { ...input.set },
   };
   await applyModelRules(ctx, row, undefined, input);
+  // A card's key is taken first and written with the row (no UPDATE after the insert).
+  if (type === 'card') row.key = typeof row.data.board_id === 'string' ? await ctx.store.newCardKey(actor.workspace.id, row.id, row.data.board_id) : null;
   await ctx.store.insertObject(row);
   if (type === 'board') row.key = await ctx.store.setBoardKey(actor.workspace.id, row.id, typeof row.data.name === 'string' ? row.data.name : '', input.key);
-  if (type === 'card') row.key = await ctx.store.setCardKey(actor.workspace.id, row.id, typeof row.data.board_id === 'string' ? row.data.board_id : null);
   await recordActivity(ctx, 'create', undefined, row);
   return row;
 }

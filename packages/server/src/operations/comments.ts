@@ -57,7 +57,7 @@ export const createComment = defineOperation('comments.create', {
   parse: (input) => ({ ...input, idempotency_key: checkIdempotencyKey(input.idempotency_key) }),
   async run({ deps: { store }, actor }, { card_id: cardId, fields, idempotency_key: key }) {
     return store.transaction((tx) =>
-      createOnce(tx, actor, key, `comment\n${cardId}\n${JSON.stringify(fields ?? null)}`, async () => {
+      createOnce(tx, actor, key, () => `comment\n${cardId}\n${JSON.stringify(fields ?? null)}`, async () => {
         const row = await commentCreator(commandContext(tx, actor), cardId, fields);
         return { output: presentComment(row, await memberNames(tx, actor)) };
       }),

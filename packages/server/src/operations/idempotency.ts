@@ -21,11 +21,12 @@ export function checkIdempotencyKey(key: string | undefined): string | undefined
 
 /**
  * Runs `create` in `tx` unless `key` already answered the same `request` (any text that names what
- * is created: a fingerprint of it is kept), in which case the first answer is replayed.
+ * is created: a fingerprint of it is kept), in which case the first answer is replayed. `request` is
+ * called only with a key: most creates carry none, and need not serialise their fields for it.
  */
-export async function createOnce<O>(tx: StoreTx, actor: Actor, key: string | undefined, request: string, create: () => Promise<Outcome<O>>): Promise<Outcome<O>> {
+export async function createOnce<O>(tx: StoreTx, actor: Actor, key: string | undefined, request: () => string, create: () => Promise<Outcome<O>>): Promise<Outcome<O>> {
   if (!key) return create();
-  const requestHash = createHash('sha256').update(request).digest('hex');
+  const requestHash = createHash('sha256').update(request()).digest('hex');
   // A retry racing the first attempt (possibly on another instance) waits for it, then replays it.
   await tx.lockKey(`idempotency:${actor.workspace.id}:${actor.user.id}:${key}`);
   const prior = await tx.getIdempotency(actor.workspace.id, actor.user.id, key);

@@ -64,7 +64,7 @@ export const createObject = defineOperation('objects.create', {
   policy: (actor, { type }) => authorizeModel(actor, type, 'write'),
   async run({ deps, actor }, { type, fields, idempotency_key: key }) {
     return deps.store.transaction((tx) =>
-      createOnce(tx, actor, key, `${type}\n${JSON.stringify(fields ?? null)}`, async () => {
+      createOnce(tx, actor, key, () => `${type}\n${JSON.stringify(fields ?? null)}`, async () => {
         const row = await objectCreator(commandContext(tx, actor), type, fields);
         return { output: presentObject(row), version: row.version };
       }),

@@ -19,6 +19,8 @@ interface Entry {
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  /** The key last in `entries` (the most recently used), while known. */
+  private newest: string | undefined;
 
   /** `maxBytes`: the pages' JSON held at most (UTF-16 code units × 2, roughly what V8 keeps); 0 turns caching off. */
   constructor(private readonly maxBytes = 32 * 2 ** 20) {}
@@ -45,9 +47,13 @@ export class PageCache {
     const key = JSON.stringify(query);
     const hit = this.entries.get(key);
     if (hit && hit.seq === seq) {
-      // Most recently used goes last; eviction takes from the front.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      // Most recently used goes last; eviction takes from the front. A page already last (the same
+      // list asked again, as a busy board's clients do) stays put: no delete and re-insert per hit.
+      if (this.newest !== key) {
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        this.newest = key;
+      }
       return hit.page;
     }
     const page = await load();
@@ -68,13 +74,18 @@ export class PageCache {
       this.bytes -= old.bytes;
       this.entries.delete(key);
     }
-    if (entry.bytes > this.maxBytes / 4) return;
+    if (entry.bytes > this.maxBytes / 4) {
+      if (this.newest === key) this.newest = undefined;
+      return;
+    }
     this.entries.set(key, entry);
+    this.newest = key;
     this.bytes += entry.bytes;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
       this.bytes -= e.bytes;
+      if (this.newest === k) this.newest = undefined;
     }
   }
 }

@@ -82,7 +82,7 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   deleteSessions: true, endMemberCredentials: true, deleteMembership: true, updateUserProfile: true, insertPasswordReset: true, getPasswordResetByHash: true,
   consumePasswordReset: true, voidPasswordResets: true, insertAccessToken: true, getAccessToken: true, listAccessTokens: true, getCredential: true,
   touchAccessToken: true, revokeAccessToken: true, lockKey: true, getObject: true, getObjectJson: true, getObjectForUpdate: true,
-  listObjects: true, insertObject: true, updateObject: true, setBoardKey: true, setCardKey: true, renameBoardKey: true, resolveKey: true, listObjectsByField: true, listTrash: true, listDeletedWith: true,
+  listObjects: true, insertObject: true, updateObject: true, setBoardKey: true, setCardKey: true, newCardKey: true, renameBoardKey: true, resolveKey: true, listObjectsByField: true, listTrash: true, listDeletedWith: true,
   maxPosition: true, neighbourPositions: true, respaceColumn: true, countCardsInStatuses: true,
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,
   putIdempotency: true, pruneIdempotency: true, recordLoginFailure: true, countLoginFailures: true, clearLoginFailures: true, pruneLoginFailures: true,

@@ -456,6 +456,7 @@ export interface ObjectsRepo {
    * is why every write to an object must record activity in the same transaction.
    */
   listObjects(query: ObjectListQuery): Promise<JsonPage>;
+  /** Inserts the row, its `key` too (none when absent). */
   insertObject(row: ObjectRow): Promise<void>;
   /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */
   updateObject(row: ObjectRow, expectedVersion: number): Promise<boolean>;
@@ -465,10 +466,12 @@ export interface ObjectsRepo {
    * setCardKey gives a card its number on `boardId` (the one it had there before, else the board's
    * next, unique across instances) or no key without a board; renameBoardKey changes a board's key
    * and its cards' keys, old keys still resolving; resolveKey finds the board or card a current or
-   * old key names. Each returns the new key (resolveKey: the id).
+   * old key names. Each returns the new key (resolveKey: the id). newCardKey is setCardKey for a
+   * card not yet inserted (it has had no number anywhere): its key, which insertObject then writes.
    */
   setBoardKey(workspaceId: string, boardId: string, name: string, wanted?: string): Promise<string>;
   setCardKey(workspaceId: string, cardId: string, boardId: string | null): Promise<string | null>;
+  newCardKey(workspaceId: string, cardId: string, boardId: string): Promise<string | null>;
   renameBoardKey(workspaceId: string, boardId: string, key: string): Promise<string | null>;
   resolveKey(workspaceId: string, type: string, key: string): Promise<string | undefined>;
   /** Live (not deleted) objects of a type whose `data[field]` equals `value`. */

@@ -4,7 +4,7 @@
  * LISTEN/NOTIFY (a NOTIFY sent inside a transaction is delivered only when it commits).
  */
 import pg from 'pg';
-import { foldForSearch, modelOf } from '@prodboard/shared';
+import { cardKey, foldForSearch, modelOf } from '@prodboard/shared';
 import type {
   ActivityListener, ActivityRow, ColumnRef, ColumnRespace, CredentialRecord, JsonPage, ListPage, ObjectJson, NewActivity, ObjectListQuery, ObjectRow, Store, StoreTx,
 } from '../types.js';
@@ -18,7 +18,7 @@ import { PG_MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type LegacyCard, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
 import { numbered, type Executor } from '../sql/executor.js';
-import { backfillKeys } from '../sql/keys.js';
+import { TAKE_CARD_NUMBER, backfillKeys } from '../sql/keys.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 import { PreparedStatements, prepared } from './statements.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
@@ -609,10 +609,22 @@ export class PostgresStore extends SqlStoreBase implements Store {
 
   async insertObject(row: ObjectRow) {
     await this.exec(
-      `INSERT INTO objects (${OBJECT_COLUMNS}, search)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${SEARCH_VECTOR('$16', '$17')})`,
-      [...objectValues(row, (b) => b), ...searchParams(row)],
+      `INSERT INTO objects (${OBJECT_COLUMNS}, search, key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${SEARCH_VECTOR('$16', '$17')}, $18)`,
+      [...objectValues(row, (b) => b), ...searchParams(row), row.key ?? null],
     );
+  }
+
+  /** keys.ts's newCardKey in one statement (one round trip): the number is taken and recorded together. */
+  override async newCardKey(workspaceId: string, cardId: string, boardId: string): Promise<string | null> {
+    if (!this.inTransaction) return this.transaction((tx) => tx.newCardKey(workspaceId, cardId, boardId));
+    const taken = await this.one<{ last_number: number; board_key: string }>(
+      `WITH n AS (${numbered(TAKE_CARD_NUMBER)}),
+       recorded AS (INSERT INTO card_numbers (board_id, number, card_id) SELECT board_id, last_number, $3 FROM n)
+       SELECT last_number, board_key FROM n`,
+      [boardId, workspaceId, cardId],
+    );
+    return taken ? cardKey(taken.board_key, Number(taken.last_number)) : null;
   }
 
   async updateObject(row: ObjectRow, expectedVersion: number) {
@@ -728,14 +740,16 @@ export class PostgresStore extends SqlStoreBase implements Store {
       await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`activity:${row.workspace_id}`]);
       this.activityLocked.add(row.workspace_id);
     }
+    // The NOTIFY (schema|workspace|seq) rides on the insert: one round trip. Delivered to every
+    // instance's LISTEN at commit, never for a rolled-back write.
     const inserted = await this.one<{ seq: number }>(
-      `INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-      [row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at],
+      `WITH a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq)
+       SELECT seq, pg_notify($9, $10 || seq::text) FROM a`,
+      [row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
+        CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|`],
     );
     const seq = Number(inserted!.seq);
-    // Delivered to every instance's LISTEN at commit, never for a rolled-back write.
-    await this.exec('SELECT pg_notify($1, $2)', [CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|${seq}`]);
     this.pending.push([row.workspace_id, seq]);
     return seq;
   }

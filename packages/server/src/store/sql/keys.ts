@@ -65,6 +65,28 @@ export async function assignCardKey(x: Executor, workspaceId: string, boardId: s
   return cardKey(board.key, Number(next.last_number));
 }
 
+/**
+ * The statement that takes board `boardId`'s next number (the counter's row lock serialises concurrent
+ * creates) and reads the board's key with it, both in one: only a board of the workspace that has a
+ * key counts (no row, and no number taken, otherwise). Parameters: boardId, workspaceId.
+ */
+export const TAKE_CARD_NUMBER = `UPDATE board_counters SET last_number = last_number + 1
+  WHERE board_id = (SELECT id FROM objects WHERE id = ? AND workspace_id = ? AND type = 'board' AND key IS NOT NULL)
+  RETURNING board_id, last_number, (SELECT key FROM objects WHERE id = board_counters.board_id) AS board_key`;
+
+/**
+ * The key of card `cardId`, about to be inserted on board `boardId`: the board's next number,
+ * recorded for the card. A new card has had no number on any board, so nothing is looked up
+ * (assignCardKey, for a move, asks first), and insertObject writes the key with the row: two
+ * statements where assignCardKey and an UPDATE of the row took five. Null when the board has no key.
+ */
+export async function newCardKey(x: Executor, workspaceId: string, boardId: string, cardId: string): Promise<string | null> {
+  const next = await x.get<{ last_number: number; board_key: string }>(TAKE_CARD_NUMBER, [boardId, workspaceId]);
+  if (!next) return null;
+  await x.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [boardId, next.last_number, cardId]);
+  return cardKey(next.board_key, Number(next.last_number));
+}
+
 /** The id of the board or card (by `type`) a key names in the workspace, current or old; undefined if none. */
 export async function resolveKey(x: Executor, workspaceId: string, type: string, raw: string): Promise<string | undefined> {
   if (type === 'board') {

@@ -47,6 +47,9 @@ export abstract class SqlStoreBase {
       return key;
     });
   }
+  newCardKey(workspaceId: string, cardId: string, boardId: string) {
+    return this.withTx(({ x }) => keys.newCardKey(x, workspaceId, boardId, cardId));
+  }
   renameBoardKey(workspaceId: string, boardId: string, key: string) { return this.withTx(({ x }) => keys.renameBoardKey(x, workspaceId, boardId, key)); }
   resolveKey(workspaceId: string, type: string, key: string) { return keys.resolveKey(this.sql, workspaceId, type, key); }
 

@@ -390,11 +390,13 @@ export class SqliteStore extends SqlStoreBase implements Store {
 
   async insertObject(row: ObjectRow) {
     const result = this.run(
-      `INSERT INTO objects (${OBJECT_COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO objects (${OBJECT_COLUMNS}, key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ...(objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]),
+      row.key ?? null,
     );
-    this.indexText(Number(result.lastInsertRowid), row, false);
+    // A row just inserted has no comments yet (they name an existing card), as on PostgreSQL.
+    this.indexText(Number(result.lastInsertRowid), row, false, false);
   }
 
   async updateObject(row: ObjectRow, expectedVersion: number) {
@@ -411,13 +413,14 @@ export class SqliteStore extends SqlStoreBase implements Store {
     return true;
   }
 
-  private indexText(seq: number, row: ObjectRow, replace: boolean) {
+  /** `withComments`: a card's comments are looked up for its text (false: it has none, being new). */
+  private indexText(seq: number, row: ObjectRow, replace: boolean, withComments = true) {
     const model = modelOf(row.type);
     if (!model) return;
     if (replace) this.run('DELETE FROM objects_fts WHERE rowid = ?', seq);
     const { title, body } = searchText(model.search_fields, row.data);
     // A card is also found by its comments' text (already folded when each was written).
-    const comments = row.type === 'card' ? this.get<{ t: string }>("SELECT coalesce(group_concat(search_text, char(10)), '') AS t FROM comments WHERE card_id = ?", row.id)!.t : '';
+    const comments = withComments && row.type === 'card' ? this.get<{ t: string }>("SELECT coalesce(group_concat(search_text, char(10)), '') AS t FROM comments WHERE card_id = ?", row.id)!.t : '';
     this.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', seq, title, comments ? `${body}\n${comments}` : body);
   }
 
