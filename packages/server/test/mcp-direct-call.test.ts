@@ -158,6 +158,31 @@ describe(`/mcp's direct tools/call path answers as the SDK does (${TEST_STORE})`
     }
   });
 
+  test('an envelope is judged as it was sent: one JSON writes like a valid one already judged is still refused', async () => {
+    // 1e999 reads as Infinity, which JSON writes as null: a verdict remembered by the written form
+    // would serve the second call, which the SDK refuses.
+    const meta = (b: string) =>
+      `{"io.modelcontextprotocol/protocolVersion":"${REVISION}","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"experimental":{"z":{"b":${b}}}}}`;
+    const raw = (b: string) => `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"whoami","arguments":{},"_meta":${meta(b)}}}`;
+    const { headers } = toolCall('whoami', {});
+    const valid = await both({ body: raw('null'), headers });
+    assert.equal(valid.status, 200, valid.body);
+    assert.equal(valid.direct, true);
+    const infinite = await both({ body: raw('1e999'), headers });
+    assert.equal(infinite.status, 400, infinite.body);
+    assert.equal(infinite.direct, false);
+  });
+
+  test('Host and Origin: a pair let through before does not let through another Origin with the same Host', async () => {
+    const call = toolCall('whoami', {});
+    const origin = new URL(server.url).origin;
+    assert.equal((await both({ ...call, headers: { ...call.headers, origin } })).status, 200);
+    const forged = await both({ ...call, headers: { ...call.headers, origin: 'http://evil.example' } });
+    assert.equal(forged.status, 403, forged.body);
+    assert.equal(forged.direct, false);
+    assert.equal((await both({ ...call, headers: { ...call.headers, origin } })).status, 200);
+  });
+
   test('a refused call changes nothing, on either path, and a direct write lands once', async () => {
     const snapshot = await databaseSnapshot(server);
     await both({ query: 'toolsets=default', ...toolCall('card_update', { card: card.key, version: card.version + 1, title: 'stale' }) });

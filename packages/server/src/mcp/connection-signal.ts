@@ -12,6 +12,8 @@ const connectionSignals = new WeakMap<Socket, AbortSignal>();
  * cancelled (a long call stops, nothing more is sent). One per connection rather than per request:
  * an AbortController and a close listener for every request cost more than a quarter of a plain
  * tool call; a keep-alive connection serves its calls one after another and closes once.
+ * It lives as long as the connection: read `aborted`, never leave a listener on it (undici's
+ * Request, for one, keeps its listener until collected, so the SDK path has a controller per request).
  */
 export function connectionSignal(request: FastifyRequest): AbortSignal {
   const socket = request.raw.socket;

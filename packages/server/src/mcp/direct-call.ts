@@ -87,20 +87,38 @@ const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
  * envelope is its answer for every call carrying it, and a client sends the same envelope each
  * call; asking it each time cost a fifth of a direct call (zod parses, failing ones included).
  * An envelope not seen yet is classified with the whole request. Bounded: the first envelopes
- * seen are dropped first, and a long one is classified every time rather than kept.
+ * seen are dropped first; a long one, or one JSON cannot write back as it was read, is classified
+ * every time rather than kept.
  */
 const classified = new Map<string, boolean>();
 const CLASSIFIED_MAX = 256;
 
+/** The SDK classifier's verdict on the whole request: a modern request of the revision served. */
+function classify(body: Plain, name: string): boolean {
+  const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: DIRECT_REVISION, mcpMethodHeader: 'tools/call', mcpNameHeader: name, body });
+  return route.kind === 'modern' && route.messageKind === 'request' && route.classification.revision === DIRECT_REVISION;
+}
+
 /** Longest envelope remembered (as JSON): a caller could otherwise park a megabyte per entry. */
 const CLASSIFIED_KEY_MAX = 2048;
 
+/**
+ * Whether JSON.stringify writes `value` as it was read: false when a number is not finite (`1e999`
+ * parses to Infinity, written as null, which the classifier accepts where it refuses Infinity).
+ */
+function writesAsRead(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return true;
+  for (const key in value) if (!writesAsRead((value as Plain)[key])) return false;
+  return true;
+}
+
 function classifiedModern(body: Plain, meta: Plain, name: string): boolean {
-  const key = JSON.stringify(meta);
+  const key = writesAsRead(meta) ? JSON.stringify(meta) : undefined;
+  if (key === undefined) return classify(body, name);
   let modern = classified.get(key);
   if (modern === undefined) {
-    const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: DIRECT_REVISION, mcpMethodHeader: 'tools/call', mcpNameHeader: name, body });
-    modern = route.kind === 'modern' && route.messageKind === 'request' && route.classification.revision === DIRECT_REVISION;
+    modern = classify(body, name);
     if (key.length <= CLASSIFIED_KEY_MAX) {
       if (classified.size >= CLASSIFIED_MAX) classified.delete(classified.keys().next().value!);
       classified.set(key, modern);

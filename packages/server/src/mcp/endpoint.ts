@@ -74,13 +74,21 @@ export function mcpChallenge(baseUrl: string, tokenPresented: boolean): string {
 }
 
 /** A Fetch API request carrying the Fastify request's method, URL and headers (the body goes as parsedBody). */
-function webRequest(request: FastifyRequest, baseUrl: string): Request {
+function webRequest(request: FastifyRequest, reply: FastifyReply, baseUrl: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: connectionSignal(request) });
+  // A controller of its own: undici's Request listens on the signal it is given until it is
+  // collected, so the connection's signal (direct calls only read it) would gather listeners here.
+  const controller = new AbortController();
+  // The exchange ends when the client goes away before its answer (a long call is then cancelled);
+  // the response's close, not the request's, which fires as soon as the body has been read.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return new Request(new URL(request.url, baseUrl), { method: request.method, headers, signal: controller.signal });
 }
 
 /** The tools a request asks for by its query (`?toolsets=default,trash&read_only=1`); a 400 naming the valid toolsets otherwise. */
@@ -131,8 +139,11 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
       let tools = toolLists.get(key);
       if (!tools) {
         tools = toolsFor(catalogue, (type, access) => mayAccessModel(actor, type, access), toolSelection(request));
-        if (toolLists.size >= 64) toolLists.delete(toolLists.keys().next().value!);
-        toolLists.set(key, tools);
+        // A long selection (names repeated, padded) is computed each time rather than kept.
+        if (key.length <= 512) {
+          if (toolLists.size >= 64) toolLists.delete(toolLists.keys().next().value!);
+          toolLists.set(key, tools);
+        }
       }
       return tools;
     };
@@ -216,7 +227,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
         scopes: [],
         extra: caller as unknown as Record<string, unknown>,
       };
-      const response = await handler.fetch(webRequest(request, baseUrl), { authInfo, parsedBody: request.body });
+      const response = await handler.fetch(webRequest(request, reply, baseUrl), { authInfo, parsedBody: request.body });
       // A single JSON answer is sent as text (cheaper than piping a web stream); streams are piped.
       if ((response.headers.get('content-type') ?? '').startsWith('application/json')) {
         reply.code(response.status);
