@@ -17,6 +17,7 @@ import type { Actor } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { bearerToken } from '../http/authenticate.js';
 import { sendError } from '../http/errors.js';
+import { checkRequest } from '../http/request.js';
 import { publicBaseUrl } from '../http/public-url.js';
 import type { ServerConfig } from '../config.js';
 import { oauthUrls } from '../oauth/metadata.js';
@@ -134,7 +135,9 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     const accessTypes = [...new Set(catalogue.flatMap((spec) => toolAccess(spec)?.type ?? []))];
     const toolList = (actor: Actor, request: FastifyRequest): ToolSpec[] => {
       const query = request.query as Record<string, unknown>;
-      let key = JSON.stringify([query.toolsets, query.read_only]);
+      const { toolsets, read_only } = query;
+      const part = (value: unknown) => (value === undefined ? '-' : typeof value === 'string' ? `=${value}` : `[${JSON.stringify(value)}`);
+      let key = `${part(toolsets)}\n${part(read_only)}\n`;
       for (const type of accessTypes) key += `${+mayAccessModel(actor, type, 'read')}${+mayAccessModel(actor, type, 'write')}`;
       let tools = toolLists.get(key);
       if (!tools) {
@@ -182,7 +185,9 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     // A callback hook: a request whose headers passed before goes on without a promise.
     app.addHook('onRequest', (request, reply, done) => {
       addresses ??= { baseUrl: publicBaseUrl(deps.config, app.server), resource: oauthUrls(deps.config, app.server).resource };
-      const key = JSON.stringify([request.headers.host, request.headers.origin]);
+      const { host, origin } = request.headers;
+      // (A Host header holds no line break: Node refuses one.)
+      const key = origin === undefined ? `${host}` : `${host}\n${origin}`;
       if (passed.has(key)) return done();
       guard(request, reply, key.length > 512 ? undefined : key).then(() => {
         if (!reply.sent) done();
@@ -205,6 +210,7 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
     };
 
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+      checkRequest(request, reply);
       const { baseUrl, resource } = addresses!;
       const header = request.headers.authorization;
       let actor: Actor;
@@ -236,6 +242,8 @@ export function mcpEndpoint(deps: AppDeps): FastifyPluginAsync {
       }
       return reply.send(response);
     };
-    app.route({ method: ['GET', 'POST', 'DELETE'], url: MCP_PATH, handler: serve });
+    // The request check (nosniff; text no store can hold) runs first in the handler, as on the
+    // operation routes, rather than through a hook runner on every call.
+    app.route({ method: ['GET', 'POST', 'DELETE'], url: MCP_PATH, config: { checksRequest: true }, handler: serve });
   };
 }
