@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { PRODBOARD, prodboardCli, spawnServer, type Server } from './load.js';
+import { prng } from '../packages/web/test/seed-board.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const PRODMCP = join(ROOT, 'packages', 'prodmcp', 'dist', 'prodmcp.mjs');
@@ -135,17 +136,6 @@ const WORDS = ('deploy review migrate refactor billing invoice export search cac
 const LOGIN_TITLE = 'Login timeout on the SSO page after 30 seconds';
 const COMMENT = 'Reproduced on staging: the SSO callback waits on a 30 s upstream timeout. Raising it and adding a retry.';
 
-/** A small deterministic generator (mulberry32), so both sides get the same board. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the seed holds, as the tasks and their checks need it. */
 interface SeedInfo {
