@@ -3,13 +3,13 @@
  * someone who already has an account, joining with it (signed in already, or signing in here).
  */
 import { useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { InvitationPreview, SignedIn } from '../api/types.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
 import { Field, FormError } from '../ui/Field.js';
-import { AuthLayout, fragmentToken } from './AuthLayout.js';
+import { AuthLayout, BrokenLink, fragmentToken, useLinkPreview } from './AuthLayout.js';
 
 
 export function InvitePage() {
@@ -18,29 +18,15 @@ export function InvitePage() {
   const [existing, setExisting] = useState(false);
   const signInForm = useForm({ email: '', password: '' });
   const [token] = useState(fragmentToken);
-  const [preview, setPreview] = useState<InvitationPreview>();
-  const [problem, setProblem] = useState<string>();
+  const { preview, problem } = useLinkPreview<InvitationPreview>('/invitations/preview', token);
   const form = useForm({ name: '', email: '', password: '' });
 
+  // An invitation for one email fills it in.
   useEffect(() => {
-    api
-      .post<InvitationPreview>('/invitations/preview', { token }, { anonymous: true })
-      .then((p) => {
-        setPreview(p);
-        if (p.email) form.onChange('email', p.email);
-      })
-      .catch((err) => setProblem(err instanceof ApiError && err.status === 404 ? err.message : errorMessage(err)));
-  }, [token, form.onChange]);
+    if (preview?.email) form.onChange('email', preview.email);
+  }, [preview, form.onChange]);
 
-  if (problem) {
-    return (
-      <AuthLayout title="This invite link does not work" subtitle={problem}>
-        <a className="btn btn-secondary btn-block" href="/login" onClick={(e) => (e.preventDefault(), navigate('/login'))}>
-          Go to sign in
-        </a>
-      </AuthLayout>
-    );
-  }
+  if (problem) return <BrokenLink title="This invite link does not work" problem={problem} />;
   if (!preview) return <AuthLayout title="Checking your invitation…">{null}</AuthLayout>;
 
   const invitedAs = `You were invited as ${preview.role === 'admin' ? 'an admin' : `a ${preview.role}`}.`;

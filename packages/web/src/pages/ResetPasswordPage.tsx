@@ -1,12 +1,12 @@
 /** A password reset link (from an owner or admin, or `prodboard user password`): set a new password and sign in. */
-import { useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api/client.js';
+import { useState } from 'react';
+import { api } from '../api/client.js';
 import type { SignedIn } from '../api/types.js';
 import { navigate, useTitle } from '../app/router.js';
 import { useSession } from '../app/session.js';
 import { useForm } from '../forms/useForm.js';
 import { Field, FormError, RepeatPasswordField } from '../ui/Field.js';
-import { AuthLayout, fragmentToken } from './AuthLayout.js';
+import { AuthLayout, BrokenLink, fragmentToken, useLinkPreview } from './AuthLayout.js';
 
 interface Preview {
   email: string;
@@ -17,27 +17,11 @@ export function ResetPasswordPage() {
   useTitle('Set a new password');
   const { signIn } = useSession();
   const [token] = useState(fragmentToken);
-  const [preview, setPreview] = useState<Preview>();
-  const [problem, setProblem] = useState<string>();
+  const { preview, problem } = useLinkPreview<Preview>('/password-reset/preview', token);
   const [mismatch, setMismatch] = useState(false);
   const form = useForm({ password: '', confirm: '' });
 
-  useEffect(() => {
-    api
-      .post<Preview>('/password-reset/preview', { token }, { anonymous: true })
-      .then(setPreview)
-      .catch((err) => setProblem(err instanceof ApiError && err.status === 404 ? err.message : errorMessage(err)));
-  }, [token]);
-
-  if (problem) {
-    return (
-      <AuthLayout title="This reset link does not work" subtitle={problem}>
-        <a className="btn btn-secondary btn-block" href="/login" onClick={(e) => (e.preventDefault(), navigate('/login'))}>
-          Go to sign in
-        </a>
-      </AuthLayout>
-    );
-  }
+  if (problem) return <BrokenLink title="This reset link does not work" problem={problem} />;
   if (!preview) return <AuthLayout title="Checking your link…">{null}</AuthLayout>;
 
   return (
