@@ -476,7 +476,7 @@ async function makeChanges({ api: call, seed, scale }: TaskContext): Promise<{ s
 }
 
 /** Resolves once the wall clock is past `iso` (a millisecond or so; not a timing assertion). */
-async function waitPast(iso: string) {
+export async function waitPast(iso: string) {
   while (new Date().toISOString() <= iso) await new Promise((resolve) => setImmediate(resolve));
 }
 

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { parseToolSelection } from '@prodboard/tools';
 import { TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from '../../server/test/helpers.js';
+import { waitPast } from '../../../bench/tasks.js';
 import { connectSdkClient, freshHome, prodmcpEnv, runCli, type SdkConnection } from './support.js';
 
 /** The reference client's tools/list, compact JSON (issue 12): the default list may cost no more. */
@@ -270,6 +271,9 @@ describe(`task tools on both transports (${TEST_STORE})`, () => {
       const client = via.client();
       const board = await makeBoard(`Log ${via.name}`, [{ key: 'todo', name: 'To do' }, { key: 'done', name: 'Done' }]);
       const made = await ok(client, 'card_create_many', { board: board.key, cards: [{ title: 'Login timeout after 30 s', description: 'Users are signed out' }, { title: 'Keep' }, { title: 'Drop me' }] });
+      // The server stamps at millisecond precision: the mark must fall after the creates' stamps
+      // (a fast answer can come back within the millisecond they were made in).
+      await waitPast(new Date().toISOString());
       const since = new Date().toISOString();
       const [login, keep, drop] = made.results.map((r: any) => r.key);
       await ok(client, 'card_move', { card: keep, to: 'Done' });
