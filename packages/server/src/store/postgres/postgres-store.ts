@@ -736,19 +736,25 @@ export class PostgresStore extends SqlStoreBase implements Store {
     // seq's allocation to the commit makes allocation order the commit order (deadlocks this may
     // cause with row locks are retried by transaction()).
     if (!this.inTransaction) return this.transaction((tx) => tx.insertActivity(row));
-    if (!this.activityLocked.has(row.workspace_id)) {
-      await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`activity:${row.workspace_id}`]);
-      this.activityLocked.add(row.workspace_id);
-    }
-    // The NOTIFY (schema|workspace|seq) rides on the insert: one round trip. Delivered to every
-    // instance's LISTEN at commit, never for a rolled-back write.
+    const values = [row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
+      CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|`];
+    // The NOTIFY (schema|workspace|seq) rides on the insert, delivered to every instance's LISTEN at
+    // commit, never for a rolled-back write; so does the lock, the first time in a transaction: the
+    // row the insert reads from `l` comes only once the lock is held, so the seq (the column's
+    // default, computed for that row) is taken under it. One round trip.
+    const first = !this.activityLocked.has(row.workspace_id);
     const inserted = await this.one<{ seq: number }>(
-      `WITH a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq)
-       SELECT seq, pg_notify($9, $10 || seq::text) FROM a`,
-      [row.workspace_id, row.actor_id, row.token_id, row.object_type, row.object_id, row.action, JSON.stringify(row.changes), row.created_at,
-        CHANNEL, `${this.shared.schema ?? ''}|${row.workspace_id}|`],
+      first
+        ? `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($11, 0))),
+           a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8 FROM l RETURNING seq)
+           SELECT seq, pg_notify($9, $10 || seq::text) FROM a`
+        : `WITH a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq)
+           SELECT seq, pg_notify($9, $10 || seq::text) FROM a`,
+      first ? [...values, `activity:${row.workspace_id}`] : values,
     );
+    if (first) this.activityLocked.add(row.workspace_id);
     const seq = Number(inserted!.seq);
     this.pending.push([row.workspace_id, seq]);
     return seq;
