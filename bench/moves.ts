@@ -112,6 +112,11 @@ export async function measureMoves(store: 'sqlite' | 'postgres', moves: number, 
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database}`);
       seeded = await seed(m, m.openPostgresStore(databaseUrl(database)), moves);
+      // Statistics of the seeded column, as autovacuum would keep them (this machine's PostgreSQL runs
+      // without it; see bench/pair.ts): otherwise each build's plans follow the empty database's.
+      const seededDb = new pg.Client({ connectionString: databaseUrl(database) });
+      await seededDb.connect();
+      await seededDb.query('ANALYZE').finally(() => seededDb.end());
       where = ['--database-url', databaseUrl(database)];
     } else {
       seeded = await seed(m, m.openSqliteStore(join(dir, 'moves.db')), moves);

@@ -48,11 +48,26 @@ function columnLock(column: ColumnRef): string {
   return `column:${column.workspaceId}:${column.boardId ?? ''}:${column.status ?? ''}`;
 }
 
+/**
+ * The boards a command has read to settle columns, by id: an update that may move a card settles the
+ * column twice in its transaction (lockCardColumns, then placeCard), and reads the board once.
+ */
+const boardsRead = new WeakMap<CommandContext, Map<string, ObjectRow>>();
+
+function boardsReadBy(ctx: CommandContext): Map<string, ObjectRow> {
+  let read = boardsRead.get(ctx);
+  if (read === undefined) boardsRead.set(ctx, (read = new Map()));
+  return read;
+}
+
 /** Resolves the card's status to a column key of its board (the board's first column by default). */
 async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequested: boolean): Promise<void> {
   const boardId = typeof card.data.board_id === 'string' ? card.data.board_id : undefined;
   if (boardId === undefined) return;
-  const columns = boardColumns(await loadBoardRef(ctx, boardId));
+  const read = boardsReadBy(ctx);
+  let board = read.get(boardId);
+  if (board === undefined) read.set(boardId, (board = await loadBoardRef(ctx, boardId)));
+  const columns = boardColumns(board);
   const status = card.data.status;
   if (typeof status === 'string' && statusRequested) card.data.status = resolveColumnKey(columns, status);
   else if (typeof status !== 'string' || !columns.some((c) => c.key === status)) card.data.status = columns[0].key;
@@ -66,8 +81,12 @@ async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequeste
  */
 export async function lockCardColumns(ctx: CommandContext, id: string, input: ValidatedInput): Promise<void> {
   if (!['status', 'position', 'board_id'].some((key) => key in input.set || input.clear.includes(key))) return;
-  const current = await ctx.store.getObject(ctx.actor.workspace.id, 'card', id);
+  // The card, and the board it stays on or goes to, in one read; settleColumn and placeCard take
+  // the board from boardsRead.
+  const wanted = typeof input.set.board_id === 'string' ? input.set.board_id : null;
+  const { card: current, board } = await ctx.store.getCardAndBoard(ctx.actor.workspace.id, id, wanted);
   if (!current || current.is_deleted) return;
+  if (board !== undefined && !board.is_deleted) boardsReadBy(ctx).set(board.id, board);
   const next: ObjectRow = { ...current, data: { ...current.data, ...input.set } };
   for (const key of input.clear) delete next.data[key];
   // A move within its column (position only) goes nowhere else: no need to read the board.
@@ -78,8 +97,7 @@ export async function lockCardColumns(ctx: CommandContext, id: string, input: Va
     if (err instanceof AppError) return;
     throw err;
   }
-  const names = [...new Set([columnLock(columnOf(ctx, current)), columnLock(columnOf(ctx, next))])].sort();
-  for (const name of names) await ctx.store.lockKey(name);
+  await ctx.store.lockKey([...new Set([columnLock(columnOf(ctx, current)), columnLock(columnOf(ctx, next))])].sort());
 }
 
 /**

@@ -81,7 +81,7 @@ const GATED: Record<Exclude<Method, 'transaction' | 'subscribeActivity' | 'migra
   listPendingInvitations: true, acceptInvitation: true, revokeInvitation: true, insertSession: true, expireSession: true, renewSession: true, retireParentSession: true, endSessionChain: true,
   deleteSessions: true, endMemberCredentials: true, deleteMembership: true, updateUserProfile: true, insertPasswordReset: true, getPasswordResetByHash: true,
   consumePasswordReset: true, voidPasswordResets: true, insertAccessToken: true, getAccessToken: true, listAccessTokens: true, getCredential: true,
-  touchAccessToken: true, revokeAccessToken: true, lockKey: true, getObject: true, getObjectJson: true, getObjectForUpdate: true,
+  touchAccessToken: true, revokeAccessToken: true, lockKey: true, getObject: true, getCardAndBoard: true, getObjectJson: true, getObjectForUpdate: true,
   listObjects: true, insertObject: true, updateObject: true, setBoardKey: true, setCardKey: true, newCardKey: true, renameBoardKey: true, resolveKey: true, listObjectsByField: true, listTrash: true, listDeletedWith: true,
   maxPosition: true, neighbourPositions: true, respaceColumn: true, countCardsInStatuses: true,
   insertActivity: true, listActivity: true, latestActivitySeq: true, activitySeqAt: true, getIdempotency: true,

@@ -438,9 +438,10 @@ export interface LocksRepo {
   /**
    * Serialises transactions that touch the same named thing (a card column, an idempotency key)
    * until the transaction ends. SQLite's writes are already serial; PostgreSQL takes an advisory lock.
-   * Throws outside a transaction on both.
+   * Throws outside a transaction on both. Several names are locked in the order given (one round
+   * trip); a name this transaction already holds costs nothing.
    */
-  lockKey(name: string): Promise<void>;
+  lockKey(name: string | readonly string[]): Promise<void>;
 }
 
 /** Objects (boards, cards). */
@@ -448,6 +449,11 @@ export interface ObjectsRepo {
   getObject(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   /** An object already presented as JSON (see presentObject), for GET responses. */
   getObjectJson(workspaceId: string, type: string, id: string): Promise<ObjectJson | undefined>;
+  /**
+   * Card `cardId` and a board, both as getObject reads them, in one round trip: board `boardId`, or
+   * when null the card's own board. For an update that may move the card (its column locks).
+   */
+  getCardAndBoard(workspaceId: string, cardId: string, boardId: string | null): Promise<{ card?: ObjectRow; board?: ObjectRow }>;
   /** Like getObject, and holds the row against other writers until the transaction ends. */
   getObjectForUpdate(workspaceId: string, type: string, id: string): Promise<ObjectRow | undefined>;
   /**

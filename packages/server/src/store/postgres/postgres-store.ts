@@ -171,6 +171,8 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private readonly pending: Array<[string, number]> = [];
   /** Workspaces whose activity lock this transaction holds. */
   private readonly activityLocked = new Set<string>();
+  /** Names this transaction has locked with lockKey. */
+  private readonly locksHeld = new Set<string>();
   /** This transaction changed a token, session, user or membership (and has announced it). */
   private credentialsChanged = false;
 
@@ -479,9 +481,15 @@ export class PostgresStore extends SqlStoreBase implements Store {
     if (this.shared.schema) await this.exec(`DROP SCHEMA IF EXISTS ${this.shared.schema} CASCADE`);
   }
 
-  async lockKey(name: string) {
+  async lockKey(name: string | readonly string[]) {
     if (!this.inTransaction) throw lockKeyOutsideTransaction();
-    await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
+    // A lock lasts until the transaction ends: one already held needs no round trip.
+    const names = (typeof name === 'string' ? [name] : name).filter((n) => !this.locksHeld.has(n));
+    if (names.length === 0) return;
+    if (names.length === 1) await this.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', names);
+    // unnest yields the names in order, and each row's lock is taken as the row is produced.
+    else await this.exec('SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM unnest($1::text[]) AS n', [names]);
+    for (const n of names) this.locksHeld.add(n);
   }
 
   // Settings
@@ -520,6 +528,18 @@ export class PostgresStore extends SqlStoreBase implements Store {
       return row && toObject(row);
     }
     return this.batchRead<ObjectRow>('row', workspaceId, type, id);
+  }
+
+  async getCardAndBoard(workspaceId: string, cardId: string, boardId: string | null) {
+    const rows = await this.rows(
+      `WITH c AS (${OBJECT_SELECT} WHERE id = $1 AND workspace_id = $2 AND type = 'card')
+       SELECT * FROM c
+       UNION ALL
+       ${OBJECT_SELECT} WHERE workspace_id = $2 AND type = 'board' AND id = COALESCE($3, (SELECT data->>'board_id' FROM c))`,
+      [cardId, workspaceId, boardId],
+    );
+    const found = rows.map(toObject);
+    return { card: found.find((r) => r.type === 'card'), board: found.find((r) => r.type === 'board') };
   }
 
   async getObjectJson(workspaceId: string, type: string, id: string): Promise<ObjectJson | undefined> {
@@ -677,9 +697,13 @@ export class PostgresStore extends SqlStoreBase implements Store {
     const where = columnWhere(column, 3);
     const params = [excludeId ?? null, position, ...where.params];
     const pos = pgField('position', true);
-    const below = await this.one<{ p: number | null }>(`SELECT max(${pos}) AS p FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} < $2`, params);
-    const atOrAbove = await this.one<{ p: number | null }>(`SELECT min(${pos}) AS p FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} >= $2`, params);
-    return { below: below?.p ?? undefined, atOrAbove: atOrAbove?.p ?? undefined };
+    // Both neighbours in one round trip (each subquery a single probe of the column's index).
+    const row = await this.one<{ below: number | null; above: number | null }>(
+      `SELECT (SELECT max(${pos}) FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} < $2) AS below,
+              (SELECT min(${pos}) FROM objects WHERE ${where.sql} AND id IS DISTINCT FROM $1 AND ${pos} >= $2) AS above`,
+      params,
+    );
+    return { below: row?.below ?? undefined, atOrAbove: row?.above ?? undefined };
   }
 
   async respaceColumn(column: ColumnRef, moverId: string, before: number, step: number): Promise<ColumnRespace> {

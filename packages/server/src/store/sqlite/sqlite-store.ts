@@ -455,7 +455,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
     this.shared.credentials.touched(id, at);
   }
 
-  async lockKey(_name: string) {
+  async lockKey(_name: string | readonly string[]) {
     // Writes on one SQLite connection are serial already (transactions take the store's lock); what
     // is checked is that the caller holds a transaction, as PostgreSQL needs.
     if (!this.inTransaction) throw lockKeyOutsideTransaction();
@@ -470,6 +470,12 @@ export class SqliteStore extends SqlStoreBase implements Store {
   async getObject(workspaceId: string, type: string, id: string) {
     const row = this.get('SELECT * FROM objects WHERE id = ? AND workspace_id = ? AND type = ?', id, workspaceId, type);
     return row && toObject(row);
+  }
+
+  async getCardAndBoard(workspaceId: string, cardId: string, boardId: string | null) {
+    const card = await this.getObject(workspaceId, 'card', cardId);
+    const of = boardId ?? (typeof card?.data.board_id === 'string' ? card.data.board_id : null);
+    return { card, board: of === null ? undefined : await this.getObject(workspaceId, 'board', of) };
   }
 
   async getObjectJson(workspaceId: string, type: string, id: string) {
