@@ -172,6 +172,35 @@ describe('both stores behave alike', () => {
     assert.equal(await server.store.transaction(async (tx) => (await tx.lockKey('column:x'), 'locked')), 'locked');
   });
 
+  test('lockKey takes several names in one call, and a name held already again, on both stores', async () => {
+    // Two transactions each lock [a, b] (in order), then a again: neither deadlocks on itself.
+    const lockBoth = () => server.store.transaction(async (tx) => {
+      await tx.lockKey(['column:multi-a', 'column:multi-b']);
+      await tx.lockKey('column:multi-a');
+      return 'done';
+    });
+    assert.deepEqual(await Promise.all([lockBoth(), lockBoth()]), ['done', 'done']);
+  });
+
+  test('getCardAndBoard reads a card with its own board or a named one, never another workspace\'s', async () => {
+    const bob = await signUp(server);
+    const board = (await alice.api.post('/xapi2/data/board', { body: { name: 'Reads', columns: 'To do, Done' } })).body;
+    const other = (await alice.api.post('/xapi2/data/board', { body: { name: 'Reads 2' } })).body;
+    const foreign = (await bob.api.post('/xapi2/data/board', { body: { name: 'Not yours' } })).body;
+    const card = (await alice.api.post('/xapi2/data/card', { body: { title: 'read me', board_id: board.id } })).body;
+    const ws = alice.workspace.id;
+    const read = (cardId: string, boardId: string | null) =>
+      server.store.transaction(async (tx) => {
+        const { card: c, board: b } = await tx.getCardAndBoard(ws, cardId, boardId);
+        return [c?.id, c?.type, b?.id, b?.type];
+      });
+    assert.deepEqual(await read(card.id, null), [card.id, 'card', board.id, 'board']);
+    assert.deepEqual(await read(card.id, other.id), [card.id, 'card', other.id, 'board']);
+    assert.deepEqual(await read(card.id, foreign.id), [card.id, 'card', undefined, undefined]);
+    assert.deepEqual(await read(board.id, null), [undefined, undefined, undefined, undefined], 'a board is not a card');
+    assert.deepEqual(await read('00000000-0000-7000-8000-00000000dead', other.id), [undefined, undefined, other.id, 'board']);
+  });
+
   test('insertActivity outside a transaction commits on its own, even while another transaction rolls back', async () => {
     const store = server.store;
     const ws = alice.workspace.id;
