@@ -145,6 +145,21 @@ describe('SQLite group commit', { skip: sqliteOnly }, () => {
     assert.equal(commits(), 1);
   });
 
+  test('when SQLite ends the transaction under a member that carries on, neither it nor its group is acknowledged', async () => {
+    const first = heldTransaction((tx) => tx.setSetting('ee-a', 'a'));
+    await first.isOpen;
+    const second = store.transaction(async (tx) => {
+      await tx.setSetting('ee-b', 'b');
+      // What SQLite does by itself on an I/O error or a full disk, and the member swallows.
+      store.connection.exec('ROLLBACK');
+    });
+    const third = store.transaction((tx) => tx.setSetting('ee-c', 'c'));
+    const refused = [first.done, second].map((p) => assert.rejects(p, /SQLite ended the transaction before its COMMIT/));
+    first.release();
+    await Promise.all([...refused, third]);
+    assert.deepEqual(['ee-a', 'ee-b', 'ee-c'].map(committed), [undefined, undefined, 'c'], 'only the transaction after the ended group committed');
+  });
+
   test('concurrent card creates over HTTP: every 201 is committed when it arrives, in fewer COMMITs than creates', async () => {
     const alice = await signUp(server);
     const board = await alice.api.post('/xapi2/data/board', { body: { name: 'Group commit', columns: 'To do, Done' } });

@@ -49,24 +49,14 @@ function columnLock(column: ColumnRef): string {
 }
 
 /**
- * The boards a command has read to settle columns, by id: an update that may move a card settles the
- * column twice in its transaction (lockCardColumns, then placeCard), and reads the board once.
+ * Resolves the card's status to a column key of its board (the board's first column by default).
+ * `board`: the card's board as already read, for a guess made before the column locks; placeCard
+ * reads it again under them (a column removed meanwhile must not receive the card).
  */
-const boardsRead = new WeakMap<CommandContext, Map<string, ObjectRow>>();
-
-function boardsReadBy(ctx: CommandContext): Map<string, ObjectRow> {
-  let read = boardsRead.get(ctx);
-  if (read === undefined) boardsRead.set(ctx, (read = new Map()));
-  return read;
-}
-
-/** Resolves the card's status to a column key of its board (the board's first column by default). */
-async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequested: boolean): Promise<void> {
+async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequested: boolean, read?: ObjectRow): Promise<void> {
   const boardId = typeof card.data.board_id === 'string' ? card.data.board_id : undefined;
   if (boardId === undefined) return;
-  const read = boardsReadBy(ctx);
-  let board = read.get(boardId);
-  if (board === undefined) read.set(boardId, (board = await loadBoardRef(ctx, boardId)));
+  const board = read !== undefined && read.id === boardId && !read.is_deleted ? read : await loadBoardRef(ctx, boardId);
   const columns = boardColumns(board);
   const status = card.data.status;
   if (typeof status === 'string' && statusRequested) card.data.status = resolveColumnKey(columns, status);
@@ -81,18 +71,16 @@ async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequeste
  */
 export async function lockCardColumns(ctx: CommandContext, id: string, input: ValidatedInput): Promise<void> {
   if (!['status', 'position', 'board_id'].some((key) => key in input.set || input.clear.includes(key))) return;
-  // The card, and the board it stays on or goes to, in one read; settleColumn and placeCard take
-  // the board from boardsRead.
+  // The card, and the board it stays on or goes to, in one read.
   const wanted = typeof input.set.board_id === 'string' ? input.set.board_id : null;
   const { card: current, board } = await ctx.store.getCardAndBoard(ctx.actor.workspace.id, id, wanted);
   if (!current || current.is_deleted) return;
-  if (board !== undefined && !board.is_deleted) boardsReadBy(ctx).set(board.id, board);
   const next: ObjectRow = { ...current, data: { ...current.data, ...input.set } };
   for (const key of input.clear) delete next.data[key];
   // A move within its column (position only) goes nowhere else: no need to read the board.
   const leaving = ['status', 'board_id'].some((key) => key in input.set || input.clear.includes(key));
   try {
-    if (leaving) await settleColumn(ctx, next, 'status' in input.set);
+    if (leaving) await settleColumn(ctx, next, 'status' in input.set, board);
   } catch (err) {
     if (err instanceof AppError) return;
     throw err;

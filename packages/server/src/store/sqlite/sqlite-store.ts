@@ -63,6 +63,8 @@ interface Group {
   scheduled: boolean;
 }
 
+const endedEarly = () => new Error('SQLite ended the transaction before its COMMIT (an I/O error, a full disk, an interrupt); none of its writes were kept');
+
 /** Transactions committed together at most: bounds how long a member and calls from outside wait. */
 const GROUP_MAX = 32;
 
@@ -239,6 +241,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
     let committed: Promise<void> | undefined;
     let result!: T;
     try {
+      // A group whose transaction SQLite has ended (an I/O error, a full disk) takes no one more: a
+      // SAVEPOINT would begin, and its RELEASE commit, a transaction of its own.
+      if (this.shared.group !== undefined && !db.inTransaction) this.abandonGroup(this.shared.group, endedEarly());
       const group = this.shared.group ?? this.openGroup();
       const savepoint = group.members.length > 0 || group.savepoints;
       if (savepoint) {
@@ -251,28 +256,53 @@ export class SqliteStore extends SqlStoreBase implements Store {
         result = await runInTransaction(mark, () => fn(tx));
       } catch (err) {
         mark.ended = true;
-        if (savepoint && db.inTransaction) db.exec('ROLLBACK TO tx; RELEASE tx');
-        // SQLite rolled back the whole transaction (or there was no savepoint): the group is lost.
-        else this.abandonGroup(group, err);
+        this.undoMember(group, savepoint, err);
         throw err;
       }
       mark.ended = true;
+      if (!db.inTransaction) {
+        // fn caught an error that made SQLite roll back the whole transaction: its writes are gone too.
+        const err = endedEarly();
+        this.abandonGroup(group, err);
+        throw err;
+      }
       if (savepoint) db.exec('RELEASE tx');
       // Forgotten now as well as at the COMMIT: a credential read meanwhile misses the cache and
       // waits for the COMMIT, rather than a revoked token being vouched for from the cache.
       if (tx.credentialsChanged) this.shared.credentials.invalidate();
       committed = new Promise<void>((resolve, reject) => group.members.push({ tx, resolve, reject }));
     } finally {
-      this.shared.queue.running = false;
-      // Calls from outside waiting for the connection go first: the group commits now, before the
-      // next transaction (they never wait behind a whole group of later ones).
-      const group = this.shared.group;
-      if (group !== undefined && (group.members.length >= GROUP_MAX || this.shared.waiting > 0)) this.commitGroup(group);
-      else this.scheduleCommit();
-      release();
+      try {
+        this.shared.queue.running = false;
+        // Calls from outside waiting for the connection go first: the group commits now, before the
+        // next transaction (they never wait behind a whole group of later ones).
+        const group = this.shared.group;
+        if (group !== undefined && (group.members.length >= GROUP_MAX || this.shared.waiting > 0)) this.commitGroup(group);
+        else this.scheduleCommit();
+      } finally {
+        release();
+      }
     }
     await committed;
     return result;
+  }
+
+  /**
+   * Undoes a failed member: back to its savepoint, the group going on without it; the whole group
+   * when there was no savepoint (it was the first), when SQLite already ended the transaction, or
+   * when the rollback to the savepoint fails (its writes must not reach the COMMIT).
+   */
+  private undoMember(group: Group, savepoint: boolean, err: unknown): void {
+    const { db } = this.shared;
+    if (savepoint && db.inTransaction) {
+      try {
+        db.exec('ROLLBACK TO tx; RELEASE tx');
+        return;
+      } catch {
+        // Falls through: the group goes.
+      }
+    }
+    this.abandonGroup(group, err);
   }
 
   /** Waits for the connection (transactions queue on `shared.lock`, in order); the function that gives it back. */
@@ -310,7 +340,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
     const { db } = this.shared;
     if (!db.inTransaction) {
       // Never acknowledge what SQLite has already rolled back.
-      this.abandonGroup(group, new Error('SQLite ended the transaction before its COMMIT; none of its writes were kept'));
+      this.abandonGroup(group, endedEarly());
       return;
     }
     try {
@@ -328,9 +358,14 @@ export class SqliteStore extends SqlStoreBase implements Store {
   /** Rolls the group back (a failed COMMIT, or SQLite ended the transaction): none of its members happened. */
   private abandonGroup(group: Group, err: unknown): void {
     const { db } = this.shared;
-    if (db.inTransaction) db.exec('ROLLBACK');
-    this.endGroup(group);
-    for (const m of group.members) m.reject(err);
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } finally {
+      // Even if ROLLBACK throws (the connection then rolls back when it closes): no member is
+      // acknowledged, and no call waits for this group any more.
+      this.endGroup(group);
+      for (const m of group.members) m.reject(err);
+    }
   }
 
   /** Queues the open group's COMMIT behind the transactions waiting now (after this turn of the event loop). */
@@ -342,6 +377,8 @@ export class SqliteStore extends SqlStoreBase implements Store {
       void this.takeConnection().then((release) => {
         try {
           if (this.shared.group === group) this.commitGroup(group);
+        } catch {
+          // commitGroup settled every member (a throwing ROLLBACK included): nothing is left to tell.
         } finally {
           this.shared.queue.running = false;
           release();
