@@ -14,7 +14,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Json } from '@prodboard/shared';
 import type { ObjectRow, Store } from '../packages/server/dist/store/types.js';
 import { spawnServer, type Server } from './load.js';
-import { databaseUrl, PG_URL } from './pg-seed.js';
+import { analyzeDatabase, databaseUrl, PG_URL } from './pg-seed.js';
 
 /** This checkout (whose build the bench measures unless told another's). */
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -112,11 +112,7 @@ export async function measureMoves(store: 'sqlite' | 'postgres', moves: number, 
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database}`);
       seeded = await seed(m, m.openPostgresStore(databaseUrl(database)), moves);
-      // Statistics of the seeded column, as autovacuum would keep them (this machine's PostgreSQL runs
-      // without it; see bench/pair.ts): otherwise each build's plans follow the empty database's.
-      const seededDb = new pg.Client({ connectionString: databaseUrl(database) });
-      await seededDb.connect();
-      await seededDb.query('ANALYZE').finally(() => seededDb.end());
+      await analyzeDatabase(database);
       where = ['--database-url', databaseUrl(database)];
     } else {
       seeded = await seed(m, m.openSqliteStore(join(dir, 'moves.db')), moves);

@@ -35,6 +35,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuMeter } from './cpu.js';
+import { analyzeDatabase, databaseUrl, PG_URL, withPg } from './pg-seed.js';
 import { load, PRODBOARD, spawnServer, type LoadResult, type RequestSpec, type Server } from './load.js';
 
 const { values: opts } = parseArgs({
@@ -66,7 +67,6 @@ const DURATION = Number(opts.duration);
 const WARMUP = Number(opts.warmup);
 const CONNECTIONS = Number(opts.connections);
 const CARDS = Number(opts.cards);
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const BUILDS = [
   { key: 'this', bin: PRODBOARD },
@@ -79,22 +79,8 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL, application_name: 'prodboard-pair' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
+const admin = <T>(fn: (client: pg.Client) => Promise<T>) => withPg(fn, PG_URL, 'prodboard-pair');
 const pgName = (build: BuildKey) => `prodboard_pair_${process.pid}_${build}`;
-const pgUrl = (name: string) => {
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
 
 interface Target {
   build: BuildKey;
@@ -119,7 +105,7 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
       await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await c.query(`CREATE DATABASE "${database}"`);
     });
-    where = ['--database-url', pgUrl(database)];
+    where = ['--database-url', databaseUrl(database)];
   }
   const cli = (args: string[]) => {
     const run = spawnSync(process.execPath, [bin, ...args, ...where], { encoding: 'utf8' });
@@ -162,15 +148,7 @@ async function startTarget(build: BuildKey, bin: string, store: 'sqlite' | 'post
       status = card.status ?? card.data?.status;
     }
     if (!status) throw new Error(`${build} ${store}: the seeded cards show no status`);
-    // The planner's statistics of the seeded database, as autovacuum keeps them on a server that runs
-    // it (this machine's PostgreSQL does not): left with those of the empty database migrations saw,
-    // it reads a board's column through another index, and a create's cost then grows with the
-    // workspace (round after round, on both builds), whatever the build does.
-    if (database) {
-      const client = new pg.Client({ connectionString: pgUrl(database) });
-      await client.connect();
-      await client.query('ANALYZE').finally(() => client.end());
-    }
+    if (database) await analyzeDatabase(database);
     await freshCreateBoard();
     let next = 0;
     const createBody = (n: number) =>

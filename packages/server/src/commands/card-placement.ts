@@ -50,7 +50,7 @@ function columnLock(column: ColumnRef): string {
 
 /**
  * Resolves the card's status to a column key of its board (the board's first column by default).
- * `board`: the card's board as already read, for a guess made before the column locks; placeCard
+ * `read`: the card's board as already read, for a guess made before the column locks; placeCard
  * reads it again under them (a column removed meanwhile must not receive the card).
  */
 async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequested: boolean, read?: ObjectRow): Promise<void> {
@@ -71,14 +71,15 @@ async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequeste
  */
 export async function lockCardColumns(ctx: CommandContext, id: string, input: ValidatedInput): Promise<void> {
   if (!['status', 'position', 'board_id'].some((key) => key in input.set || input.clear.includes(key))) return;
-  // The card, and the board it stays on or goes to, in one read.
+  const ws = ctx.actor.workspace.id;
+  // A move within its column (position only) goes nowhere else: no need to read the board. Another
+  // reads the card with the board it stays on or goes to, in one read.
+  const leaving = ['status', 'board_id'].some((key) => key in input.set || input.clear.includes(key));
   const wanted = typeof input.set.board_id === 'string' ? input.set.board_id : null;
-  const { card: current, board } = await ctx.store.getCardAndBoard(ctx.actor.workspace.id, id, wanted);
+  const { card: current, board } = leaving ? await ctx.store.getCardAndBoard(ws, id, wanted) : { card: await ctx.store.getObject(ws, 'card', id), board: undefined };
   if (!current || current.is_deleted) return;
   const next: ObjectRow = { ...current, data: { ...current.data, ...input.set } };
   for (const key of input.clear) delete next.data[key];
-  // A move within its column (position only) goes nowhere else: no need to read the board.
-  const leaving = ['status', 'board_id'].some((key) => key in input.set || input.clear.includes(key));
   try {
     if (leaving) await settleColumn(ctx, next, 'status' in input.set, board);
   } catch (err) {

@@ -166,6 +166,14 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): P
   }, pool, `postgres:${redactUrl(url)}`);
 }
 
+const ACTIVITY_INTO = 'INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)';
+const ACTIVITY_NOTIFY = 'SELECT seq, pg_notify($9, $10 || seq::text) FROM a';
+/** An activity row and its NOTIFY (see insertActivity). */
+const INSERT_ACTIVITY = `WITH a AS (${ACTIVITY_INTO} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq) ${ACTIVITY_NOTIFY}`;
+/** The same, taking the workspace's activity lock ($11) first: the row is read from the lock's CTE. */
+const INSERT_ACTIVITY_LOCKING = `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($11, 0))),
+  a AS (${ACTIVITY_INTO} SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8 FROM l RETURNING seq) ${ACTIVITY_NOTIFY}`;
+
 /** The PostgreSQL implementation of the store. */
 export class PostgresStore extends SqlStoreBase implements Store {
   private readonly pending: Array<[string, number]> = [];
@@ -767,17 +775,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
     // row the insert reads from `l` comes only once the lock is held, so the seq (the column's
     // default, computed for that row) is taken under it. One round trip.
     const first = !this.activityLocked.has(row.workspace_id);
-    const inserted = await this.one<{ seq: number }>(
-      first
-        ? `WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended($11, 0))),
-           a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
-             SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8 FROM l RETURNING seq)
-           SELECT seq, pg_notify($9, $10 || seq::text) FROM a`
-        : `WITH a AS (INSERT INTO activity (workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq)
-           SELECT seq, pg_notify($9, $10 || seq::text) FROM a`,
-      first ? [...values, `activity:${row.workspace_id}`] : values,
-    );
+    const inserted = await this.one<{ seq: number }>(first ? INSERT_ACTIVITY_LOCKING : INSERT_ACTIVITY, first ? [...values, `activity:${row.workspace_id}`] : values);
     if (first) this.activityLocked.add(row.workspace_id);
     const seq = Number(inserted!.seq);
     this.pending.push([row.workspace_id, seq]);
