@@ -65,6 +65,9 @@ interface Group {
 
 const endedEarly = () => new Error('SQLite ended the transaction before its COMMIT (an I/O error, a full disk, an interrupt); none of its writes were kept');
 
+/** WAL pages between automatic checkpoints (SQLite's default: 1,000); see openSqliteStore. */
+export const WAL_CHECKPOINT_PAGES = 4000;
+
 /** Transactions committed together at most: bounds how long a member and calls from outside wait. */
 const GROUP_MAX = 32;
 
@@ -100,6 +103,12 @@ export function openSqliteStore(file: string, options: { pageCacheBytes?: number
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Checkpoint the WAL into the database every WAL_CHECKPOINT_PAGES pages rather than SQLite's 1,000:
+  // each checkpoint syncs the file and writes every page changed since the last once, so rarer ones
+  // write a busy board's index pages once for many commits (measured: a lone client's card create
+  // 1,226 → 1,035 µs of server CPU). The WAL file grows to about 16 MiB; as at every setting of
+  // synchronous = NORMAL, a crash of the process loses nothing, a power cut the writes since the last checkpoint.
+  db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // A 64 MiB page cache and memory-mapped reads (the default cache is 2 MiB): large boards stay in memory.
