@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { configFromEnv } from '../src/config.js';
 import { emailKeysFor } from '../src/store/email.js';
-import { PageCache } from '../src/store/page-cache.js';
+import { PageCache, cacheKey } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
 import type { ObjectListQuery, Store } from '../src/store/types.js';
 import { PostgresStore, } from '../src/store/postgres/postgres-store.js';
@@ -424,7 +424,7 @@ describe('list pages stay bounded', () => {
         workspaceId: alice.workspace.id, type: 'card', filters: [{ param: 'data__assignee', target: { kind: 'top', name: 'owned_by' }, values: [`user-${i}-${'x'.repeat(200)}`] }],
         sort: null, limit: 50, offset: 0, terms: [], includeArchived: false,
       } as unknown as ObjectListQuery;
-      keyBytes = 2 * JSON.stringify(query).length;
+      keyBytes = 2 * cacheKey(query).length;
       await cache.read(query, async () => 1, async () => empty);
     }
     assert.ok(cache.size > 0);
@@ -432,9 +432,9 @@ describe('list pages stay bounded', () => {
   });
 
   test('the page cache evicts the least recently used page: a hit, repeated or not, keeps its page', async () => {
-    const query = (name: string) => ({ workspaceId: alice.workspace.id, type: 'card', filters: [], sort: null, limit: 50, offset: 0, terms: [], name }) as unknown as ObjectListQuery;
+    const query = (name: string): ObjectListQuery => ({ workspaceId: alice.workspace.id, type: 'card', filters: [], sort: null, limit: 50, offset: 0, terms: [name], includeArchived: false });
     const page = { items: ['x'.repeat(1000)], lastId: null, hasMore: false };
-    const entryBytes = 2 * (1000 + 64 + JSON.stringify(query('A')).length);
+    const entryBytes = 2 * (1000 + 64 + cacheKey(query('A')).length);
     // Room for four pages, not five.
     const cache = new PageCache(4 * entryBytes + entryBytes / 2);
     const loads: string[] = [];

@@ -82,5 +82,6 @@ export async function authenticateToken(store: Store, config: ServerConfig, toke
   if (!member) {
     throw new AppError('unauthenticated', `this token's user is no longer a member of its workspace; ${HOW_TO_SIGN_IN}`);
   }
-  return { ...member, credential };
+  // A literal rather than a spread of member: on this Node, copying an object and adding a property costs microseconds per request.
+  return { user: member.user, workspace: member.workspace, role: member.role, credential };
 }

@@ -35,7 +35,7 @@ export const listObjects = defineOperation('objects.list', {
     // A `q` that is a card's key (WEB-42), current or from before a move, finds that card.
     const byKey = type === 'card' && typeof q === 'string' && parseCardKey(q) ? await deps.store.resolveKey(actor.workspace.id, type, q) : undefined;
     const listed = byKey === undefined ? query : { ...query, terms: [], sort: query.sort ?? parseListQuery(type, requireModel(type), {}).sort, id: byKey };
-    const page = await deps.store.listObjects({ ...listed, workspaceId: actor.workspace.id, type });
+    const page = await deps.store.listObjects({ workspaceId: actor.workspace.id, type, ...listed });
     const meta = { count: page.items.length, has_more: page.hasMore, next_cursor: page.hasMore ? page.lastId : null, limit: query.limit, offset: query.offset };
     // The objects arrive as JSON written by the database: the page is assembled, not re-serialised.
     return { output: new JsonText(`{"data":[${page.items.join(',')}],"meta":${JSON.stringify(meta)}}`) };

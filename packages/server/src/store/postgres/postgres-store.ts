@@ -20,7 +20,7 @@ import { emailKeysFor } from '../email.js';
 import { numbered, type Executor } from '../sql/executor.js';
 import { TAKE_CARD_NUMBER, backfillKeys } from '../sql/keys.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
-import { PreparedStatements, prepared } from './statements.js';
+import { PreparedStatements, clientQuery, poolQuery } from './statements.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
 import { STATEMENT_CACHE_SIZE } from '../lru.js';
 
@@ -247,13 +247,16 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     const { statements } = this.shared;
     if (this.tx?.ended) throw transactionEnded('query');
-    if (this.inTransaction) return this.db.query(statements.config(this.db as pg.PoolClient, sql, params, false) as pg.QueryConfig);
+    if (this.inTransaction) {
+      const client = this.db as pg.PoolClient;
+      return clientQuery(client, statements.name(client, sql, false) as string | undefined, sql, params);
+    }
     const client = await this.shared.pool.connect();
     // As pool.query does: a connection lost mid-query fails the query rather than the process.
     client.on('error', ignore);
     try {
-      const config = statements.config(client, sql, params, true);
-      const result = await client.query(config instanceof Promise ? await config : config);
+      const name = statements.name(client, sql, true);
+      const result = await clientQuery(client, name instanceof Promise ? await name : name, sql, params);
       client.removeListener('error', ignore);
       client.release();
       return result;
@@ -587,8 +590,8 @@ export class PostgresStore extends SqlStoreBase implements Store {
         for (let i = 0; i < ids.length; i += MAX_BATCHED_READS) {
           const chunk = ids.slice(i, i + MAX_BATCHED_READS);
           const { rows } = chunk.length === 1
-            ? await this.shared.readPool.query(prepared(`${select} WHERE id = $1`, chunk))
-            : await this.shared.readPool.query(prepared(`${select} WHERE id = ANY($1::text[])`, [chunk]));
+            ? await poolQuery(this.shared.readPool, `${select} WHERE id = $1`, chunk)
+            : await poolQuery(this.shared.readPool, `${select} WHERE id = ANY($1::text[])`, [chunk]);
           for (const row of rows as Row[]) found[shape].set(row.id as string, row);
         }
       }
