@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { searchTerms } from '@prodboard/shared';
+import { modelOf, parseListQuery, searchTerms } from '@prodboard/shared';
 import { buildApp } from '../src/app.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { withDatabaseBefore, type LegacyDatabase } from './legacy-db.js';
@@ -210,5 +210,57 @@ describe('migration 9 (human keys) on a database from before keys', () => {
       assert.deepEqual(await db.store.migrate(), db.pending);
       await check(db.store as never, async (id) => (await db.all<{ key: string | null }>('SELECT key FROM objects WHERE id = ?', [id]))[0].key);
     }, ws.created_at);
+  });
+});
+
+describe('migration 11 (cheaper card writes) on a database with keys', () => {
+  test('card numbers survive the rebuilt tables: old and current keys resolve, numbers go on, boards still sort by name', async () => {
+    const at = '2020-01-01T00:00:00.000Z';
+    const cols = 'id, workspace_id, type, owned_by, created_by, updated_by, created_at, updated_at, data, key';
+    await withDatabaseBefore(11, async (db) => {
+      await db.run('INSERT INTO workspaces VALUES (?, ?, ?, ?)', ['w1', 'keyed', 'Keyed', at]);
+      // As the release before wrote them: two boards; card c1 made on WEB (WEB-1), then moved to OPS (OPS-1); c2 is WEB-2.
+      const objects: Array<[string, string, Record<string, unknown>, string]> = [
+        ['b1', 'board', { name: 'Web', columns: [] }, 'WEB'],
+        ['b2', 'board', { name: 'Ops', columns: [] }, 'OPS'],
+        ['c1', 'card', { title: 'moved', board_id: 'b2' }, 'OPS-1'],
+        ['c2', 'card', { title: 'stayed', board_id: 'b1' }, 'WEB-2'],
+      ];
+      for (const [id, type, data, key] of objects) {
+        await db.run(`INSERT INTO objects (${cols}) VALUES (?, 'w1', ?, 'u', 'u', 'u', ?, ?, ?, ?)`, [id, type, at, at, JSON.stringify(data), key]);
+      }
+      for (const [key, board] of [['WEB', 'b1'], ['OPS', 'b2']]) await db.run('INSERT INTO board_keys (workspace_id, key, board_id) VALUES (?, ?, ?)', ['w1', key, board]);
+      for (const [board, last] of [['b1', 2], ['b2', 1]] as const) await db.run('INSERT INTO board_counters (board_id, last_number) VALUES (?, ?)', [board, last]);
+      for (const [board, n, card] of [['b1', 1, 'c1'], ['b2', 1, 'c1'], ['b1', 2, 'c2']] as const) {
+        await db.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [board, n, card]);
+      }
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      assert.equal(db.pending[0], 11);
+      const { store } = db;
+      assert.equal(await store.resolveKey('w1', 'card', 'WEB-1'), 'c1', 'the key from before the move');
+      assert.equal(await store.resolveKey('w1', 'card', 'OPS-1'), 'c1');
+      assert.equal(await store.resolveKey('w1', 'card', 'WEB-2'), 'c2');
+      assert.equal(await store.resolveKey('w1', 'card', 'WEB-3'), undefined);
+      // The counters came across: the next card on WEB is WEB-3, and a card back on WEB gets its old number.
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c3', 'b1')), 'WEB-3');
+      assert.equal(await store.transaction((tx) => tx.setCardKey('w1', 'c1', 'b1')), 'WEB-1');
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c4', 'b2')), 'OPS-2');
+      // objects_board_name now leaves cards out: boards still list by name, and by a name filter.
+      const byName = await store.listObjects({ workspaceId: 'w1', type: 'board', ...parseListQuery('board', modelOf('board')!, { sort: 'data__name' }) });
+      assert.deepEqual(byName.items.map((j) => JSON.parse(j).id), ['b2', 'b1']);
+      const named = await store.listObjects({ workspaceId: 'w1', type: 'board', ...parseListQuery('board', modelOf('board')!, { data__name: 'Web' }) });
+      assert.deepEqual(named.items.map((j) => JSON.parse(j).id), ['b1']);
+      // The write-saving shapes themselves (each card create wrote these pages before).
+      const nameIndex = TEST_STORE === 'sqlite'
+        ? await db.all<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'objects_board_name'")
+        : await db.all<{ sql: string }>("SELECT indexdef AS sql FROM pg_indexes WHERE indexname = 'objects_board_name' AND schemaname = current_schema()");
+      assert.match(nameIndex[0].sql, /IS NOT NULL/, 'cards, which have no name, stay out of objects_board_name');
+      if (TEST_STORE === 'sqlite') {
+        for (const table of ['card_numbers', 'board_counters']) {
+          const [{ sql }] = await db.all<{ sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?', [table]);
+          assert.match(sql, /WITHOUT ROWID/, `${table}: its primary key is the table`);
+        }
+      }
+    }, at);
   });
 });
