@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, MANIFEST, checklistProgress, isIso8601, normalizeAssignees, normalizeChecklist, isStorableText, normalizeColumns, parseListQuery, parseScopes, parseScopesInput, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
+import { AppError, MANIFEST, checklistProgress, foldForSearch, isIso8601, normalizeAssignees, normalizeChecklist, isStorableText, normalizeColumns, parseListQuery, parseScopes, parseScopesInput, resolveColumnKey, searchTerms, validateInput } from '../src/index.js';
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -108,4 +108,14 @@ test('assignees: user ids (lower-cased, distinct) or "me"; a comma-separated str
   assert.deepEqual(normalizeAssignees(['me', id, id.toLowerCase()]), ['me', id.toLowerCase()]);
   assert.deepEqual(normalizeAssignees(`me, ${id}`), ['me', id.toLowerCase()]);
   assert.deepEqual(errorOf(() => normalizeAssignees(['ada', 'me', 7])).errors.map((e) => e.field), ['assignees[0]', 'assignees[2]']);
+});
+
+test('foldForSearch: ASCII comes back as it is (the fast path), other text folded as before', () => {
+  const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+  assert.equal(foldForSearch(ascii), ascii);
+  assert.equal(ascii.normalize('NFKD').replace(/\p{M}+/gu, '').normalize('NFC'), ascii, 'the slow path agrees on every ASCII character');
+  assert.equal(foldForSearch('Café crème'), 'Cafe creme');
+  assert.equal(foldForSearch('ﬁx'), 'fix', 'compatibility forms folded');
+  assert.equal(foldForSearch('用户登录 ok'), ' 用户 户登 登录 录  ok');
+  assert.deepEqual(searchTerms('Café'), ['Cafe']);
 });
