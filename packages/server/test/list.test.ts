@@ -794,6 +794,31 @@ describe('q: full-text search', () => {
     assert.deepEqual(await listIds(api, 'card', { q: word }), []);
   });
 
+  test('an update that leaves the searched text (a move, a priority) keeps the card findable by title, description and comment', async () => {
+    const word = `quibbet${seq}`;
+    const board = await create(api, 'board', { name: `search moves ${seq}`, columns: 'To do, Doing, Done', tags: [tag] });
+    let card = await create(api, 'card', { title: `${word} title`, description: `about glimmet${seq}`, board_id: board.id, tags: [tag] });
+    const comment = await api.post(`/xapi2/cards/${card.id}/comments`, { body: { body: `said frazzle${seq}` } });
+    assert.equal(comment.status, 201, JSON.stringify(comment.body));
+    const other = await create(api, 'card', { title: 'elsewhere', description: `mentions ${word}`, tags: [tag] });
+    const findsAll = async (why: string) => {
+      assert.deepEqual(await listIds(api, 'card', { q: word }), [card.id, other.id], `${why}: the title match still ranks first`);
+      assert.deepEqual(await listIds(api, 'card', { q: `glimmet${seq}` }), [card.id], `${why}: description`);
+      assert.deepEqual(await listIds(api, 'card', { q: `frazzle${seq}` }), [card.id], `${why}: comment`);
+    };
+    await findsAll('as created');
+    card = await patch(api, 'card', card.id, { status: 'doing' });
+    assert.equal(card.data.status ?? (card as any).status, 'doing');
+    await findsAll('after a move');
+    card = await patch(api, 'card', card.id, { priority: 'high', position: 5 });
+    await findsAll('after a priority and position change');
+    // The text itself changes after a move: the entry follows it, comment included.
+    card = await patch(api, 'card', card.id, { title: `renamed ${seq}` });
+    assert.deepEqual(await listIds(api, 'card', { q: word }), [other.id], 'the old title no longer finds it');
+    assert.deepEqual(await listIds(api, 'card', { q: `renamed ${seq}` }), [card.id]);
+    assert.deepEqual(await listIds(api, 'card', { q: `frazzle${seq}` }), [card.id], 'its comment still finds it');
+  });
+
   test('FTS syntax characters in q are plain text, never a 500', async () => {
     const zorblax = sorted(ids([q1, q2, q3]));
     // Syntax around a real word: the word is searched as plain text.

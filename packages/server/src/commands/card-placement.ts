@@ -70,6 +70,8 @@ async function settleColumn(ctx: CommandContext, card: ObjectRow, statusRequeste
  * every row it writes. Input errors are left for the update itself to report, in its usual order.
  */
 export async function lockCardColumns(ctx: CommandContext, id: string, input: ValidatedInput): Promise<void> {
+  // Where transactions never overlap (SQLite) there is nothing to order: the reads below only choose locks.
+  if (ctx.store.serialWrites) return;
   if (!['status', 'position', 'board_id'].some((key) => key in input.set || input.clear.includes(key))) return;
   const ws = ctx.actor.workspace.id;
   // A move within its column (position only) goes nowhere else: no need to read the board. Another

@@ -68,7 +68,7 @@ export function nextVersion(ctx: CommandContext, row: ObjectRow): ObjectRow {
 
 /** Writes the next version, or a 409 when another writer got there first. */
 export async function writeNextVersion(ctx: CommandContext, next: ObjectRow, previous: ObjectRow): Promise<void> {
-  if (!(await ctx.store.updateObject(next, previous.version))) {
+  if (!(await ctx.store.updateObject(next, previous))) {
     throw new AppError('conflict', `${previous.type} ${previous.id} was changed by another request at the same moment; read it again and retry`);
   }
 }

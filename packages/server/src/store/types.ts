@@ -442,6 +442,11 @@ export interface LocksRepo {
    * trip); a name this transaction already holds costs nothing.
    */
   lockKey(name: string | readonly string[]): Promise<void>;
+  /**
+   * True when transactions never run at the same time (SQLite): lockKey then orders nothing, and
+   * work done only to choose which locks to take can be skipped.
+   */
+  readonly serialWrites: boolean;
 }
 
 /** Objects (boards, cards). */
@@ -464,8 +469,12 @@ export interface ObjectsRepo {
   listObjects(query: ObjectListQuery): Promise<JsonPage>;
   /** Inserts the row, its `key` too (none when absent). */
   insertObject(row: ObjectRow): Promise<void>;
-  /** Writes the row if its stored version is still `expectedVersion`; false when it moved on. */
-  updateObject(row: ObjectRow, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes `row` over `previous` (as read in this transaction) if the stored version is still
+   * `previous.version`; false when it moved on. The search index entry is rewritten only when the
+   * searched fields changed.
+   */
+  updateObject(row: ObjectRow, previous: ObjectRow): Promise<boolean>;
   /**
    * Human keys (issue 12, store/sql/keys.ts), each in the caller's transaction. setBoardKey gives an
    * inserted board `wanted` (a 409 naming `key` when taken) or the first free key its name suggests;

@@ -12,7 +12,7 @@ import type { PoolStats } from '../types.js';
 import { OBJECT_COLUMNS, credentialSql, jsonPage, objectValues, toCredential, toObject, type Row } from '../sql/rows.js';
 import { CredentialCache } from '../credential-cache.js';
 import { PageCache } from '../page-cache.js';
-import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { cursorSql, pageSql, presentedJsonSql, searchText, searchTextUnchanged, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type LegacyCard, type MemberIdentity } from '../assignee-migration.js';
@@ -106,6 +106,17 @@ function searchParams(row: ObjectRow): [string, string] {
   const { title, body } = model ? searchText(model.search_fields, row.data) : { title: '', body: '' };
   return [title, body];
 }
+
+/** An object's row written over its version $16 (parameters: objectValues), its search vector left as it is. */
+const UPDATE_OBJECT_KEEPING_SEARCH = `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
+    is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14, data = $15
+  WHERE id = $1 AND version = $16`;
+
+/** The same with the search vector rebuilt from the title $16 and body $17 (and a card's comments); the version is $18. */
+const UPDATE_OBJECT = `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
+    is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14,
+    data = $15, search = ${SEARCH_VECTOR('$16', `$17::text || ${CARD_COMMENTS_TEXT}`)}
+  WHERE id = $1 AND version = $18`;
 
 /** "WHERE" for one card column; NULL board or status compared with IS NULL so the index still serves. */
 function columnWhere(column: ColumnRef, first: number): { sql: string; params: unknown[] } {
@@ -492,6 +503,8 @@ export class PostgresStore extends SqlStoreBase implements Store {
     if (this.shared.schema) await this.exec(`DROP SCHEMA IF EXISTS ${this.shared.schema} CASCADE`);
   }
 
+  readonly serialWrites = false;
+
   async lockKey(name: string | readonly string[]) {
     if (!this.inTransaction) throw lockKeyOutsideTransaction();
     // A lock lasts until the transaction ends: one already held needs no round trip.
@@ -658,16 +671,14 @@ export class PostgresStore extends SqlStoreBase implements Store {
     return taken ? cardKey(taken.board_key, Number(taken.last_number)) : null;
   }
 
-  async updateObject(row: ObjectRow, expectedVersion: number) {
+  async updateObject(row: ObjectRow, previous: ObjectRow) {
     const params = objectValues(row, (b) => b);
-    const changed = await this.exec(
-      `UPDATE objects SET workspace_id = $2, type = $3, status = $4, owned_by = $5, created_by = $6, updated_by = $7,
-         is_archived = $8, is_deleted = $9, created_at = $10, updated_at = $11, version = $12, deleted_at = $13, deleted_with = $14,
-         data = $15, search = ${SEARCH_VECTOR('$16', `$17::text || ${CARD_COMMENTS_TEXT}`)}
-       WHERE id = $1 AND version = $18`,
-      [...params, ...searchParams(row), expectedVersion],
-    );
-    return changed > 0;
+    const model = modelOf(row.type);
+    // A move or a field outside the search leaves the text: its vector (and the card's comments it reads) is not rebuilt.
+    if (!model || searchTextUnchanged(model.search_fields, previous.data, row.data)) {
+      return (await this.exec(UPDATE_OBJECT_KEEPING_SEARCH, [...params, previous.version])) > 0;
+    }
+    return (await this.exec(UPDATE_OBJECT, [...params, ...searchParams(row), previous.version])) > 0;
   }
 
   async reindexCardSearch(workspaceId: string, cardId: string) {

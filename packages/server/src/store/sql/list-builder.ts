@@ -156,6 +156,15 @@ export function unknownCursor(afterId: string): AppError {
 }
 
 /** The text the search index holds for an object: its first search field as title, the rest as body. */
+/**
+ * Whether `next`'s search text is `previous`'s (searchText reads only the string values of the
+ * model's search fields): an update that leaves them, such as a move, keeps its index entry.
+ */
+export function searchTextUnchanged(fields: string[], previous: Record<string, unknown>, next: Record<string, unknown>): boolean {
+  const value = (data: Record<string, unknown>, name: string) => (typeof data[name] === 'string' ? data[name] : '');
+  return fields.every((name) => value(previous, name) === value(next, name));
+}
+
 export function searchText(fields: string[], data: Record<string, unknown>): { title: string; body: string } {
   const text = (name: string | undefined) => (name !== undefined && typeof data[name] === 'string' ? foldForSearch(data[name] as string) : '');
   const [first, ...rest] = fields;

@@ -29,7 +29,7 @@ import { CredentialCache } from '../credential-cache.js';
 import { Lru, STATEMENT_CACHE_SIZE } from '../lru.js';
 import { PageCache } from '../page-cache.js';
 import { currentTransaction, gateMethods, insideOwnTransaction, lockKeyOutsideTransaction, runInTransaction, transactionEnded, type TxMark } from '../transaction-guard.js';
-import { cursorSql, pageSql, presentedJsonSql, searchText, unknownCursor, type SqlValue } from '../sql/list-builder.js';
+import { cursorSql, pageSql, presentedJsonSql, searchText, searchTextUnchanged, unknownCursor, type SqlValue } from '../sql/list-builder.js';
 import { named, sqliteDialect, sqliteField as fieldExpr } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type MemberIdentity } from '../assignee-migration.js';
@@ -501,6 +501,8 @@ export class SqliteStore extends SqlStoreBase implements Store {
     this.shared.credentials.touched(id, at);
   }
 
+  readonly serialWrites = true;
+
   async lockKey(_name: string | readonly string[]) {
     // Writes on one SQLite connection are serial already (transactions take the store's lock); what
     // is checked is that the caller holds a transaction, as PostgreSQL needs.
@@ -560,17 +562,18 @@ export class SqliteStore extends SqlStoreBase implements Store {
     this.indexText(Number(result.lastInsertRowid), row, false, false);
   }
 
-  async updateObject(row: ObjectRow, expectedVersion: number) {
+  async updateObject(row: ObjectRow, previous: ObjectRow) {
     const params = (objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]).slice(1);
-    const result = this.run(
+    const updated = this.get<{ seq: number }>(
       `UPDATE objects SET workspace_id = ?, type = ?, status = ?, owned_by = ?, created_by = ?, updated_by = ?,
          is_archived = ?, is_deleted = ?, created_at = ?, updated_at = ?, version = ?, deleted_at = ?, deleted_with = ?, data = ?
-       WHERE id = ? AND version = ?`,
-      ...params, row.id, expectedVersion,
+       WHERE id = ? AND version = ? RETURNING seq`,
+      ...params, row.id, previous.version,
     );
-    if (result.changes === 0) return false;
-    const seq = this.get<{ seq: number }>('SELECT seq FROM objects WHERE id = ?', row.id)!.seq;
-    this.indexText(seq, row, true);
+    if (updated === undefined) return false;
+    // A move or a field outside the search leaves the text: its FTS entry (about 8 WAL pages) stays.
+    const model = modelOf(row.type);
+    if (model && !searchTextUnchanged(model.search_fields, previous.data, row.data)) this.indexText(updated.seq, row, true);
     return true;
   }
 
