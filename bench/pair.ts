@@ -17,7 +17,8 @@
  * The figure that matters is the server process's CPU time per request (from /proc/PID/stat: others'
  * jobs disturb it far less than req/s); req/s is printed beside it. PostgreSQL's backends' CPU per
  * request is printed too (informative: the statements a request sends cost there as well).
- * Printed: per endpoint and store, the medians of the rounds for each build and the ratio this ÷ baseline.
+ * Printed: per endpoint and store, the medians of the rounds for each build and the ratio this ÷ baseline,
+ * and the median (and range) of the rounds' own ratios: each round measures both builds back to back.
  *
  * Usage (build both first: `npm run build` here and in the baseline checkout):
  *   node --import tsx bench/pair.ts --baseline /work/wt/base90
@@ -232,15 +233,21 @@ try {
 
 if (opts.json) writeFileSync(opts.json, JSON.stringify(runs, null, 1));
 console.log(`\nmedians of ${ROUNDS} rounds (${DURATION} s, ${CONNECTIONS} connections); ratio = this ÷ baseline (CPU: < 1 is cheaper; req/s: > 1 is faster)`);
-console.log(`${'endpoint'.padEnd(8)} ${'store'.padEnd(9)} ${'CPU µs/req this'.padStart(16)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}   ${'req/s this'.padStart(10)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}   pg µs/req this/baseline`);
+console.log('paired = the median of the rounds\' own CPU ratios (each round measures both builds back to back, so drift in the machine\'s load cancels), with their range');
+console.log(`${'endpoint'.padEnd(8)} ${'store'.padEnd(9)} ${'CPU µs/req this'.padStart(16)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)} ${'paired'.padStart(6)} ${'range'.padStart(11)}   ${'req/s this'.padStart(10)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}   pg µs/req this/baseline`);
 for (const endpoint of ENDPOINTS) for (const store of STORES) {
   const pick = (build: BuildKey) => runs.filter((r) => r.build === build && r.store === store && r.endpoint === endpoint);
   const [a, b] = [pick('this'), pick('baseline')];
   const m = (rs: Run[], f: (r: Run) => number | undefined) => median(rs.flatMap((r) => (f(r) === undefined ? [] : [f(r)!])));
   const [cpuA, cpuB, rpsA, rpsB] = [m(a, (r) => r.cpuUs), m(b, (r) => r.cpuUs), m(a, (r) => r.rps), m(b, (r) => r.rps)];
   const pgText = store === 'postgres' ? `${m(a, (r) => r.pgCpuUs)}/${m(b, (r) => r.pgCpuUs)}` : '';
+  const paired = a.flatMap((r) => {
+    const other = b.find((o) => o.round === r.round);
+    return other?.cpuUs && r.cpuUs !== undefined ? [r.cpuUs / other.cpuUs] : [];
+  });
+  const range = paired.length > 0 ? `${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}` : '';
   console.log(
-    `${endpoint.padEnd(8)} ${store.padEnd(9)} ${String(cpuA).padStart(16)} ${String(cpuB).padStart(9)} ${(cpuA / cpuB).toFixed(3).padStart(6)}   ` +
+    `${endpoint.padEnd(8)} ${store.padEnd(9)} ${String(cpuA).padStart(16)} ${String(cpuB).padStart(9)} ${(cpuA / cpuB).toFixed(3).padStart(6)} ${median(paired).toFixed(3).padStart(6)} ${range.padStart(11)}   ` +
       `${String(rpsA).padStart(10)} ${String(rpsB).padStart(9)} ${(rpsA / rpsB).toFixed(3).padStart(6)}   ${pgText}`,
   );
 }

@@ -336,9 +336,14 @@ CREATE INDEX password_resets_user ON password_resets (user_id, created_at);
 -- objects_board_name keeps only objects that have a name (boards, columns): cards, which have none,
 -- no longer enter it on every create (issue 10; the same on SQLite, where card_numbers and
 -- board_counters also lose their rowid b-tree). A query that filters on the name implies the condition.
-DROP INDEX objects_board_name;
-CREATE INDEX objects_board_name ON objects (workspace_id, type, ((data->>'name') COLLATE "C"), id)
+-- The new index is built before the old one is dropped: reads go on during the build (the DROP's
+-- exclusive lock lasts only to the COMMIT that follows), and a large table may take longer to index
+-- than the pool's statement timeout.
+SET LOCAL statement_timeout = 0;
+CREATE INDEX objects_board_name_named ON objects (workspace_id, type, ((data->>'name') COLLATE "C"), id)
   WHERE NOT is_deleted AND (data->>'name') IS NOT NULL;
+DROP INDEX objects_board_name;
+ALTER INDEX objects_board_name_named RENAME TO objects_board_name;
 `,
   },
 ];

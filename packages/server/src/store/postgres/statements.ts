@@ -55,17 +55,18 @@ export function poolQuery(pool: pg.Pool, text: string, values: unknown[]): Promi
   return pool.query(namedQuery(statementName(text), text, values) as never) as unknown as Promise<pg.QueryResult>;
 }
 
-/** Runs a query on a connection, named when `name` is given (rejecting with a stack trace that leads here, as client.query does). */
+/**
+ * Runs a query on a connection, named when `name` is given. As client.query does, a failure's stack
+ * is taken again once it reaches the awaiting code, so it leads to the caller, not to the socket read.
+ */
 export function clientQuery(client: pg.ClientBase, name: string | undefined, text: string, values: unknown[]): Promise<pg.QueryResult> {
-  return new Promise((resolve, reject) => {
+  return new Promise<pg.QueryResult>((resolve, reject) => {
     const query = namedQuery(name, text, values);
-    (query as unknown as { callback: (err: Error | undefined, result: pg.QueryResult) => void }).callback = (err, result) => {
-      if (err) {
-        Error.captureStackTrace(err);
-        reject(err);
-      } else resolve(result);
-    };
+    (query as unknown as { callback: (err: Error | undefined, result: pg.QueryResult) => void }).callback = (err, result) => (err ? reject(err) : resolve(result));
     client.query(query);
+  }).catch((err: Error) => {
+    Error.captureStackTrace(err);
+    throw err;
   });
 }
 

@@ -155,7 +155,6 @@ export function unknownCursor(afterId: string): AppError {
   });
 }
 
-/** The text the search index holds for an object: its first search field as title, the rest as body. */
 /**
  * Whether `next`'s search text is `previous`'s (searchText reads only the string values of the
  * model's search fields): an update that leaves them, such as a move, keeps its index entry.
@@ -165,6 +164,7 @@ export function searchTextUnchanged(fields: string[], previous: Record<string, u
   return fields.every((name) => value(previous, name) === value(next, name));
 }
 
+/** The text the search index holds for an object: its first search field as title, the rest as body. */
 export function searchText(fields: string[], data: Record<string, unknown>): { title: string; body: string } {
   const text = (name: string | undefined) => (name !== undefined && typeof data[name] === 'string' ? foldForSearch(data[name] as string) : '');
   const [first, ...rest] = fields;
