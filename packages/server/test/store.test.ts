@@ -13,7 +13,7 @@ import { emailKeysFor } from '../src/store/email.js';
 import { PageCache, cacheKey } from '../src/store/page-cache.js';
 import { Sweeper } from '../src/store/sweeper.js';
 import type { ObjectListQuery, Store } from '../src/store/types.js';
-import { PostgresStore, } from '../src/store/postgres/postgres-store.js';
+import { POSITION_SQL, PostgresStore, columnWhere } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore, } from '../src/store/sqlite/sqlite-store.js';
 import { withDatabaseBefore, } from './legacy-db.js';
 import { TEST_DATABASE_URL, TEST_STORE, makeToken, request, signUp, startServer, type TestServer } from './helpers.js';
@@ -458,3 +458,54 @@ describe('list pages stay bounded', () => {
     assert.deepEqual(loads, ['A', 'B', 'C', 'D', 'E', 'B', 'D'], 'D had been evicted');
   });
 });
+
+describe('position reads (PostgreSQL)', () => {
+  test('the last position and the neighbours of a 2,000-card column each read one index entry, and agree with the column', { skip: TEST_STORE !== 'postgres' && 'PostgreSQL plans' }, async () => {
+    const ws = alice.workspace.id;
+    const board = `pos-board-${randomUUID()}`;
+    const n = 2000;
+    await server.query(
+      `INSERT INTO objects (id, workspace_id, type, status, owned_by, created_by, updated_by, is_archived, is_deleted, created_at, updated_at, version, data, search)
+       SELECT $1 || i, $2, 'card', 'active', 'u', 'u', 'u', false, false, '2026-01-01', '2026-01-01', 1,
+         jsonb_build_object('title', 'c', 'board_id', $3::text, 'status', 'todo', 'position', i * 1024.0), ''
+       FROM generate_series(1, ${n}) i`,
+      `${board}-`, ws, board,
+    );
+    await server.query('ANALYZE objects');
+    const column = { workspaceId: ws, boardId: board, status: 'todo' };
+    // What the store reads: the last position, and the neighbours of a position in the middle (the card at it left out).
+    const middle = 1000 * 1024;
+    const last = await server.store.transaction((tx) => tx.maxPosition(column));
+    assert.equal(last, n * 1024);
+    assert.equal(await server.store.transaction((tx) => tx.maxPosition(column, `${board}-${n}`)), (n - 1) * 1024, 'the card left out');
+    assert.deepEqual(await server.store.transaction((tx) => tx.neighbourPositions(column, middle, `${board}-1000`)), { below: 999 * 1024, atOrAbove: 1001 * 1024 });
+    assert.deepEqual(await server.store.transaction((tx) => tx.neighbourPositions(column, middle + 1, undefined)), { below: middle, atOrAbove: 1001 * 1024 });
+    assert.deepEqual(await server.store.transaction((tx) => tx.maxPosition({ ...column, status: 'empty' })), undefined, 'an empty column');
+    // How it reads them: no aggregate or sort over the column, and each index scan returns one row.
+    const plans: Array<[string, string, unknown[]]> = [
+      ['last', POSITION_SQL.last(columnWhere(column, 2).sql), [null, ...columnWhere(column, 2).params]],
+      ['neighbours', POSITION_SQL.neighbours(columnWhere(column, 3).sql), [`${board}-1000`, middle, ...columnWhere(column, 3).params]],
+    ];
+    for (const [name, sql, params] of plans) {
+      const [{ 'QUERY PLAN': plan }] = await server.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, ...params);
+      const nodes: PlanNode[] = [];
+      const walk = (node: PlanNode) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(plan[0].Plan);
+      const scans = nodes.filter((node) => node['Node Type'].includes('Scan'));
+      assert.ok(scans.length > 0, `${name}: ${JSON.stringify(plan)}`);
+      for (const scan of scans) assert.ok(scan['Actual Rows'] <= 1, `${name}: a scan returned ${scan['Actual Rows']} rows (${scan['Node Type']} on ${scan['Index Name'] ?? scan['Relation Name']})`);
+      assert.deepEqual(nodes.filter((node) => ['Aggregate', 'Sort'].includes(node['Node Type'])).map((node) => node['Node Type']), [], `${name} reads the column in index order`);
+    }
+  });
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Actual Rows': number;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
