@@ -256,11 +256,75 @@ describe('migration 11 (cheaper card writes) on a database with keys', () => {
         : await db.all<{ sql: string }>("SELECT indexdef AS sql FROM pg_indexes WHERE indexname = 'objects_board_name' AND schemaname = current_schema()");
       assert.match(nameIndex[0].sql, /IS NOT NULL/, 'cards, which have no name, stay out of objects_board_name');
       if (TEST_STORE === 'sqlite') {
-        for (const table of ['card_numbers', 'board_counters']) {
-          const [{ sql }] = await db.all<{ sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?', [table]);
-          assert.match(sql, /WITHOUT ROWID/, `${table}: its primary key is the table`);
-        }
+        const [{ sql }] = await db.all<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'card_numbers'");
+        assert.match(sql, /WITHOUT ROWID/, 'card_numbers: its primary key is the table');
       }
+    }, at);
+  });
+});
+
+describe('migration 12 (fewer writes per card) on a database with keys', () => {
+  test('numbers go on from the highest given (SQLite without board_counters); the assignee index leaves unassigned cards out and still serves the filter', async () => {
+    const at = '2020-01-01T00:00:00.000Z';
+    const cols = 'id, workspace_id, type, owned_by, created_by, updated_by, created_at, updated_at, data, key';
+    await withDatabaseBefore(12, async (db) => {
+      await db.run('INSERT INTO workspaces VALUES (?, ?, ?, ?)', ['w1', 'keyed', 'Keyed', at]);
+      // As the release before wrote them: WEB gave 1, 2 and 3; WEB-3 (c3) moved to OPS as OPS-1.
+      // A legacy free-text assignee on c1 only.
+      const objects: Array<[string, string, Record<string, unknown>, string]> = [
+        ['b1', 'board', { name: 'Web', columns: [] }, 'WEB'],
+        ['b2', 'board', { name: 'Ops', columns: [] }, 'OPS'],
+        ['c1', 'card', { title: 'one', board_id: 'b1', assignee: 'Dana' }, 'WEB-1'],
+        ['c2', 'card', { title: 'two', board_id: 'b1' }, 'WEB-2'],
+        ['c3', 'card', { title: 'three', board_id: 'b2' }, 'OPS-1'],
+      ];
+      for (const [id, type, data, key] of objects) {
+        await db.run(`INSERT INTO objects (${cols}) VALUES (?, 'w1', ?, 'u', 'u', 'u', ?, ?, ?, ?)`, [id, type, at, at, JSON.stringify(data), key]);
+      }
+      for (const [key, board] of [['WEB', 'b1'], ['OPS', 'b2']]) await db.run('INSERT INTO board_keys (workspace_id, key, board_id) VALUES (?, ?, ?)', ['w1', key, board]);
+      for (const [board, last] of [['b1', 3], ['b2', 1]] as const) await db.run('INSERT INTO board_counters (board_id, last_number) VALUES (?, ?)', [board, last]);
+      for (const [board, n, card] of [['b1', 1, 'c1'], ['b1', 2, 'c2'], ['b1', 3, 'c3'], ['b2', 1, 'c3']] as const) {
+        await db.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [board, n, card]);
+      }
+      assert.deepEqual(await db.store.migrate(), db.pending);
+      assert.equal(db.pending[0], 12);
+      const { store } = db;
+      // WEB's 3 went with c3 to OPS, and is still WEB's: the next is WEB-4, not WEB-3 again.
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c4', 'b1')), 'WEB-4');
+      assert.equal(await store.resolveKey('w1', 'card', 'WEB-3'), 'c3', 'the key from before the move');
+      // A card moving onto a board takes its next number the same way; back on WEB, c3 is WEB-3 again.
+      assert.equal(await store.transaction((tx) => tx.setCardKey('w1', 'c2', 'b2')), 'OPS-2');
+      assert.equal(await store.transaction((tx) => tx.setCardKey('w1', 'c3', 'b1')), 'WEB-3');
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c5', 'b2')), 'OPS-3');
+      // A new board starts at 1.
+      await db.run(`INSERT INTO objects (${cols}) VALUES ('b3', 'w1', 'board', 'u', 'u', 'u', ?, ?, ?, NULL)`, [at, at, JSON.stringify({ name: 'New', columns: [] })]);
+      assert.equal(await store.transaction((tx) => tx.setBoardKey('w1', 'b3', 'New')), 'NEW');
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c6', 'b3')), 'NEW-1');
+      assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c7', 'b3')), 'NEW-2');
+
+      const tables = TEST_STORE === 'sqlite'
+        ? await db.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'board_counters'")
+        : await db.all<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE tablename = 'board_counters' AND schemaname = current_schema()");
+      // SQLite's transactions never overlap, so the highest number stands in for the counter; PostgreSQL's row lock still orders creates.
+      assert.equal(tables.length, TEST_STORE === 'sqlite' ? 0 : 1);
+
+      // The legacy assignee filter still finds c1, through the index, which holds only c1.
+      const byAssignee = await store.listObjects({ workspaceId: 'w1', type: 'card', ...parseListQuery('card', modelOf('card')!, { data__assignee: 'Dana' }) });
+      assert.deepEqual(byAssignee.items.map((j) => JSON.parse(j).id), ['c1']);
+      if (TEST_STORE === 'sqlite') {
+        const plan = await db.all<{ detail: string }>("EXPLAIN QUERY PLAN SELECT id FROM objects WHERE workspace_id = ? AND type = ? AND is_deleted = 0 AND json_extract(data, '$.assignee') = ?", ['w1', 'card', 'Dana']);
+        assert.match(plan.map((r) => r.detail).join(' '), /USING INDEX objects_card_assignee/);
+        const [{ n }] = await db.all<{ n: number }>("SELECT count(*) AS n FROM objects INDEXED BY objects_card_assignee WHERE workspace_id = 'w1' AND type = 'card' AND is_deleted = 0 AND json_extract(data, '$.assignee') IS NOT NULL");
+        assert.equal(n, 1);
+      } else {
+        await db.run('SET enable_seqscan = off');
+        const plan = await db.all<{ 'QUERY PLAN': string }>("EXPLAIN SELECT id FROM objects WHERE workspace_id = ? AND type = ? AND NOT is_deleted AND (data->>'assignee') = ?", ['w1', 'card', 'Dana']);
+        assert.match(plan.map((r) => r['QUERY PLAN']).join(' '), /objects_card_assignee/);
+      }
+      const index = TEST_STORE === 'sqlite'
+        ? await db.all<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'objects_card_assignee'")
+        : await db.all<{ sql: string }>("SELECT indexdef AS sql FROM pg_indexes WHERE indexname = 'objects_card_assignee' AND schemaname = current_schema()");
+      assert.match(index[0].sql, /IS NOT NULL/, 'cards without the legacy assignee stay out of objects_card_assignee');
     }, at);
   });
 });

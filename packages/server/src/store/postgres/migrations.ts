@@ -346,4 +346,19 @@ DROP INDEX objects_board_name;
 ALTER INDEX objects_board_name_named RENAME TO objects_board_name;
 `,
   },
+  {
+    version: 12,
+    name: 'fewer writes per card',
+    sql: `
+-- objects_card_assignee keeps only cards with the legacy free-text assignee (migration 8 moved
+-- matched ones to assignees; new cards have none), so a card create or move no longer writes it
+-- (issue 10; the same on SQLite, which also drops board_counters). It serves the data__assignee
+-- filter, which implies the condition, and no sort. Built before the old one is dropped, as in 11.
+SET LOCAL statement_timeout = 0;
+CREATE INDEX objects_card_assignee_set ON objects (workspace_id, type, (data->>'assignee'), id)
+  WHERE NOT is_deleted AND (data->>'assignee') IS NOT NULL;
+DROP INDEX objects_card_assignee;
+ALTER INDEX objects_card_assignee_set RENAME TO objects_card_assignee;
+`,
+  },
 ];

@@ -17,7 +17,7 @@ import { pgDialect, pgField } from './dialect.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type LegacyCard, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
-import { numbered, type Executor } from '../sql/executor.js';
+import { numbered, type Executor, type ExecutorDialect } from '../sql/executor.js';
 import { TAKE_CARD_NUMBER, backfillKeys } from '../sql/keys.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 import { PreparedStatements, clientQuery, poolQuery } from './statements.js';
@@ -155,6 +155,14 @@ export function columnWhere(column: ColumnRef, first: number): { sql: string; pa
 
 const ignore = () => undefined;
 
+/** What the repositories' SQL needs to know of PostgreSQL (sql/executor.ts): transactions overlap. */
+const POSTGRES_EXECUTOR: ExecutorDialect = {
+  rowId: 'ctid',
+  least: 'least',
+  inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
+  serialWrites: false,
+};
+
 /** Hides the password of a connection URL for logs and messages. */
 export function redactUrl(url: string): string {
   try {
@@ -232,9 +240,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
     get: (sql, params = []) => this.one(numbered(sql), params),
     run: (sql, params = []) => this.exec(numbered(sql), params),
     changeCredentials: (sql, params = []) => this.credentialWrite(numbered(sql), params),
-    rowId: 'ctid',
-    least: 'least',
-    inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
+    ...POSTGRES_EXECUTOR,
   };
 
   /**
@@ -461,9 +467,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
               get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
               run: async (sql, params = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
               changeCredentials: async () => 0,
-              rowId: 'ctid',
-              least: 'least',
-              inBatch: (column, subquery) => `${column} = ANY(ARRAY(${subquery}))`,
+              ...POSTGRES_EXECUTOR,
             });
             // Search text now splits CJK runs into pairs (foldForSearch): comments are folded again, and
             // every object re-indexed (a card with its comments' text).

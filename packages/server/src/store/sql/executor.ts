@@ -30,7 +30,15 @@ export interface Executor {
   readonly least: string;
   /** `column` is one of the rows `subquery` picks (a batch: SQLite `IN (…)`, PostgreSQL `= ANY(ARRAY(…))`, a TID scan for ctid). */
   inBatch(column: string, subquery: string): string;
+  /**
+   * Transactions never overlap (SQLite, one connection): a value read in a transaction is still
+   * current when the same transaction writes, so a read can stand in for a lock (see keys.ts).
+   */
+  readonly serialWrites: boolean;
 }
+
+/** The parts of an Executor that describe its database rather than run statements. */
+export type ExecutorDialect = Pick<Executor, 'rowId' | 'least' | 'inBatch' | 'serialWrites'>;
 
 const rewritten = new Lru<string, string>(1024);
 

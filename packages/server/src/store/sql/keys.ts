@@ -4,16 +4,20 @@
  *
  * board_keys holds every key a board has had, current and renamed, unique per workspace: a key once
  * used keeps naming its board. card_numbers holds every number a card has had, one per board it has
- * been on, so its key from before a move keeps resolving. board_counters holds each board's last
- * number, taken with UPDATE … RETURNING: the row lock serialises concurrent creates, on one instance
- * or several. objects.key is the current key (WEB, WEB-42) the API shows.
+ * been on, so its key from before a move keeps resolving. A board's next number is one past the
+ * highest it has given (card_numbers keeps every one, so none is given twice): where transactions
+ * overlap (PostgreSQL) it is taken from board_counters with UPDATE … RETURNING, whose row lock
+ * serialises concurrent creates on one instance or several; where they never do (SQLite,
+ * Executor.serialWrites) it is read from card_numbers' primary key, and board_counters does not
+ * exist (migration 12: it cost a statement and a page written per card). objects.key is the
+ * current key (WEB, WEB-42) the API shows.
  */
 import { AppError, cardKey, keyCandidate, normalizeBoardKey, parseCardKey, suggestBoardKey } from '@prodboard/shared';
 import type { Executor } from './executor.js';
 
 /** Gives a new board `wanted`, or else the first free key its name suggests (WEB, WEB2, …); its key. */
 export async function assignBoardKey(x: Executor, workspaceId: string, boardId: string, name: string, wanted?: string): Promise<string> {
-  await x.run('INSERT INTO board_counters (board_id, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [boardId]);
+  if (!x.serialWrites) await x.run('INSERT INTO board_counters (board_id, last_number) VALUES (?, 0) ON CONFLICT DO NOTHING', [boardId]);
   if (wanted !== undefined) {
     await takeBoardKey(x, workspaceId, boardId, wanted);
     return wanted;
@@ -51,6 +55,13 @@ async function takeBoardKey(x: Executor, workspaceId: string, boardId: string, k
 }
 
 /**
+ * Board `?`'s next number where transactions never overlap (Executor.serialWrites): one past the
+ * highest in card_numbers, read from the end of the board's range of its primary key. Right only
+ * while nothing can take a number between this read and the INSERT that records it.
+ */
+const NEXT_NUMBER = 'SELECT coalesce(max(number), 0) + 1 AS last_number FROM card_numbers WHERE board_id = ?';
+
+/**
  * The key card `cardId` gets on board `boardId`: the number it had there before, if it was there, else
  * the board's next number. Null when the board has no key (it does not exist).
  */
@@ -59,20 +70,27 @@ export async function assignCardKey(x: Executor, workspaceId: string, boardId: s
   if (!board?.key) return null;
   const had = await x.get<{ number: number }>('SELECT number FROM card_numbers WHERE card_id = ? AND board_id = ?', [cardId, boardId]);
   if (had) return cardKey(board.key, Number(had.number));
-  const next = await x.get<{ last_number: number }>('UPDATE board_counters SET last_number = last_number + 1 WHERE board_id = ? RETURNING last_number', [boardId]);
+  const next = await x.get<{ last_number: number }>(x.serialWrites ? NEXT_NUMBER : 'UPDATE board_counters SET last_number = last_number + 1 WHERE board_id = ? RETURNING last_number', [boardId]);
   if (!next) return null;
   await x.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [boardId, next.last_number, cardId]);
   return cardKey(board.key, Number(next.last_number));
 }
 
+
 /**
- * The statement that takes board `boardId`'s next number (the counter's row lock serialises concurrent
- * creates) and reads the board's key with it, both in one: only a board of the workspace that has a
- * key counts (no row, and no number taken, otherwise). Parameters: boardId, workspaceId.
+ * The statement that takes board `boardId`'s next number from board_counters (PostgreSQL: the
+ * counter's row lock serialises concurrent creates) and reads the board's key with it, both in one:
+ * only a board of the workspace that has a key counts (no row, and no number taken, otherwise).
+ * Parameters: boardId, workspaceId.
  */
 export const TAKE_CARD_NUMBER = `UPDATE board_counters SET last_number = last_number + 1
   WHERE board_id = (SELECT id FROM objects WHERE id = ? AND workspace_id = ? AND type = 'board' AND key IS NOT NULL)
   RETURNING board_id, last_number, (SELECT key FROM objects WHERE id = board_counters.board_id) AS board_key`;
+
+/** TAKE_CARD_NUMBER where transactions never overlap: a read (see NEXT_NUMBER), no write. */
+const BOARD_AND_NEXT_NUMBER = `SELECT id AS board_id, key AS board_key,
+    (SELECT coalesce(max(number), 0) + 1 FROM card_numbers WHERE board_id = objects.id) AS last_number
+  FROM objects WHERE id = ? AND workspace_id = ? AND type = 'board' AND key IS NOT NULL`;
 
 /**
  * The key of card `cardId`, about to be inserted on board `boardId`: the board's next number,
@@ -81,7 +99,7 @@ export const TAKE_CARD_NUMBER = `UPDATE board_counters SET last_number = last_nu
  * statements where assignCardKey and an UPDATE of the row took five. Null when the board has no key.
  */
 export async function newCardKey(x: Executor, workspaceId: string, boardId: string, cardId: string): Promise<string | null> {
-  const next = await x.get<{ last_number: number; board_key: string }>(TAKE_CARD_NUMBER, [boardId, workspaceId]);
+  const next = await x.get<{ last_number: number; board_key: string }>(x.serialWrites ? BOARD_AND_NEXT_NUMBER : TAKE_CARD_NUMBER, [boardId, workspaceId]);
   if (!next) return null;
   await x.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [boardId, next.last_number, cardId]);
   return cardKey(next.board_key, Number(next.last_number));

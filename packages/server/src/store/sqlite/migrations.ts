@@ -372,4 +372,21 @@ CREATE INDEX objects_board_name ON objects (workspace_id, type, json_extract(dat
   WHERE is_deleted = 0 AND json_extract(data, '$.name') IS NOT NULL;
 `,
   },
+  {
+    version: 12,
+    name: 'fewer writes per card',
+    sql: `
+-- Two more b-trees a card create wrote to (issue 10). A board's next card number is one past the
+-- highest in card_numbers, read in the creating transaction: SQLite's transactions never overlap, so
+-- board_counters (an UPDATE and a page per card) has nothing left to do (PostgreSQL keeps it: its row
+-- lock orders concurrent creates). card_numbers holds every number ever given, so none is reused.
+-- objects_card_assignee keeps only cards with the legacy free-text assignee (migration 8 moved
+-- matched ones to assignees; new cards have none): it serves the data__assignee filter, which
+-- implies the condition, and no sort.
+DROP TABLE board_counters;
+DROP INDEX objects_card_assignee;
+CREATE INDEX objects_card_assignee ON objects (workspace_id, type, json_extract(data, '$.assignee'), id)
+  WHERE is_deleted = 0 AND json_extract(data, '$.assignee') IS NOT NULL;
+`,
+  },
 ];

@@ -35,7 +35,7 @@ import { MIGRATIONS } from './migrations.js';
 import { ASSIGNEES_MIGRATION, migrateLegacyAssignees, type MemberIdentity } from '../assignee-migration.js';
 import { emailKeysFor } from '../email.js';
 import { backfillKeys } from '../sql/keys.js';
-import type { Executor } from '../sql/executor.js';
+import type { Executor, ExecutorDialect } from '../sql/executor.js';
 import { SqlStoreBase } from '../sql/sql-store.js';
 
 /** One object as presentObject presents it, as JSON written by SQLite (built once: it is asked for on every GET by id). */
@@ -93,6 +93,14 @@ interface Shared {
 
 
 
+/** What the repositories' SQL needs to know of SQLite (sql/executor.ts); one connection writes, in turn. */
+const SQLITE_EXECUTOR: ExecutorDialect = {
+  rowId: 'rowid',
+  least: 'min',
+  inBatch: (column, subquery) => `${column} IN (${subquery})`,
+  serialWrites: true,
+};
+
 const columnWhere = `workspace_id = ? AND type = 'card' AND is_deleted = 0
   AND ${fieldExpr('board_id')} IS ? AND ${fieldExpr('status')} IS ?`;
 
@@ -148,9 +156,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
       if (changes > 0) this.credentialWrite();
       return changes;
     },
-    rowId: 'rowid',
-    least: 'min',
-    inBatch: (column, subquery) => `${column} IN (${subquery})`,
+    ...SQLITE_EXECUTOR,
   };
 
   /**
@@ -434,9 +440,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
             get: async (sql, params = []) => db.prepare(sql).get(...params) as never,
             run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
             changeCredentials: async () => 0,
-            rowId: 'rowid',
-            least: 'min',
-            inBatch: (column, subquery) => `${column} IN (${subquery})`,
+            ...SQLITE_EXECUTOR,
           });
           // Search text now splits CJK runs into pairs (foldForSearch): comments are folded again, and
           // every object re-indexed (a card with its comments' text).
