@@ -286,9 +286,38 @@ describe('migration 12 (fewer writes per card) on a database with keys', () => {
       for (const [board, n, card] of [['b1', 1, 'c1'], ['b1', 2, 'c2'], ['b1', 3, 'c3'], ['b2', 1, 'c3']] as const) {
         await db.run('INSERT INTO card_numbers (board_id, number, card_id) VALUES (?, ?, ?)', [board, n, card]);
       }
+      // Search entries as the release before kept them (SQLite: with a copy of the text), a comment, and activity up to seq 7.
+      await db.run("INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ('u', 'u@example.com', 'U', 'x', ?, ?)", [at, at]);
+      await db.run("INSERT INTO comments (id, workspace_id, card_id, author_id, body, search_text, created_at, updated_at) VALUES ('m1', 'w1', 'c2', 'u', 'Latency graphs', 'latency graphs', ?, ?)", [at, at]);
+      if (TEST_STORE === 'sqlite') {
+        for (const [id, title, body] of [['c1', 'one', ''], ['c2', 'two', 'latency graphs'], ['c3', 'three', '']]) {
+          const [{ seq }] = await db.all<{ seq: number }>('SELECT seq FROM objects WHERE id = ?', [id]);
+          await db.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', [seq, title, body]);
+        }
+        for (let i = 1; i <= 7; i++) {
+          await db.run("INSERT INTO activity (workspace_id, object_type, object_id, action, changes, created_at) VALUES ('w1', 'card', 'c1', 'update', '{}', ?)", [at]);
+        }
+      }
       assert.deepEqual(await db.store.migrate(), db.pending);
       assert.equal(db.pending[0], 12);
       const { store } = db;
+      if (TEST_STORE === 'sqlite') {
+        // The search index, rebuilt without its copy of the text, finds cards by title and by a comment, and ranks as before.
+        const search = async (q: string) =>
+          (await store.listObjects({ workspaceId: 'w1', type: 'card', terms: searchTerms(q), sort: null, filters: [], limit: 10, offset: 0, includeArchived: false })).items.map((j) => JSON.parse(j).id);
+        assert.deepEqual(await search('three'), ['c3']);
+        assert.deepEqual(await search('latency'), ['c2']);
+        const [fts] = await db.all<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'objects_fts'");
+        assert.match(fts.sql, /content = ''/);
+        assert.deepEqual(await db.all("SELECT name FROM sqlite_schema WHERE name = 'objects_fts_content'"), [], 'no copy of the text is kept');
+        // activity kept every row and goes on after the highest seq, without sqlite_sequence.
+        assert.equal(await store.latestActivitySeq('w1'), 7);
+        const seq = await store.insertActivity({ workspace_id: 'w1', actor_id: null, token_id: null, object_type: 'card', object_id: 'c1', action: 'update', changes: {}, created_at: at });
+        assert.equal(seq, 8);
+        const [activity] = await db.all<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'activity'");
+        assert.doesNotMatch(activity.sql, /AUTOINCREMENT/);
+        assert.deepEqual(await db.all("SELECT name FROM sqlite_sequence WHERE name = 'activity'"), []);
+      }
       // WEB's 3 went with c3 to OPS, and is still WEB's: the next is WEB-4, not WEB-3 again.
       assert.equal(await store.transaction((tx) => tx.newCardKey('w1', 'c4', 'b1')), 'WEB-4');
       assert.equal(await store.resolveKey('w1', 'card', 'WEB-3'), 'c3', 'the key from before the move');

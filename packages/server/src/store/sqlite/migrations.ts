@@ -376,17 +376,44 @@ CREATE INDEX objects_board_name ON objects (workspace_id, type, json_extract(dat
     version: 12,
     name: 'fewer writes per card',
     sql: `
--- Two more b-trees a card create wrote to (issue 10). A board's next card number is one past the
--- highest in card_numbers, read in the creating transaction: SQLite's transactions never overlap, so
--- board_counters (an UPDATE and a page per card) has nothing left to do (PostgreSQL keeps it: its row
--- lock orders concurrent creates). card_numbers holds every number ever given, so none is reused.
+-- Four b-trees a card create wrote to for nothing (issue 10: each is a page written to the WAL and
+-- checkpointed on every create; a lone client's create cost more than before card keys).
+--
+-- A board's next card number is one past the highest in card_numbers, read in the creating
+-- transaction: SQLite's transactions never overlap, so board_counters (an UPDATE and a page per card)
+-- has nothing left to do (PostgreSQL keeps it: its row lock orders concurrent creates). card_numbers
+-- holds every number ever given, so none is reused.
+DROP TABLE board_counters;
 -- objects_card_assignee keeps only cards with the legacy free-text assignee (migration 8 moved
 -- matched ones to assignees; new cards have none): it serves the data__assignee filter, which
 -- implies the condition, and no sort.
-DROP TABLE board_counters;
 DROP INDEX objects_card_assignee;
 CREATE INDEX objects_card_assignee ON objects (workspace_id, type, json_extract(data, '$.assignee'), id)
   WHERE is_deleted = 0 AND json_extract(data, '$.assignee') IS NOT NULL;
+-- The search index keeps no copy of the text (content = ''): nothing reads it back (searches match
+-- and rank, bm25 from the index and the sizes), and an entry is deleted by rowid (contentless_delete).
+-- The store indexes every object again in this migration's transaction.
+DROP TABLE objects_fts;
+CREATE VIRTUAL TABLE objects_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
+-- activity's seq without AUTOINCREMENT: the same ids (one past the highest; no activity row is ever
+-- deleted), without rewriting sqlite_sequence on every write. The table is copied as it is.
+CREATE TABLE activity_new (
+  seq INTEGER PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  actor_id TEXT,
+  token_id TEXT,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+INSERT INTO activity_new (seq, workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at)
+  SELECT seq, workspace_id, actor_id, token_id, object_type, object_id, action, changes, created_at FROM activity ORDER BY seq;
+DROP TABLE activity;
+ALTER TABLE activity_new RENAME TO activity;
+CREATE INDEX activity_workspace ON activity (workspace_id, seq);
+CREATE INDEX activity_object ON activity (object_id, seq);
 `,
   },
 ];

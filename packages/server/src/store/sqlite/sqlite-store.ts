@@ -446,9 +446,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
           // every object re-indexed (a card with its comments' text).
           const fold = db.prepare('UPDATE comments SET search_text = ? WHERE id = ?');
           for (const c of db.prepare('SELECT id, body FROM comments').all() as Array<{ id: string; body: string }>) fold.run(foldForSearch(c.body), c.id);
-          db.exec('DELETE FROM objects_fts');
-          for (const row of db.prepare('SELECT * FROM objects').all() as Array<Record<string, unknown>>) this.indexText(row.seq as number, toObject(row), false);
+          this.rebuildSearchIndex();
         }
+        if (m.name === 'fewer writes per card') this.rebuildSearchIndex();
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
         db.exec('COMMIT');
       } catch (err) {
@@ -590,6 +590,19 @@ export class SqliteStore extends SqlStoreBase implements Store {
     // A card is also found by its comments' text (already folded when each was written).
     const comments = withComments && row.type === 'card' ? this.get<{ t: string }>("SELECT coalesce(group_concat(search_text, char(10)), '') AS t FROM comments WHERE card_id = ?", row.id)!.t : '';
     this.run('INSERT INTO objects_fts (rowid, title, body) VALUES (?, ?, ?)', seq, title, comments ? `${body}\n${comments}` : body);
+  }
+
+  /** Indexes every object's search text afresh (migrations 9 and 12), a batch of rows in memory at a time. */
+  private rebuildSearchIndex(): void {
+    const { db } = this.shared;
+    db.exec('DELETE FROM objects_fts');
+    const batch = db.prepare('SELECT * FROM objects WHERE seq > ? ORDER BY seq LIMIT 500');
+    for (let after = 0; ; ) {
+      const rows = batch.all(after) as Array<Record<string, unknown>>;
+      if (rows.length === 0) return;
+      for (const row of rows) this.indexText(row.seq as number, toObject(row), false);
+      after = rows[rows.length - 1].seq as number;
+    }
   }
 
   async reindexCardSearch(workspaceId: string, cardId: string) {
