@@ -93,6 +93,14 @@ interface Shared {
 
 
 
+/** Whether `row` differs from `previous` only in its data, updated_by, updated_at and version (an edit, a move). */
+function contentOnly(row: ObjectRow, previous: ObjectRow): boolean {
+  return row.id === previous.id && row.workspace_id === previous.workspace_id && row.type === previous.type && row.status === previous.status
+    && row.owned_by === previous.owned_by && row.created_by === previous.created_by && row.is_archived === previous.is_archived
+    && row.is_deleted === previous.is_deleted && row.created_at === previous.created_at && row.deleted_at === previous.deleted_at
+    && row.deleted_with === previous.deleted_with;
+}
+
 /** What the repositories' SQL needs to know of SQLite (sql/executor.ts); one connection writes, in turn. */
 const SQLITE_EXECUTOR: ExecutorDialect = {
   rowId: 'rowid',
@@ -567,13 +575,19 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   async updateObject(row: ObjectRow, previous: ObjectRow) {
-    const params = (objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]).slice(1);
-    const updated = this.get<{ seq: number }>(
-      `UPDATE objects SET workspace_id = ?, type = ?, status = ?, owned_by = ?, created_by = ?, updated_by = ?,
-         is_archived = ?, is_deleted = ?, created_at = ?, updated_at = ?, version = ?, deleted_at = ?, deleted_with = ?, data = ?
-       WHERE id = ? AND version = ? RETURNING seq`,
-      ...params, row.id, previous.version,
-    );
+    // SQLite rewrites every index on a column its SET names, changed or not: an edit or a move, which
+    // changes only these four, names only them, and objects_owner and objects_created stay as they are.
+    const updated = contentOnly(row, previous)
+      ? this.get<{ seq: number }>(
+          'UPDATE objects SET updated_by = ?, updated_at = ?, version = ?, data = ? WHERE id = ? AND version = ? RETURNING seq',
+          row.updated_by, row.updated_at, row.version, JSON.stringify(row.data), row.id, previous.version,
+        )
+      : this.get<{ seq: number }>(
+          `UPDATE objects SET workspace_id = ?, type = ?, status = ?, owned_by = ?, created_by = ?, updated_by = ?,
+             is_archived = ?, is_deleted = ?, created_at = ?, updated_at = ?, version = ?, deleted_at = ?, deleted_with = ?, data = ?
+           WHERE id = ? AND version = ? RETURNING seq`,
+          ...(objectValues(row, (b) => (b ? 1 : 0)) as SqlValue[]).slice(1), row.id, previous.version,
+        );
     if (updated === undefined) return false;
     // A move or a field outside the search leaves the text: its FTS entry (about 8 WAL pages) stays.
     const model = modelOf(row.type);
