@@ -520,8 +520,16 @@ describe('prodboard copy', () => {
     assert.deepEqual(trash.body.data.map((o: { id: string }) => o.id), [gone.id]);
     const activity = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { limit: 500 } });
     assert.equal(activity.body.data.length, 7);
+    // Keys came along: the board's and each card's resolve, and numbering goes on after the highest given (the trashed card's 4).
+    assert.match(board.key, /^[A-Z]/);
+    const byKey = await request({ url: pgUrl }, 'GET', `/xapi2/data/card/${board.key}-2`, { token: pat });
+    assert.equal(byKey.status, 200, JSON.stringify(byKey.body));
+    assert.equal(byKey.body.id, cardIds[1]);
+    assert.equal((await request({ url: pgUrl }, 'GET', `/xapi2/data/board/${board.key}`, { token: pat })).body.id, board.id);
+    assert.match(result.stdout, /card_numbers\s+4\s+4/);
     const created = await request({ url: pgUrl }, 'POST', '/xapi2/data/card', { token: pat, body: { title: 'After the move', board_id: board.id } });
     assert.equal(created.status, 201);
+    assert.equal(created.body.key, `${board.key}-5`);
     const next = await request({ url: pgUrl }, 'GET', '/xapi2/activity', { token: pat, query: { since: activity.body.meta.next_cursor } });
     assert.equal(next.body.data.length, 1, 'activity numbering continues after the copied events');
   });

@@ -32,7 +32,7 @@ function objectValues(row: Row): unknown[] {
   const { title, body } = model ? searchText(model.search_fields, data) : { title: '', body: '' };
   return [
     row.id, row.workspace_id, row.type, row.status, row.owned_by, row.created_by, row.updated_by, bool(row.is_archived), bool(row.is_deleted),
-    row.created_at, row.updated_at, row.version, row.deleted_at, row.deleted_with, row.data, title, body,
+    row.created_at, row.updated_at, row.version, row.deleted_at, row.deleted_with, row.data, title, body, row.key ?? null,
   ];
 }
 
@@ -82,10 +82,22 @@ const TABLES: TableCopy[] = [
     orderBy: 'seq',
     columns: [
       'id', 'workspace_id', 'type', 'status', 'owned_by', 'created_by', 'updated_by', 'is_archived', 'is_deleted',
-      'created_at', 'updated_at', 'version', 'deleted_at', 'deleted_with', 'data', 'search',
+      'created_at', 'updated_at', 'version', 'deleted_at', 'deleted_with', 'data', 'search', 'key',
     ],
-    values: (p) => `${p.slice(0, 15).join(', ')}, setweight(to_tsvector('simple', ${p[15]}), 'A') || setweight(to_tsvector('simple', ${p[16]}), 'B')`,
+    values: (p) => `${p.slice(0, 15).join(', ')}, setweight(to_tsvector('simple', ${p[15]}), 'A') || setweight(to_tsvector('simple', ${p[16]}), 'B'), ${p[17]}`,
     convert: objectValues,
+  },
+  // Human keys: every key a board has had, and every number a card has had on each board.
+  { name: 'board_keys', orderBy: 'workspace_id, key', columns: ['workspace_id', 'key', 'board_id'] },
+  {
+    name: 'card_numbers',
+    orderBy: 'board_id, number',
+    columns: ['board_id', 'number', 'card_id'],
+    // SQLite reads a board's next number from card_numbers; PostgreSQL takes it from board_counters
+    // (its row lock orders concurrent creates), which needs a row per board with a key, at the highest given.
+    after: `INSERT INTO board_counters (board_id, last_number)
+      SELECT o.id, coalesce((SELECT max(n.number) FROM card_numbers n WHERE n.board_id = o.id), 0) FROM objects o
+      WHERE o.type = 'board' AND o.key IS NOT NULL`,
   },
   {
     name: 'comments',
