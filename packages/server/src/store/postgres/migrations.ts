@@ -351,7 +351,7 @@ ALTER INDEX objects_board_name_named RENAME TO objects_board_name;
     name: 'fewer writes per card',
     sql: `
 -- objects_card_assignee keeps only cards with the legacy free-text assignee (migration 8 moved
--- matched ones to assignees; new cards have none), so a card create or move no longer writes it
+-- matched ones to assignees, which clients send; the old field is still accepted, rarely sent), so a card create or move no longer writes it
 -- (issue 10; the same on SQLite, which also drops board_counters). It serves the data__assignee
 -- filter, which implies the condition, and no sort. Built before the old one is dropped, as in 11.
 SET LOCAL statement_timeout = 0;

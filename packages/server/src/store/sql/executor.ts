@@ -31,8 +31,9 @@ export interface Executor {
   /** `column` is one of the rows `subquery` picks (a batch: SQLite `IN (…)`, PostgreSQL `= ANY(ARRAY(…))`, a TID scan for ctid). */
   inBatch(column: string, subquery: string): string;
   /**
-   * Transactions never overlap (SQLite, one connection): a value read in a transaction is still
-   * current when the same transaction writes, so a read can stand in for a lock (see keys.ts).
+   * Transactions never overlap (SQLite: each begins with BEGIN IMMEDIATE, which holds the database's
+   * write lock, also against a second process sharing the file): a value read in a transaction is
+   * still current when the same transaction writes, so a read can stand in for a lock (see keys.ts).
    */
   readonly serialWrites: boolean;
 }

@@ -124,7 +124,7 @@ export async function resolveKey(x: Executor, workspaceId: string, type: string,
   return undefined;
 }
 
-/** Keys for every board and numbers for every card that has none (migration 10), oldest first. */
+/** Keys for every board and numbers for every card that has none (migration 9), oldest first. */
 export async function backfillKeys(x: Executor): Promise<void> {
   const boards = await x.all<{ id: string; workspace_id: string; data: unknown }>(
     "SELECT id, workspace_id, data FROM objects WHERE type = 'board' AND key IS NULL ORDER BY created_at, id",

@@ -385,7 +385,7 @@ CREATE INDEX objects_board_name ON objects (workspace_id, type, json_extract(dat
 -- holds every number ever given, so none is reused.
 DROP TABLE board_counters;
 -- objects_card_assignee keeps only cards with the legacy free-text assignee (migration 8 moved
--- matched ones to assignees; new cards have none): it serves the data__assignee filter, which
+-- matched ones to assignees, which clients send; the old field is still accepted, rarely sent): it serves the data__assignee filter, which
 -- implies the condition, and no sort.
 DROP INDEX objects_card_assignee;
 CREATE INDEX objects_card_assignee ON objects (workspace_id, type, json_extract(data, '$.assignee'), id)

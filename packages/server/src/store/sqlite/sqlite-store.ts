@@ -448,7 +448,10 @@ export class SqliteStore extends SqlStoreBase implements Store {
             get: async (sql, params = []) => db.prepare(sql).get(...params) as never,
             run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
             changeCredentials: async () => 0,
+            // board_counters exists until migration 12, which commits on its own: filled here, a
+            // database whose upgrade stops before 12 still numbers cards under the release before.
             ...SQLITE_EXECUTOR,
+            serialWrites: false,
           });
           // Search text now splits CJK runs into pairs (foldForSearch): comments are folded again, and
           // every object re-indexed (a card with its comments' text).
